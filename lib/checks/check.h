@@ -1,0 +1,66 @@
+#pragma once
+// The domain model of a check, independent of protobuf, SQL and transport.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lokahi::checks {
+
+// Values match github.xe.lokahi.Check.State on the wire and in the database.
+enum class State : int { kInit = 0, kUp = 1, kDown = 2, kError = 3 };
+std::string_view StateName(State state);
+
+enum class WebhookFormat : int { kProtobuf = 0, kJson = 1 };
+
+// A check id: a canonical lowercase UUID. Construct through Parse so every CheckId is valid.
+class CheckId {
+ public:
+  static std::optional<CheckId> Parse(std::string_view text);
+  const std::string& str() const { return value_; }
+  friend bool operator==(const CheckId&, const CheckId&) = default;
+  friend auto operator<=>(const CheckId&, const CheckId&) = default;
+
+ private:
+  explicit CheckId(std::string value) : value_(std::move(value)) {}
+  std::string value_;
+};
+
+// What a user sets on a check. Zero-valued numbers mean "use the default" until ApplyDefaults.
+struct CheckOptions {
+  std::string url;
+  std::string webhook_url;
+  std::string playbook_url;
+  int every_seconds = 0;
+  int timeout_ms = 0;
+  int expected_status = 0;  // 0 = any 2xx
+  int failure_threshold = 0;
+  int recovery_threshold = 0;
+  WebhookFormat webhook_format = WebhookFormat::kProtobuf;
+  std::string webhook_secret;
+};
+
+inline constexpr int kDefaultEverySeconds = 60;
+inline constexpr int kMaxEverySeconds = 86400;
+inline constexpr int kDefaultMinEverySeconds = 10;
+inline constexpr int kDefaultTimeoutMs = 10000;
+inline constexpr int kMaxTimeoutMs = 120000;
+inline constexpr int kMaxThreshold = 100;
+
+void ApplyDefaults(CheckOptions& options);
+
+using Timestamp = std::chrono::system_clock::time_point;
+
+struct Check {
+  std::string id;
+  CheckOptions options;
+  State state = State::kInit;
+  int64_t webhook_response_time_ns = 0;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  std::optional<Timestamp> state_changed_at;
+};
+
+}  // namespace lokahi::checks

@@ -1,0 +1,32 @@
+#pragma once
+// Where checks live. Implementations are thread-safe.
+
+#include <optional>
+#include <vector>
+
+#include "lib/checks/check.h"
+
+namespace lokahi::store {
+
+struct ChecksPage {
+  std::vector<checks::Check> checks;
+  long long total = 0;
+};
+
+class CheckStore {
+ public:
+  virtual ~CheckStore() = default;
+  // Options must be validated, defaults applied.
+  virtual checks::Check Create(const checks::CheckOptions& options) = 0;
+  virtual std::optional<checks::Check> Get(const checks::CheckId& id) = 0;
+  // In creation order (then id): stable across calls while checks are added.
+  virtual ChecksPage List(int count, int offset) = 0;
+  // Replaces the options; nullopt when the id does not exist.
+  virtual std::optional<checks::Check> Update(const checks::CheckId& id,
+                                              const checks::CheckOptions& options) = 0;
+  // Removes the check, its state, results index entries and pending deliveries; returns what was
+  // deleted, or nullopt when the id does not exist.
+  virtual std::optional<checks::Check> Delete(const checks::CheckId& id) = 0;
+};
+
+}  // namespace lokahi::store

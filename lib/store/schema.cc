@@ -1,0 +1,148 @@
+#include "lib/store/schema.h"
+
+namespace lokahi::store {
+
+const std::vector<postgres::Migration>& SchemaMigrations() {
+  static const std::vector<postgres::Migration> kMigrations = {
+      {1, "checks, states, results, transitions", R"sql(
+CREATE SEQUENCE check_versions;
+
+CREATE TABLE checks (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  url text NOT NULL,
+  webhook_url text NOT NULL,
+  playbook_url text NOT NULL DEFAULT '',
+  every_seconds integer NOT NULL,
+  timeout_ms integer NOT NULL,
+  expected_status integer NOT NULL DEFAULT 0,
+  failure_threshold integer NOT NULL DEFAULT 1,
+  recovery_threshold integer NOT NULL DEFAULT 1,
+  webhook_format smallint NOT NULL DEFAULT 0,
+  webhook_secret text NOT NULL DEFAULT '',
+  webhook_response_time_ns bigint NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  version bigint NOT NULL DEFAULT nextval('check_versions')
+);
+CREATE INDEX checks_list_order ON checks (created_at, id);
+CREATE INDEX checks_version ON checks (version);
+
+CREATE TABLE check_tombstones (
+  id uuid PRIMARY KEY,
+  version bigint NOT NULL DEFAULT nextval('check_versions'),
+  deleted_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX check_tombstones_version ON check_tombstones (version);
+
+-- Updated by every batch of probe results: kept apart from checks so those updates stay HOT and
+-- never touch the API's indexes.
+CREATE TABLE check_states (
+  check_id uuid PRIMARY KEY REFERENCES checks (id) ON DELETE CASCADE,
+  state smallint NOT NULL DEFAULT 0,
+  consecutive_failures integer NOT NULL DEFAULT 0,
+  consecutive_successes integer NOT NULL DEFAULT 0,
+  last_slot_ms bigint NOT NULL DEFAULT 0,
+  last_status_code integer NOT NULL DEFAULT 0,
+  last_latency_ns bigint NOT NULL DEFAULT 0,
+  last_probed_at timestamptz,
+  state_changed_at timestamptz
+) WITH (fillfactor = 70);
+
+CREATE TABLE results (
+  check_id uuid NOT NULL,
+  due_at timestamptz NOT NULL,
+  probed_at timestamptz NOT NULL,
+  status_code smallint NOT NULL,
+  latency_ns bigint NOT NULL,
+  dns_ns bigint NOT NULL DEFAULT 0,
+  connect_ns bigint NOT NULL DEFAULT 0,
+  tls_ns bigint NOT NULL DEFAULT 0,
+  first_byte_ns bigint NOT NULL DEFAULT 0,
+  verdict smallint NOT NULL,
+  error text NOT NULL DEFAULT '',
+  cert_expires_at timestamptz
+) PARTITION BY RANGE (probed_at);
+CREATE INDEX results_check_time ON results (check_id, probed_at);
+CREATE INDEX results_time ON results USING brin (probed_at);
+CREATE TABLE results_default PARTITION OF results DEFAULT;
+
+-- Creates the daily partitions of results from `from_day` for `days` days; idempotent.
+CREATE FUNCTION lokahi_ensure_result_partitions(from_day date, days integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  day date;
+  name text;
+BEGIN
+  FOR i IN 0 .. days - 1 LOOP
+    day := from_day + i;
+    name := 'results_' || to_char(day, 'YYYYMMDD');
+    IF to_regclass(name) IS NULL THEN
+      EXECUTE format('CREATE TABLE %I PARTITION OF results FOR VALUES FROM (%L) TO (%L)',
+                     name, day::timestamptz, (day + 1)::timestamptz);
+    END IF;
+  END LOOP;
+END $$;
+
+-- Drops daily partitions that end before `before_day`; returns how many.
+CREATE FUNCTION lokahi_drop_result_partitions(before_day date) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  part record;
+  dropped integer := 0;
+BEGIN
+  FOR part IN
+    SELECT c.relname FROM pg_inherits i
+    JOIN pg_class c ON c.oid = i.inhrelid
+    JOIN pg_class p ON p.oid = i.inhparent
+    WHERE p.relname = 'results' AND c.relname ~ '^results_[0-9]{8}$'
+  LOOP
+    IF to_date(substr(part.relname, 9), 'YYYYMMDD') + 1 <= before_day THEN
+      EXECUTE format('DROP TABLE %I', part.relname);
+      dropped := dropped + 1;
+    END IF;
+  END LOOP;
+  RETURN dropped;
+END $$;
+
+SELECT lokahi_ensure_result_partitions(current_date - 1, 3);
+
+CREATE TABLE transitions (
+  id bigserial PRIMARY KEY,
+  check_id uuid NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+  from_state smallint NOT NULL,
+  to_state smallint NOT NULL,
+  at timestamptz NOT NULL,
+  slot_ms bigint NOT NULL,
+  status_code integer NOT NULL,
+  latency_ns bigint NOT NULL,
+  error text NOT NULL DEFAULT '',
+  -- Webhook outbox: pending (0) until delivered (1) or failed (2).
+  delivery_state smallint NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until timestamptz,
+  delivered_at timestamptz,
+  last_status_code integer NOT NULL DEFAULT 0,
+  last_error text NOT NULL DEFAULT ''
+);
+CREATE INDEX transitions_by_check ON transitions (check_id, id);
+CREATE INDEX transitions_pending ON transitions (next_attempt_at) WHERE delivery_state = 0;
+
+CREATE TABLE scheduler_state (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  dispatched_until_ms bigint NOT NULL,
+  holder text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Slots skipped because they were already stale when a worker got them, per minute.
+CREATE TABLE skipped_slots (
+  minute timestamptz PRIMARY KEY,
+  count bigint NOT NULL
+);
+)sql"},
+  };
+  return kMigrations;
+}
+
+}  // namespace lokahi::store

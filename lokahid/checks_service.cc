@@ -1,0 +1,114 @@
+#include "lokahid/checks_service.h"
+
+#include "lokahid/convert.h"
+#include "lokahid/guarded_call.h"
+
+namespace lokahi::lokahid {
+
+namespace pb = github::xe::lokahi;
+
+namespace {
+grpc::Status Invalid(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+std::optional<checks::CheckId> ParseId(const std::string& text, grpc::Status* error) {
+  auto id = checks::CheckId::Parse(text);
+  if (!id) {
+    *error = Invalid(text.empty() ? "id is required"
+                                  : "id must be a UUID like 8f14e45f-ceea-467f-a0e6-6ad2c3e1a9f1, "
+                                    "got \"" + text + "\"");
+  }
+  return id;
+}
+
+grpc::Status NotFound(const checks::CheckId& id) {
+  return grpc::Status(grpc::StatusCode::NOT_FOUND, "no check with id " + id.str());
+}
+}  // namespace
+
+ChecksService::ChecksService(store::CheckStore& store, ChecksServiceOptions options,
+                             logging::Logger& log)
+    : store_(store), options_(std::move(options)), log_(log) {}
+
+template <typename Body>
+grpc::Status ChecksService::Guarded(grpc::ServerContext* context, const char* method, Body&& body) {
+  return GuardedCall(context, options_.credentials, log_, method, std::forward<Body>(body));
+}
+
+grpc::Status ChecksService::Create(grpc::ServerContext* context, const pb::CreateOpts* request,
+                                   pb::Check* response) {
+  return Guarded(context, "Create", [&] {
+    auto options = OptionsFromCreate(*request);
+    checks::ApplyDefaults(options);
+    if (auto problem = checks::Validate(options, options_.limits)) return Invalid(*problem);
+    *response = CheckToProto(store_.Create(options));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ChecksService::Get(grpc::ServerContext* context, const pb::CheckID* request,
+                                pb::Check* response) {
+  return Guarded(context, "Get", [&] {
+    grpc::Status error;
+    const auto id = ParseId(request->id(), &error);
+    if (!id) return error;
+    const auto check = store_.Get(*id);
+    if (!check) return NotFound(*id);
+    *response = CheckToProto(*check);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ChecksService::List(grpc::ServerContext* context, const pb::ListOpts* request,
+                                 pb::ChecksPage* response) {
+  return Guarded(context, "List", [&] {
+    int count = request->count() == 0 ? kDefaultListCount : request->count();
+    if (count < 1 || count > kMaxListCount) {
+      return Invalid("count must be between 1 and " + std::to_string(kMaxListCount) + ", got " +
+                     std::to_string(request->count()));
+    }
+    if (request->offset() < 0) {
+      return Invalid("offset must be 0 or more, got " + std::to_string(request->offset()));
+    }
+    const auto page = store_.List(count, request->offset());
+    for (const auto& check : page.checks) {
+      *response->add_results()->mutable_check() = CheckToProto(check);
+    }
+    response->set_total(page.total);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ChecksService::Put(grpc::ServerContext* context, const pb::Check* request,
+                                pb::Check* response) {
+  return Guarded(context, "Put", [&] {
+    grpc::Status error;
+    const auto id = ParseId(request->id(), &error);
+    if (!id) return error;
+    const auto current = store_.Get(*id);
+    if (!current) return NotFound(*id);
+    auto options = MergeOptions(current->options, *request);
+    checks::ApplyDefaults(options);
+    if (auto problem = checks::Validate(options, options_.limits)) return Invalid(*problem);
+    const auto updated = store_.Update(*id, options);
+    if (!updated) return NotFound(*id);
+    *response = CheckToProto(*updated);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ChecksService::Delete(grpc::ServerContext* context, const pb::CheckID* request,
+                                   pb::Check* response) {
+  return Guarded(context, "Delete", [&] {
+    grpc::Status error;
+    const auto id = ParseId(request->id(), &error);
+    if (!id) return error;
+    const auto deleted = store_.Delete(*id);
+    if (!deleted) return NotFound(*id);
+    *response = CheckToProto(*deleted);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace lokahi::lokahid
