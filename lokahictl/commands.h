@@ -1,0 +1,49 @@
+#pragma once
+// The lokahictl commands. Each prints JSON (the protobuf JSON mapping) on `out`, or the server's
+// message on `err`, and returns the process exit code.
+
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "lokahi.grpc.pb.h"
+#include "lokahictl/cli_args.h"
+#include "lokahictl/server_address.h"
+
+namespace lokahi::lokahictl {
+
+const std::map<std::string, std::vector<FlagSpec>>& CommandFlags();
+std::string Usage();
+std::string CommandUsage(const std::string& command);
+
+class Commands {
+ public:
+  Commands(ServerAddress server, std::ostream& out, std::ostream& err);
+  int Run(const ParsedArgs& args);
+
+ private:
+  int Create(const ParsedArgs& args);
+  int CreateLoad(const ParsedArgs& args);
+  int Get(const ParsedArgs& args);
+  int List(const ParsedArgs& args);
+  int Put(const ParsedArgs& args);
+  int Delete(const ParsedArgs& args);
+  int Status(const ParsedArgs& args);
+  int RunNow(const ParsedArgs& args);
+  int RunStats(const ParsedArgs& args);
+  int Deliveries(const ParsedArgs& args);
+
+  std::unique_ptr<grpc::ClientContext> NewContext(int timeout_seconds = 30) const;
+  int Print(const grpc::Status& status, const google::protobuf::Message& message);
+  std::string RequireId(const ParsedArgs& args) const;
+
+  ServerAddress server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<github::xe::lokahi::Checks::Stub> stub_;
+  std::ostream& out_;
+  std::ostream& err_;
+};
+
+}  // namespace lokahi::lokahictl

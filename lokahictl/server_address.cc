@@ -1,0 +1,59 @@
+#include "lokahictl/server_address.h"
+
+#include <regex>
+#include <stdexcept>
+
+namespace lokahi::lokahictl {
+
+ServerAddress ParseServerAddress(const std::string& text) {
+  std::string rest = text;
+  const auto scheme_end = rest.find("://");
+  if (scheme_end != std::string::npos) {
+    const std::string scheme = rest.substr(0, scheme_end);
+    if (scheme != "http" && scheme != "https") {
+      throw std::invalid_argument("server must be http://[user:pass@]host:port, got scheme \"" +
+                                  scheme + "\"");
+    }
+    rest = rest.substr(scheme_end + 3);
+  }
+  if (const auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
+  ServerAddress address;
+  if (const auto at = rest.rfind('@'); at != std::string::npos) {
+    address.credentials = auth::ParseUserPass(rest.substr(0, at));
+    if (!address.credentials) {
+      throw std::invalid_argument("server credentials must be user:pass before the @");
+    }
+    rest = rest.substr(at + 1);
+  }
+  if (rest.empty()) throw std::invalid_argument("server has no host: \"" + text + "\"");
+  if (rest.find(':') == std::string::npos || rest.back() == ']') rest += ":24253";
+  address.target = rest;
+  return address;
+}
+
+std::optional<std::string> ServerFromHcl(const std::string& hcl_text) {
+  static const std::regex kServerLine(R"(^\s*server\s*=\s*"([^"]*)\"\s*$)");
+  size_t start = 0;
+  while (start < hcl_text.size()) {
+    size_t end = hcl_text.find('\n', start);
+    if (end == std::string::npos) end = hcl_text.size();
+    std::smatch match;
+    const std::string line = hcl_text.substr(start, end - start);
+    if (std::regex_match(line, match, kServerLine)) return match[1].str();
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::string ResolveServer(const std::optional<std::string>& flag,
+                          const std::optional<std::string>& env,
+                          const std::optional<std::string>& hcl_text) {
+  if (flag && !flag->empty()) return *flag;
+  if (env && !env->empty()) return *env;
+  if (hcl_text) {
+    if (auto from_file = ServerFromHcl(*hcl_text)) return *from_file;
+  }
+  return "http://127.0.0.1:24253";
+}
+
+}  // namespace lokahi::lokahictl

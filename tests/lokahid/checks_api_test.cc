@@ -1,0 +1,306 @@
+// The Checks API through a real lokahid process, a real Postgres and a real nats-server.
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "lib/auth/basic_auth.h"
+#include "lokahi.grpc.pb.h"
+#include "tests/support/daemon.h"
+#include "tests/support/ports.h"
+#include "tests/support/shared_services.h"
+
+namespace lokahi {
+namespace {
+
+namespace pb = github::xe::lokahi;
+using testing::Services;
+
+class ChecksApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { database_url_ = Services().postgres.NewDatabase(); }
+
+  void StartLokahid(std::map<std::string, std::string> extra = {}) {
+    port_ = testing::FreePort();
+    std::map<std::string, std::string> env = {{"DATABASE_URL", database_url_},
+                                              {"NATS_URL", Services().nats.Url()},
+                                              {"PORT", std::to_string(port_)}};
+    for (auto& [k, v] : extra) env[k] = v;
+    lokahid_ = testing::StartDaemon("lokahid/lokahid", env, port_);
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = pb::Checks::NewStub(channel_);
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(
+      std::optional<auth::Credentials> credentials = std::nullopt) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    if (credentials) {
+      context->AddMetadata("authorization", auth::BasicAuthorizationHeader(*credentials));
+    }
+    return context;
+  }
+
+  pb::CreateOpts ValidOpts() {
+    pb::CreateOpts opts;
+    opts.set_url("http://127.0.0.1:9/health");
+    opts.set_webhook_url("http://127.0.0.1:9/hook");
+    opts.set_every(60);
+    opts.set_playbook_url("https://wiki.example.com/playbook");
+    return opts;
+  }
+
+  pb::Check MustCreate(const pb::CreateOpts& opts) {
+    pb::Check check;
+    const auto status = stub_->Create(Context().get(), opts, &check);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return check;
+  }
+
+  grpc::Status CreateStatus(const pb::CreateOpts& opts) {
+    pb::Check ignored;
+    return stub_->Create(Context().get(), opts, &ignored);
+  }
+
+  std::string database_url_;
+  int port_ = 0;
+  std::unique_ptr<testing::ChildProcess> lokahid_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<pb::Checks::Stub> stub_;
+};
+
+TEST_F(ChecksApiTest, CrudRoundTrip) {
+  StartLokahid();
+  auto opts = ValidOpts();
+  opts.set_failure_threshold(3);
+  const auto created = MustCreate(opts);
+  EXPECT_EQ(created.id().size(), 36u);
+  EXPECT_EQ(created.url(), opts.url());
+  EXPECT_EQ(created.webhook_url(), opts.webhook_url());
+  EXPECT_EQ(created.every(), 60);
+  EXPECT_EQ(created.playbook_url(), opts.playbook_url());
+  EXPECT_EQ(created.state(), pb::Check::INIT);
+  EXPECT_EQ(created.timeout_ms(), 10000);
+  EXPECT_EQ(created.failure_threshold(), 3);
+  EXPECT_EQ(created.recovery_threshold(), 1);
+
+  pb::CheckID id;
+  id.set_id(created.id());
+  pb::Check got;
+  ASSERT_TRUE(stub_->Get(Context().get(), id, &got).ok());
+  EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString());
+
+  pb::Check patch;
+  patch.set_id(created.id());
+  patch.set_every(120);
+  pb::Check updated;
+  ASSERT_TRUE(stub_->Put(Context().get(), patch, &updated).ok());
+  EXPECT_EQ(updated.every(), 120);
+  EXPECT_EQ(updated.url(), opts.url()) << "fields not given to Put keep their value";
+  EXPECT_EQ(updated.failure_threshold(), 3);
+  ASSERT_TRUE(stub_->Get(Context().get(), id, &got).ok());
+  EXPECT_EQ(got.every(), 120);
+
+  pb::Check deleted;
+  ASSERT_TRUE(stub_->Delete(Context().get(), id, &deleted).ok());
+  EXPECT_EQ(deleted.id(), created.id());
+  EXPECT_EQ(deleted.every(), 120);
+  EXPECT_EQ(stub_->Get(Context().get(), id, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ChecksApiTest, WebhookSecretIsWriteOnly) {
+  StartLokahid();
+  auto opts = ValidOpts();
+  opts.set_webhook_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  const auto created = MustCreate(opts);
+  EXPECT_TRUE(created.has_webhook_secret());
+  EXPECT_TRUE(created.webhook_secret().empty());
+}
+
+TEST_F(ChecksApiTest, PaginatesOver250ChecksInStableOrder) {
+  StartLokahid();
+  std::vector<std::string> created_ids;
+  for (int i = 0; i < 250; ++i) created_ids.push_back(MustCreate(ValidOpts()).id());
+
+  std::vector<std::string> listed;
+  for (int offset = 0; offset < 300; offset += 100) {
+    pb::ListOpts opts;
+    opts.set_count(100);
+    opts.set_offset(offset);
+    pb::ChecksPage page;
+    ASSERT_TRUE(stub_->List(Context().get(), opts, &page).ok());
+    EXPECT_EQ(page.total(), 250);
+    EXPECT_EQ(page.results_size(), offset < 200 ? 100 : 50);
+    for (const auto& r : page.results()) listed.push_back(r.check().id());
+  }
+  EXPECT_EQ(listed, created_ids) << "pages follow creation order with no gaps or repeats";
+
+  pb::ListOpts defaults;
+  pb::ChecksPage page;
+  ASSERT_TRUE(stub_->List(Context().get(), defaults, &page).ok());
+  EXPECT_EQ(page.results_size(), 50) << "default page size";
+}
+
+TEST_F(ChecksApiTest, AuthenticatesEveryCallWhenUserpassIsSet) {
+  StartLokahid({{"USERPASS", "AzureDiamond:hunter2"}});
+  const auth::Credentials right{"AzureDiamond", "hunter2"};
+  pb::Check check;
+  pb::ListOpts list;
+  pb::ChecksPage page;
+
+  auto status = stub_->Create(Context().get(), ValidOpts(), &check);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  status = stub_->Create(Context(auth::Credentials{"AzureDiamond", "hunter3"}).get(), ValidOpts(),
+                         &check);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(status.error_message(), "wrong user or password");
+  status = stub_->Create(Context(auth::Credentials{"azurediamond", "hunter2"}).get(), ValidOpts(),
+                         &check);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->List(Context().get(), list, &page).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  ASSERT_TRUE(stub_->List(Context(right).get(), list, &page).ok());
+  EXPECT_EQ(page.results_size(), 0) << "rejected creates stored nothing";
+  ASSERT_TRUE(stub_->Create(Context(right).get(), ValidOpts(), &check).ok());
+}
+
+TEST_F(ChecksApiTest, ValidationErrorsSayWhatToFix) {
+  StartLokahid();
+  struct Case {
+    std::function<void(pb::CreateOpts&)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& o) { o.set_every(5); }, "every must be between 10 and 86400 seconds, got 5"},
+      {[](auto& o) { o.set_every(100000); },
+       "every must be between 10 and 86400 seconds, got 100000"},
+      {[](auto& o) { o.set_url("ftp://x/"); }, "url must use http or https, got \"ftp\": \"ftp://x/\""},
+      {[](auto& o) { o.set_url(""); }, "url is empty"},
+      {[](auto& o) { o.set_webhook_url("http://"); }, "webhook_url must have a host: \"http://\""},
+      {[](auto& o) { o.set_playbook_url("wiki page"); },
+       "playbook_url contains whitespace or control characters: \"wiki page\""},
+      {[](auto& o) { o.set_failure_threshold(-1); },
+       "failure_threshold must be between 1 and 100, got -1"},
+  };
+  for (const auto& c : cases) {
+    auto opts = ValidOpts();
+    c.mutate(opts);
+    const auto status = CreateStatus(opts);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.message;
+    EXPECT_EQ(status.error_message(), c.message);
+  }
+
+  pb::CheckID bad_id;
+  bad_id.set_id("42");
+  pb::Check check;
+  auto status = stub_->Get(Context().get(), bad_id, &check);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("id must be a UUID"), std::string::npos);
+
+  pb::ListOpts too_many;
+  too_many.set_count(5000);
+  pb::ChecksPage page;
+  status = stub_->List(Context().get(), too_many, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "count must be between 1 and 1000, got 5000");
+
+  const auto created = MustCreate(ValidOpts());
+  pb::Check bad_put;
+  bad_put.set_id(created.id());
+  bad_put.set_every(3);
+  status = stub_->Put(Context().get(), bad_put, &check);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  pb::CheckID id;
+  id.set_id(created.id());
+  ASSERT_TRUE(stub_->Get(Context().get(), id, &check).ok());
+  EXPECT_EQ(check.every(), 60) << "a rejected Put changes nothing";
+}
+
+TEST_F(ChecksApiTest, UnknownIdsAreNotFound) {
+  StartLokahid();
+  pb::CheckID id;
+  id.set_id("a5c7179a-0d3a-11e8-b53d-8faa88cfa70c");
+  pb::Check check;
+  auto status = stub_->Get(Context().get(), id, &check);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "no check with id a5c7179a-0d3a-11e8-b53d-8faa88cfa70c");
+  EXPECT_EQ(stub_->Delete(Context().get(), id, &check).error_code(), grpc::StatusCode::NOT_FOUND);
+  pb::Check patch;
+  patch.set_id(id.id());
+  patch.set_every(30);
+  EXPECT_EQ(stub_->Put(Context().get(), patch, &check).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ChecksApiTest, HundredConcurrentCreatesAreAllStored) {
+  StartLokahid();
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::set<std::string> ids;
+  for (int t = 0; t < 100; ++t) {
+    threads.emplace_back([&] {
+      auto opts = ValidOpts();
+      pb::Check check;
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+      if (stub_->Create(&context, opts, &check).ok()) {
+        std::lock_guard lock(mutex);
+        ids.insert(check.id());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ids.size(), 100u);
+  pb::ListOpts opts;
+  opts.set_count(1000);
+  pb::ChecksPage page;
+  ASSERT_TRUE(stub_->List(Context().get(), opts, &page).ok());
+  EXPECT_EQ(page.total(), 100);
+  std::set<std::string> listed;
+  for (const auto& r : page.results()) listed.insert(r.check().id());
+  EXPECT_EQ(listed, ids);
+}
+
+TEST_F(ChecksApiTest, RestartKeepsEverythingAndStopsGracefully) {
+  StartLokahid();
+  const auto created = MustCreate(ValidOpts());
+  const int status = lokahid_->Stop(SIGTERM, std::chrono::seconds(10));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "SIGTERM is a clean exit";
+  StartLokahid();
+  pb::CheckID id;
+  id.set_id(created.id());
+  pb::Check got;
+  ASSERT_TRUE(stub_->Get(Context().get(), id, &got).ok());
+  EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString());
+}
+
+TEST_F(ChecksApiTest, TwoLokahidStartingTogetherMigrateOnce) {
+  const int port_a = testing::FreePort(), port_b = testing::FreePort();
+  std::map<std::string, std::string> env = {{"DATABASE_URL", database_url_},
+                                            {"NATS_URL", Services().nats.Url()}};
+  env["PORT"] = std::to_string(port_a);
+  auto a = std::make_unique<testing::ChildProcess>(
+      std::vector<std::string>{testing::BinaryPath("lokahid/lokahid")}, env, "/tmp/lokahid-a.log");
+  env["PORT"] = std::to_string(port_b);
+  auto b = std::make_unique<testing::ChildProcess>(
+      std::vector<std::string>{testing::BinaryPath("lokahid/lokahid")}, env, "/tmp/lokahid-b.log");
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return testing::PortAccepts(port_a) && testing::PortAccepts(port_b); },
+      std::chrono::seconds(30)))
+      << a->Log() << b->Log();
+  EXPECT_TRUE(a->Running());
+  EXPECT_TRUE(b->Running());
+}
+
+TEST_F(ChecksApiTest, BadConfigurationStopsWithAMessageNamingTheVariable) {
+  const auto result = testing::RunCommand({testing::BinaryPath("lokahid/lokahid")},
+                                          {{"PORT", "not-a-port"}}, std::chrono::seconds(20));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("PORT must be a whole number"), std::string::npos) << result.output;
+}
+
+}  // namespace
+}  // namespace lokahi
