@@ -1,0 +1,112 @@
+// lokahictl as a user runs it, against a real lokahid.
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "tests/support/daemon.h"
+#include "tests/support/ports.h"
+#include "tests/support/shared_services.h"
+
+namespace lokahi {
+namespace {
+
+using testing::BinaryPath;
+using testing::RunCommand;
+using testing::Services;
+
+class LokahictlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = testing::FreePort();
+    lokahid_ = testing::StartDaemon("lokahid/lokahid",
+                                    {{"DATABASE_URL", Services().postgres.NewDatabase()},
+                                     {"NATS_URL", Services().nats.Url()},
+                                     {"USERPASS", "AzureDiamond:hunter2"},
+                                     {"PORT", std::to_string(port_)}},
+                                    port_);
+    server_ = "http://AzureDiamond:hunter2@127.0.0.1:" + std::to_string(port_);
+  }
+
+  testing::CommandResult Ctl(std::vector<std::string> args,
+                             std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> argv = {BinaryPath("lokahictl/lokahictl")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    env.emplace("HOME", "/nonexistent");
+    return RunCommand(argv, env, std::chrono::seconds(60));
+  }
+
+  static std::string IdOf(const std::string& json) {
+    std::smatch m;
+    static const std::regex kId("\"id\": \"([0-9a-f-]{36})\"");
+    return std::regex_search(json, m, kId) ? m[1].str() : "";
+  }
+
+  int port_ = 0;
+  std::string server_;
+  std::unique_ptr<testing::ChildProcess> lokahid_;
+};
+
+TEST_F(LokahictlTest, CreateListGetPutDeletePrintJson) {
+  auto created = Ctl({"--server", server_, "create", "--url", "http://127.0.0.1:9/",
+                      "--webhook-url", "http://127.0.0.1:9/hook", "--every", "60",
+                      "--playbook-url", "https://wiki.example.com/duke"});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const auto id = IdOf(created.output);
+  ASSERT_FALSE(id.empty()) << created.output;
+  EXPECT_NE(created.output.find("\"webhook_url\": \"http://127.0.0.1:9/hook\""), std::string::npos);
+  EXPECT_NE(created.output.find("\"state\": \"INIT\""), std::string::npos);
+
+  const auto listed = Ctl({"--server", server_, "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find(id), std::string::npos);
+  EXPECT_NE(listed.output.find("\"total\": \"1\""), std::string::npos) << listed.output;
+
+  const auto got = Ctl({"--server", server_, "get", id});
+  ASSERT_EQ(got.exit_code, 0) << got.output;
+  EXPECT_EQ(IdOf(got.output), id);
+
+  const auto put = Ctl({"--server", server_, "put", id, "--every", "120"});
+  ASSERT_EQ(put.exit_code, 0) << put.output;
+  EXPECT_NE(put.output.find("\"every\": 120"), std::string::npos) << put.output;
+
+  const auto deleted = Ctl({"--server", server_, "delete", id});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.output;
+  EXPECT_NE(deleted.output.find("\"every\": 120"), std::string::npos);
+
+  const auto gone = Ctl({"--server", server_, "get", id});
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_NE(gone.output.find("NOT_FOUND: no check with id " + id), std::string::npos)
+      << gone.output;
+}
+
+TEST_F(LokahictlTest, ServerErrorsGoToStderrWithNonZeroExit) {
+  const auto bad = Ctl({"--server", server_, "create", "--url", "http://h/", "--webhook-url",
+                        "http://h/", "--every", "5"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("INVALID_ARGUMENT: every must be between 10 and 86400 seconds, got 5"),
+            std::string::npos)
+      << bad.output;
+  const auto unauth = Ctl({"--server", "http://127.0.0.1:" + std::to_string(port_), "list"});
+  EXPECT_EQ(unauth.exit_code, 1);
+  EXPECT_NE(unauth.output.find("UNAUTHENTICATED"), std::string::npos) << unauth.output;
+  const auto usage = Ctl({"get"});
+  EXPECT_EQ(usage.exit_code, 2);
+}
+
+TEST_F(LokahictlTest, ServerFromEnvironment) {
+  const auto listed = Ctl({"list"}, {{"LOKAHI_SERVER", server_}});
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+}
+
+TEST_F(LokahictlTest, CreateLoadReportsCountAndRate) {
+  const auto load = Ctl({"--server", server_, "create_load", "--count", "300"});
+  ASSERT_EQ(load.exit_code, 0) << load.output;
+  EXPECT_NE(load.output.find("\"created\": 300"), std::string::npos) << load.output;
+  EXPECT_NE(load.output.find("\"per_second\""), std::string::npos);
+  const auto listed = Ctl({"--server", server_, "list", "--count", "1"});
+  EXPECT_NE(listed.output.find("\"total\": \"300\""), std::string::npos) << listed.output;
+}
+
+}  // namespace
+}  // namespace lokahi
