@@ -1,0 +1,31 @@
+#pragma once
+// The operator's HTTP endpoint of a daemon, on its own port and threads:
+//   GET /metrics  the registry in the Prometheus text format
+//   GET /healthz  200 "ok" when ready, else 503 with the reason ("nats: disconnected")
+// Listens on 0.0.0.0:port from construction until destruction.
+
+#include <memory>
+
+#include "lib/metrics/readiness.h"
+#include "lib/metrics/registry.h"
+
+namespace lokahi::metrics {
+
+class OpsServer final {
+ public:
+  // `port` 0 disables the server (nothing listens). Throws std::runtime_error naming the port when
+  // it cannot be bound. `registry` and whatever `readiness` reads must outlive this object.
+  OpsServer(int port, Registry& registry, ReadinessCheck readiness);
+  // Stops listening and waits for requests in progress to finish.
+  ~OpsServer();
+  OpsServer(const OpsServer&) = delete;
+  OpsServer& operator=(const OpsServer&) = delete;
+
+  bool listening() const { return impl_ != nullptr; }
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lokahi::metrics

@@ -1,0 +1,103 @@
+#include "lib/metrics/ops_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "tests/lib/metrics/exposition_parser.h"
+#include "tests/support/ports.h"
+
+namespace lokahi::metrics {
+namespace {
+
+using lokahi::testing::FreePort;
+using lokahi::testing::PortAccepts;
+
+TEST(OpsServerTest, ServesMetricsOverHttp) {
+  Registry registry;
+  auto& probes = registry.AddCounter("lokahi_probes_total", "Probes.", {{"outcome", "up"}});
+  probes.Increment(3);
+  const int port = FreePort();
+  OpsServer server(port, registry, [] { return Readiness::Ready(); });
+  ASSERT_TRUE(server.listening());
+
+  httplib::Client client("127.0.0.1", port);
+  auto response = client.Get("/metrics");
+  ASSERT_TRUE(response) << httplib::to_string(response.error());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  auto parsed = testing::ParseExposition(response->body);
+  EXPECT_EQ(parsed.Value("lokahi_probes_total", {{"outcome", "up"}}), 3);
+
+  probes.Increment();  // each scrape renders afresh
+  response = client.Get("/metrics");
+  ASSERT_TRUE(response);
+  parsed = testing::ParseExposition(response->body);
+  EXPECT_EQ(parsed.Value("lokahi_probes_total", {{"outcome", "up"}}), 4);
+
+  EXPECT_EQ(client.Get("/nothing-here")->status, 404);
+}
+
+TEST(OpsServerTest, HealthzFollowsTheReadinessCallback) {
+  Registry registry;
+  std::atomic<bool> nats_connected{true};
+  const int port = FreePort();
+  OpsServer server(port, registry, [&] {
+    return nats_connected ? Readiness::Ready() : Readiness::NotReady("nats: disconnected");
+  });
+  httplib::Client client("127.0.0.1", port);
+
+  auto response = client.Get("/healthz");
+  ASSERT_TRUE(response) << httplib::to_string(response.error());
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, "ok\n");
+
+  nats_connected = false;
+  response = client.Get("/healthz");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(response->body, "nats: disconnected\n");
+
+  nats_connected = true;
+  response = client.Get("/healthz");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST(OpsServerTest, StopsListeningWhenDestroyed) {
+  Registry registry;
+  const int port = FreePort();
+  {
+    OpsServer server(port, registry, nullptr);
+    EXPECT_TRUE(PortAccepts(port));
+  }
+  EXPECT_FALSE(PortAccepts(port));
+}
+
+TEST(OpsServerTest, DestroyedImmediatelyAfterConstructionDoesNotHang) {
+  Registry registry;
+  for (int i = 0; i < 20; ++i) OpsServer server(FreePort(), registry, nullptr);
+}
+
+TEST(OpsServerTest, PortZeroListensNowhere) {
+  Registry registry;
+  OpsServer server(0, registry, nullptr);
+  EXPECT_FALSE(server.listening());
+}
+
+TEST(OpsServerTest, PortInUseIsAnErrorNamingThePort) {
+  Registry registry;
+  const int port = FreePort();
+  OpsServer first(port, registry, nullptr);
+  try {
+    OpsServer second(port, registry, nullptr);
+    FAIL() << "second server on the same port should not start";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(std::to_string(port)), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace lokahi::metrics
