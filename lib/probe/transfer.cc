@@ -1,0 +1,238 @@
+#include "lib/probe/transfer.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <strings.h>
+
+#include "lib/probe/tls_certificate.h"
+
+namespace lokahi::probe {
+namespace {
+
+constexpr char kAllowedProtocols[] = "http,https";
+constexpr long kCaCacheSeconds = 24 * 60 * 60;
+
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         strncasecmp(text.data(), prefix.data(), prefix.size()) == 0;
+}
+
+int64_t MicrosToNanos(curl_off_t micros) { return static_cast<int64_t>(micros) * 1000; }
+
+}  // namespace
+
+CurlGlobal::CurlGlobal() {
+  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    throw std::runtime_error("libcurl global initialisation failed");
+  }
+}
+
+Transfer::Transfer(const ProberOptions& options, const AddressPolicy& policy)
+    : options_(options), policy_(policy), easy_(curl_easy_init()) {
+  if (!easy_) throw std::runtime_error("curl_easy_init failed (out of memory?)");
+}
+
+bool Transfer::Start(ProbeRequest request) {
+  result_ = ProbeResult{};
+  result_.tag = request.tag;
+  url_ = std::move(request.url);
+  timeout_ms_ = request.timeout_ms;
+  https_ = StartsWithNoCase(url_, "https://");
+  certificate_read_ = false;
+  response_header_bytes_ = 0;
+  headers_too_large_ = false;
+  denied_address_.clear();
+  configure_error_.clear();
+  error_buffer_[0] = '\0';
+  started_ = std::chrono::steady_clock::now();
+  result_.started_at = std::chrono::system_clock::now();
+
+  curl_easy_reset(easy_.get());
+  const CURLcode code = Configure();
+  if (code != CURLE_OK) {
+    configure_error_ = std::string("could not configure probe: ") + curl_easy_strerror(code);
+    return false;
+  }
+  return true;
+}
+
+CURLcode Transfer::Configure() {
+  CURL* easy = easy_.get();
+  CURLcode code = CURLE_OK;
+  const auto set = [&](CURLoption option, auto value) {
+    if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
+  };
+  set(CURLOPT_PRIVATE, static_cast<void*>(this));
+  set(CURLOPT_ERRORBUFFER, error_buffer_);
+  set(CURLOPT_URL, url_.c_str());
+  set(CURLOPT_NOSIGNAL, 1L);
+  set(CURLOPT_PROTOCOLS_STR, kAllowedProtocols);
+  set(CURLOPT_REDIR_PROTOCOLS_STR, kAllowedProtocols);
+  set(CURLOPT_FOLLOWLOCATION, 1L);
+  set(CURLOPT_MAXREDIRS, options_.max_redirects);
+  set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(timeout_ms_, 1)));
+  set(CURLOPT_USERAGENT, options_.user_agent.c_str());
+  // An empty proxy overrides http_proxy and friends from the environment.
+  set(CURLOPT_PROXY, options_.proxy.c_str());
+  if (!options_.ca_bundle_path.empty()) set(CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
+  set(CURLOPT_CA_CACHE_TIMEOUT, kCaCacheSeconds);
+  if (options_.fresh_connection_per_probe) {
+    set(CURLOPT_FRESH_CONNECT, 1L);
+    set(CURLOPT_FORBID_REUSE, 1L);
+    set(CURLOPT_SSL_SESSIONID_CACHE, 0L);
+  }
+  set(CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
+  set(CURLOPT_WRITEDATA, static_cast<void*>(this));
+  set(CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);
+  set(CURLOPT_HEADERDATA, static_cast<void*>(this));
+  set(CURLOPT_OPENSOCKETFUNCTION, &Transfer::OnOpenSocket);
+  set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(this));
+  return code;
+}
+
+// Counts and discards. Past the cap it stops reading by failing the write; Complete() recognises
+// that as a capped body, not an error.
+size_t Transfer::OnBody(char*, size_t size, size_t count, void* self) noexcept {
+  auto* transfer = static_cast<Transfer*>(self);
+  const size_t bytes = size * count;
+  const size_t cap = transfer->options_.max_body_bytes;
+  const size_t so_far = static_cast<size_t>(transfer->result_.body_bytes);
+  if (bytes > cap - std::min(so_far, cap)) {
+    transfer->result_.body_bytes = static_cast<int64_t>(cap);
+    transfer->result_.body_capped = true;
+    return CURL_WRITEFUNC_ERROR;
+  }
+  transfer->result_.body_bytes += static_cast<int64_t>(bytes);
+  return bytes;
+}
+
+size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) noexcept {
+  auto* transfer = static_cast<Transfer*>(self);
+  const size_t bytes = size * count;
+  // The certificate is only reachable while the connection is up; the first header line of the
+  // first hop is the earliest moment after the handshake we are called.
+  if (transfer->https_ && !transfer->certificate_read_) {
+    transfer->certificate_read_ = true;
+    transfer->result_.tls_cert_expires_at = PeerCertificateNotAfter(transfer->easy_.get());
+  }
+  // A status line starts a new response (a redirect hop or a 1xx): the cap is per response.
+  if (StartsWithNoCase(std::string_view(data, bytes), "HTTP/")) {
+    transfer->response_header_bytes_ = 0;
+  }
+  transfer->response_header_bytes_ += bytes;
+  if (transfer->response_header_bytes_ > transfer->options_.max_header_bytes) {
+    transfer->headers_too_large_ = true;
+    return CURL_WRITEFUNC_ERROR;
+  }
+  return bytes;
+}
+
+// Every connect libcurl makes, for every hop and every address it tries, passes through here, so
+// the policy sees the resolved address itself.
+curl_socket_t Transfer::OnOpenSocket(void* self, curlsocktype purpose,
+                                     curl_sockaddr* address) noexcept {
+  auto* transfer = static_cast<Transfer*>(self);
+  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+  try {
+    if (transfer->policy_.Denies(address->addr)) {
+      transfer->denied_address_ = AddressText(address->addr);
+      return CURL_SOCKET_BAD;
+    }
+  } catch (...) {  // bad_alloc formatting the address: refuse the connect, never throw into C
+    return CURL_SOCKET_BAD;
+  }
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+void Transfer::ReadTimings() {
+  CURL* easy = easy_.get();
+  const auto micros = [easy](CURLINFO info) {
+    curl_off_t value = 0;
+    curl_easy_getinfo(easy, info, &value);
+    return value;
+  };
+  // libcurl reports each phase as time since the start of the hop (summed over hops); a phase not
+  // reached reads 0.
+  const curl_off_t dns = micros(CURLINFO_NAMELOOKUP_TIME_T);
+  const curl_off_t connected = micros(CURLINFO_CONNECT_TIME_T);
+  const curl_off_t handshaken = micros(CURLINFO_APPCONNECT_TIME_T);
+  const curl_off_t first_byte = micros(CURLINFO_STARTTRANSFER_TIME_T);
+  const curl_off_t total = micros(CURLINFO_TOTAL_TIME_T);
+  const auto span = [](curl_off_t end, curl_off_t begin) {
+    return end > 0 ? MicrosToNanos(std::max<curl_off_t>(end - begin, 0)) : 0;
+  };
+  result_.dns_ns = MicrosToNanos(dns);
+  result_.connect_ns = span(connected, dns);
+  result_.tls_ns = span(handshaken, connected);
+  result_.first_byte_ns = span(first_byte, std::max(connected, handshaken));
+  result_.total_ns = MicrosToNanos(total);
+}
+
+std::string Transfer::ErrorText(CURLcode code) const {
+  const std::string detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(code);
+  if (!denied_address_.empty()) {
+    return "address " + denied_address_ + " denied by LOKAHI_EGRESS_DENY";
+  }
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timed out after " + std::to_string(timeout_ms_) + " ms";
+    case CURLE_TOO_MANY_REDIRECTS:
+      return "too many redirects (max " + std::to_string(options_.max_redirects) + ")";
+    case CURLE_WRITE_ERROR:
+      if (headers_too_large_) {
+        return "response headers too large (over " + std::to_string(options_.max_header_bytes) +
+               " bytes)";
+      }
+      break;
+    case CURLE_COULDNT_CONNECT: {
+      long os_errno = 0;
+      curl_easy_getinfo(easy_.get(), CURLINFO_OS_ERRNO, &os_errno);
+      if (os_errno == ECONNREFUSED) return "connection refused";
+      return "could not connect: " + detail;
+    }
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return "could not resolve host: " + detail;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return "protocol not allowed (http and https only): " + detail;
+    case CURLE_URL_MALFORMAT:
+      return "invalid URL: " + detail;
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "TLS certificate verify failed: " + detail;
+    case CURLE_SSL_CONNECT_ERROR:
+      return "TLS handshake failed: " + detail;
+    case CURLE_GOT_NOTHING:
+      return "server closed the connection without a response";
+    default:
+      break;
+  }
+  return std::string(curl_easy_strerror(code)) + ": " + detail;
+}
+
+ProbeResult Transfer::Complete(CURLcode code) {
+  ReadTimings();
+  const bool capped = code == CURLE_WRITE_ERROR && result_.body_capped && !headers_too_large_;
+  if (code == CURLE_OK || capped) {
+    long status = 0;
+    curl_easy_getinfo(easy_.get(), CURLINFO_RESPONSE_CODE, &status);
+    result_.status_code = static_cast<int>(status);
+    if (status == 0) result_.error = "no HTTP status in the response";
+  } else {
+    result_.error = ErrorText(code);
+  }
+  return std::move(result_);
+}
+
+ProbeResult Transfer::Abandon(std::string reason) {
+  result_.total_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now() - started_)
+                         .count();
+  result_.error = configure_error_.empty() ? std::move(reason) : configure_error_;
+  result_.status_code = 0;
+  return std::move(result_);
+}
+
+}  // namespace lokahi::probe
