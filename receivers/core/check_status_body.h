@@ -1,0 +1,40 @@
+#pragma once
+// Decoding a webhook body into a CheckStatus and encoding the acknowledgement, for both body
+// formats lokahi-cpp delivers: protobuf (lokahi's, the default) and the protobuf JSON mapping.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lokahi.pb.h"
+
+namespace lokahi::receivers {
+
+enum class BodyFormat { kProtobuf, kJson };
+
+std::string_view BodyFormatName(BodyFormat format);
+
+// The format a Content-Type header names: JSON for application/json (parameters such as
+// charset ignored, case-insensitive), protobuf for application/protobuf, application/x-protobuf
+// and for a missing header (lokahi's clients always send one, so absence means "raw protobuf").
+// nullopt for anything else.
+std::optional<BodyFormat> FormatOfContentType(std::string_view content_type);
+
+// Either a decoded CheckStatus or the reason it was refused, worded for a log line.
+struct DecodedBody {
+  std::optional<github::xe::lokahi::CheckStatus> status;
+  std::string error;
+};
+
+// Parses `body` in `format`. JSON ignores unknown fields, so newer senders stay readable. A body
+// that parses but carries no check id is refused too: every delivery names its check.
+DecodedBody DecodeCheckStatus(BodyFormat format, std::string_view body);
+
+// The reply a Twirp client expects from Webhook.Handle: an empty Nil in the request's format.
+struct EncodedReply {
+  std::string content_type;
+  std::string body;
+};
+EncodedReply EncodeAcknowledgement(BodyFormat format);
+
+}  // namespace lokahi::receivers

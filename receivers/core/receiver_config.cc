@@ -1,0 +1,106 @@
+#include "receivers/core/receiver_config.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace lokahi::receivers {
+namespace {
+
+int PortFromEnv(const config::Env& env) {
+  return static_cast<int>(env.Int("PORT", kDefaultPort, 1, 65535));
+}
+
+std::chrono::milliseconds Milliseconds(const config::Env& env, const std::string& name,
+                                       std::chrono::milliseconds fallback, long long min,
+                                       long long max) {
+  return std::chrono::milliseconds(env.Int(name, fallback.count(), min, max));
+}
+
+// Offset of the first character after "scheme://", or npos when the URL is not http(s).
+std::size_t AuthorityStart(const std::string& url) {
+  for (const std::string scheme : {"http://", "https://"}) {
+    if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0) {
+      return scheme.size();
+    }
+  }
+  return std::string::npos;
+}
+
+std::string FormatNumber(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+}  // namespace
+
+SampleHookConfig SampleHookConfig::FromEnv(const config::Env& env) {
+  SampleHookConfig config;
+  config.port = PortFromEnv(env);
+  config.fail_first = env.Int("SAMPLE_HOOK_FAIL_FIRST", 0, 0, 1'000'000'000);
+  return config;
+}
+
+ChatRelayConfig ChatRelayConfig::FromEnv(const config::Env& env) {
+  ChatRelayConfig config;
+  config.port = PortFromEnv(env);
+  config.webhook_url = env.RequiredString("WEBHOOK_URL");
+  const auto authority = AuthorityStart(config.webhook_url);
+  if (authority == std::string::npos || config.webhook_url.find_first_of("/?#", authority) ==
+                                            authority) {
+    throw config::ConfigError("WEBHOOK_URL must be an http:// or https:// URL with a host, got \"" +
+                              ScrubWebhookUrl(config.webhook_url) + "\"");
+  }
+  config.queue_capacity =
+      static_cast<std::size_t>(env.Int("FORWARD_QUEUE_CAPACITY", 1000, 1, 1'000'000));
+  config.max_attempts = static_cast<int>(env.Int("FORWARD_MAX_ATTEMPTS", 5, 1, 100));
+  config.initial_backoff = Milliseconds(env, "FORWARD_BACKOFF_MS", config.initial_backoff, 1,
+                                        3'600'000);
+  config.max_backoff = Milliseconds(env, "FORWARD_MAX_BACKOFF_MS", config.max_backoff,
+                                    config.initial_backoff.count(), 3'600'000);
+  config.request_timeout = Milliseconds(env, "FORWARD_TIMEOUT_MS", config.request_timeout, 100,
+                                        600'000);
+  config.drain_timeout = Milliseconds(env, "FORWARD_DRAIN_MS", config.drain_timeout, 0, 600'000);
+  return config;
+}
+
+DukeConfig DukeConfig::FromEnv(const config::Env& env) {
+  DukeConfig config;
+  config.port = PortFromEnv(env);
+  if (auto text = env.Get("DUKE_PERIOD")) {
+    config.period = ParseSeconds("DUKE_PERIOD", *text, 0.01, 86400);
+  }
+  return config;
+}
+
+std::string ScrubWebhookUrl(const std::string& url) {
+  const auto authority = AuthorityStart(url);
+  if (authority == std::string::npos) return "***";
+  auto end = url.find_first_of("/?#", authority);
+  if (end == std::string::npos) end = url.size();
+  std::string host = url.substr(authority, end - authority);
+  const auto at = host.rfind('@');
+  if (at != std::string::npos) host = "***@" + host.substr(at + 1);
+  std::string scrubbed = url.substr(0, authority) + host;
+  if (end < url.size() && url.substr(end) != "/") scrubbed += "/***";
+  return scrubbed;
+}
+
+std::chrono::nanoseconds ParseSeconds(const std::string& name, const std::string& text,
+                                      double min_seconds, double max_seconds) {
+  errno = 0;
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  const bool parsed = !text.empty() && end == text.c_str() + text.size() && errno == 0 &&
+                      std::isfinite(seconds);
+  if (!parsed || seconds < min_seconds || seconds > max_seconds) {
+    throw config::ConfigError(name + " must be a number of seconds between " +
+                              FormatNumber(min_seconds) + " and " + FormatNumber(max_seconds) +
+                              " (fractions allowed, e.g. 0.5), got \"" + text + "\"");
+  }
+  return std::chrono::nanoseconds(static_cast<long long>(std::llround(seconds * 1e9)));
+}
+
+}  // namespace lokahi::receivers

@@ -1,0 +1,57 @@
+#pragma once
+// Each receiver's configuration, read once from the environment at start. Every FromEnv throws
+// config::ConfigError naming the variable when a value is unusable.
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "lib/config/env.h"
+
+namespace lokahi::receivers {
+
+// PORT: where the receiver listens (on 0.0.0.0). lokahi's sample hook used 9001.
+inline constexpr int kDefaultPort = 9001;
+
+struct SampleHookConfig {
+  int port = kDefaultPort;
+  // SAMPLE_HOOK_FAIL_FIRST: refuse the first N well-formed deliveries with 500, to exercise a
+  // sender's retries. 0 (the default) refuses none.
+  long long fail_first = 0;
+
+  static SampleHookConfig FromEnv(const config::Env& env);
+};
+
+// discord_hook and slack_hook: where to relay and how hard to try.
+struct ChatRelayConfig {
+  int port = kDefaultPort;
+  std::string webhook_url;  // WEBHOOK_URL, required, http:// or https://; holds a secret token
+  std::size_t queue_capacity = 1000;                          // FORWARD_QUEUE_CAPACITY
+  int max_attempts = 5;                                       // FORWARD_MAX_ATTEMPTS
+  std::chrono::milliseconds initial_backoff{1000};            // FORWARD_BACKOFF_MS
+  std::chrono::milliseconds max_backoff{60000};               // FORWARD_MAX_BACKOFF_MS
+  std::chrono::milliseconds request_timeout{10000};           // FORWARD_TIMEOUT_MS
+  std::chrono::milliseconds drain_timeout{5000};              // FORWARD_DRAIN_MS
+
+  static ChatRelayConfig FromEnv(const config::Env& env);
+};
+
+struct DukeConfig {
+  int port = kDefaultPort;
+  // DUKE_PERIOD: seconds between flips, fractional allowed ("0.5"); 0.01 to 86400, default 60.
+  std::chrono::nanoseconds period = std::chrono::seconds(60);
+
+  static DukeConfig FromEnv(const config::Env& env);
+};
+
+// A chat webhook URL reduced to what may be logged: scheme, host and port. Discord and Slack put
+// the secret token in the path ("https://discord.com/api/webhooks/<id>/<token>"), so the path,
+// query and any user:password are replaced: "https://discord.com/***".
+std::string ScrubWebhookUrl(const std::string& url);
+
+// Seconds as a decimal number ("60", "0.5") within [min_seconds, max_seconds]; throws
+// config::ConfigError naming `name` otherwise.
+std::chrono::nanoseconds ParseSeconds(const std::string& name, const std::string& text,
+                                      double min_seconds, double max_seconds);
+
+}  // namespace lokahi::receivers

@@ -1,0 +1,29 @@
+#pragma once
+// Sending one JSON document to a chat webhook: the seam between the relay queue and libcurl.
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace lokahi::receivers {
+
+// The outcome of one POST.
+struct PostResult {
+  long status_code = 0;  // 0: no HTTP answer (DNS, connect, TLS, timeout)
+  // Why it failed: the transport error, or the start of the error body. Empty on success.
+  std::string error;
+  // The delay a 429 or 503 asked for in its Retry-After header.
+  std::optional<std::chrono::milliseconds> retry_after;
+
+  bool Delivered() const { return status_code >= 200 && status_code < 300; }
+};
+
+// Posts to one fixed URL, given at construction. Implementations need not be thread-safe: the
+// relay queue uses one poster from its single worker thread.
+class JsonPoster {
+ public:
+  virtual ~JsonPoster() = default;
+  virtual PostResult Post(const std::string& json) = 0;
+};
+
+}  // namespace lokahi::receivers

@@ -1,0 +1,29 @@
+#pragma once
+// sample_hook's delivery handler: one log line per delivery, optionally refusing the first few
+// to exercise a sender's retries.
+
+#include <atomic>
+
+#include "lib/logging/logger.h"
+#include "receivers/serving/webhook_endpoint.h"
+
+namespace lokahi::receivers {
+
+// Thread-safe. `logger` must outlive it.
+class SampleHook {
+ public:
+  SampleHook(logging::Logger& logger, long long fail_first);
+
+  // Logs `event=webhook check_id=... state=... previous_state=... latency=2.265ms
+  // status_code=... url=... playbook_url=... error=... webhook_id=... transition_id=...
+  // format=...` and accepts; the first `fail_first` deliveries are instead logged as
+  // `webhook_refused` and answered 500.
+  DeliveryReply Handle(const Delivery& delivery);
+
+ private:
+  logging::Logger& logger_;
+  const long long fail_first_;
+  std::atomic<long long> received_{0};
+};
+
+}  // namespace lokahi::receivers

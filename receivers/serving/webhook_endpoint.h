@@ -1,0 +1,44 @@
+#pragma once
+// The HTTP side of receiving lokahi's webhooks, shared by every receiver that takes them.
+
+#include <httplib.h>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "lib/logging/logger.h"
+#include "lokahi.pb.h"
+#include "receivers/core/check_status_body.h"
+
+namespace lokahi::receivers {
+
+// Larger bodies are refused with 413: a CheckStatus is a few hundred bytes.
+inline constexpr std::size_t kMaxWebhookBodyBytes = 1 << 20;
+
+// One decoded delivery.
+struct Delivery {
+  github::xe::lokahi::CheckStatus status;
+  BodyFormat format = BodyFormat::kProtobuf;
+  std::string webhook_id;         // Standard Webhooks `webhook-id` header; "" when absent
+  std::string webhook_timestamp;  // `webhook-timestamp` header; "" when absent
+};
+
+// How to answer a delivery. A 2xx carries the acknowledgement lokahi expects (an empty Nil in
+// the request's format); anything else carries `message` as text/plain.
+struct DeliveryReply {
+  int status = 200;
+  std::string message;
+};
+
+// Called on the server's worker threads, concurrently: must be thread-safe.
+using DeliveryHandler = std::function<DeliveryReply(const Delivery&)>;
+
+// Installs on `server`: POST on any path (lokahi's /twirp/github.xe.lokahi.Webhook/Handle among
+// them) decodes the body by its Content-Type and passes it to `handler`. Undecodable bodies get
+// 400 (415 for an unknown Content-Type) and a `bad_webhook reason=...` log line; other methods
+// get 405; an exception from `handler` gets 500 and a log line. `logger` must outlive `server`.
+void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
+                            DeliveryHandler handler);
+
+}  // namespace lokahi::receivers
