@@ -141,6 +141,12 @@ CREATE TABLE skipped_slots (
   count bigint NOT NULL
 );
 )sql"},
+      // The webhook outbox delivers a check's transitions in order: only its oldest pending one is
+      // eligible. This index makes "is there an older pending transition of this check?" a probe
+      // of a small index instead of a walk through the check's whole delivered history.
+      {100, "index of pending transitions per check (webhook ordering)", R"sql(
+CREATE INDEX transitions_pending_by_check ON transitions (check_id, id) WHERE delivery_state = 0;
+)sql"},
   };
   return kMigrations;
 }

@@ -1,0 +1,83 @@
+#include "lib/store/pg_status_query.h"
+
+#include <pqxx/pqxx>
+
+#include "lib/checks/state_machine.h"
+#include "lib/postgres/pg_array.h"
+
+namespace lokahi::store {
+namespace {
+
+// Uses the (check_id, probed_at) index; percentiles interpolate like lokahi's histogram.
+constexpr const char* kHistogramSql = R"sql(
+SELECT check_id::text, count(*), min(latency_ns)::float8, max(latency_ns)::float8,
+       avg(latency_ns)::float8, coalesce(stddev_pop(latency_ns), 0)::float8,
+       percentile_cont(ARRAY[0.5, 0.75, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ns)
+FROM results
+WHERE check_id = ANY($1::uuid[]) AND probed_at >= now() - $2::bigint * interval '1 second'
+  AND status_code > 0
+GROUP BY check_id
+)sql";
+
+LatencyHistogram HistogramFromRow(const pqxx::row& row) {
+  LatencyHistogram h;
+  h.samples = row[1].as<int64_t>();
+  h.min_ns = row[2].as<double>();
+  h.max_ns = row[3].as<double>();
+  h.mean_ns = row[4].as<double>();
+  h.stddev_ns = row[5].as<double>();
+  // A float8[] literal such as {1.5,2,3,4}; parsed here rather than with pqxx's array parser,
+  // whose 6.x interface is awkward for a fixed-size numeric array.
+  const std::string percentiles = row[6].as<std::string>();
+  double* targets[] = {&h.p50_ns, &h.p75_ns, &h.p95_ns, &h.p99_ns};
+  size_t position = 1;  // past '{'
+  for (double* target : targets) {
+    size_t used = 0;
+    *target = std::stod(percentiles.substr(position), &used);
+    position += used + 1;  // past the ',' or '}'
+  }
+  return h;
+}
+
+}  // namespace
+
+std::map<std::string, LatencyHistogram> PgStatusQuery::HistogramsFor(
+    const std::vector<checks::CheckId>& check_ids, std::chrono::seconds window) {
+  std::map<std::string, LatencyHistogram> histograms;
+  if (check_ids.empty()) return histograms;
+  std::vector<std::string> ids;
+  ids.reserve(check_ids.size());
+  for (const auto& id : check_ids) {
+    ids.push_back(id.str());
+    histograms[id.str()] = LatencyHistogram{};
+  }
+  auto connection = pool_.Acquire();
+  pqxx::read_transaction txn(*connection);
+  const auto rows = txn.exec_params(kHistogramSql, postgres::TextArray(ids),
+                                    static_cast<int64_t>(window.count()));
+  for (const auto& row : rows) histograms[row[0].as<std::string>()] = HistogramFromRow(row);
+  return histograms;
+}
+
+LatencyHistogram PgStatusQuery::HistogramFor(const checks::CheckId& check_id,
+                                             std::chrono::seconds window) {
+  return HistogramsFor({check_id}, window).at(check_id.str());
+}
+
+UptimeRatios PgStatusQuery::UptimeRatiosFor(const checks::CheckId& check_id) {
+  auto connection = pool_.Acquire();
+  pqxx::read_transaction txn(*connection);
+  // One scan of 30 days; the shorter windows are filtered aggregates of the same rows.
+  const auto row = txn.exec_params1(
+      R"sql(
+SELECT coalesce(avg((verdict = $2)::int) FILTER (WHERE probed_at >= now() - interval '24 hours'), 0)::float8,
+       coalesce(avg((verdict = $2)::int) FILTER (WHERE probed_at >= now() - interval '7 days'), 0)::float8,
+       coalesce(avg((verdict = $2)::int), 0)::float8
+FROM results
+WHERE check_id = $1::uuid AND probed_at >= now() - interval '30 days'
+)sql",
+      check_id.str(), static_cast<int>(checks::Verdict::kUp));
+  return UptimeRatios{row[0].as<double>(), row[1].as<double>(), row[2].as<double>()};
+}
+
+}  // namespace lokahi::store

@@ -1,0 +1,54 @@
+#pragma once
+// Read-only statistics over a check's probe results: the latency histogram a webhook and the
+// Status RPC carry, and uptime ratios. Thread-safe; borrows a pool connection per call.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lib/checks/check.h"
+#include "lib/postgres/connection_pool.h"
+
+namespace lokahi::store {
+
+// Latency of the probes that got an HTTP answer (status_code > 0) within a window, in
+// nanoseconds. All zero when there were none (samples == 0).
+struct LatencyHistogram {
+  int64_t samples = 0;
+  double min_ns = 0;
+  double max_ns = 0;
+  double mean_ns = 0;
+  double stddev_ns = 0;  // population standard deviation
+  double p50_ns = 0;
+  double p75_ns = 0;
+  double p95_ns = 0;
+  double p99_ns = 0;
+};
+
+// Fraction (0..1) of probes judged UP over each window; 0 for a window without probes.
+struct UptimeRatios {
+  double last_24h = 0;
+  double last_7d = 0;
+  double last_30d = 0;
+};
+
+class PgStatusQuery final {
+ public:
+  explicit PgStatusQuery(postgres::ConnectionPool& pool) : pool_(pool) {}
+
+  // Over results probed within `window` before now (database clock).
+  LatencyHistogram HistogramFor(const checks::CheckId& check_id, std::chrono::seconds window);
+  // The same for many checks in one query; keyed by CheckId::str(). Checks without results in
+  // the window map to an all-zero histogram.
+  std::map<std::string, LatencyHistogram> HistogramsFor(
+      const std::vector<checks::CheckId>& check_ids, std::chrono::seconds window);
+
+  UptimeRatios UptimeRatiosFor(const checks::CheckId& check_id);
+
+ private:
+  postgres::ConnectionPool& pool_;
+};
+
+}  // namespace lokahi::store

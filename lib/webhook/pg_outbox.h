@@ -1,0 +1,41 @@
+#pragma once
+// The webhook outbox (the transitions table) as a work queue. Thread-safe; borrows a pool
+// connection per call. Any number of workers may share one database:
+//  - a claim leases rows (lease_until) under FOR UPDATE SKIP LOCKED, so two workers never hold the
+//    same transition, and a crashed worker's lease simply runs out and the row is claimed again;
+//  - only a check's oldest pending transition is ever claimable, so a check's webhooks leave in
+//    transition order, each after the previous one was delivered or failed.
+// Database errors surface as the pqxx exceptions (std::exception) of the failing call.
+
+#include <chrono>
+#include <vector>
+
+#include "lib/postgres/connection_pool.h"
+#include "lib/webhook/delivery.h"
+
+namespace lokahi::webhook {
+
+class PgOutbox final {
+ public:
+  // `deadline`: how long after a transition its webhook may still be attempted.
+  PgOutbox(postgres::ConnectionPool& pool, std::chrono::seconds deadline)
+      : pool_(pool), deadline_(deadline) {}
+
+  // Claims up to `limit` due transitions in one statement, each leased for `lease`, oldest due
+  // first. Raises each claimed row's attempts counter (ClaimRef::attempt).
+  std::vector<ClaimedDelivery> ClaimDue(int limit, std::chrono::milliseconds lease);
+
+  // Applies outcomes in one statement; a delivered outcome also records the check's
+  // webhook_response_time_ns. Outcomes whose claim was superseded are skipped. Returns how many
+  // applied.
+  int Record(const std::vector<DeliveryOutcome>& outcomes);
+
+  // Hands claims back unsent: lease cleared, attempts counter restored, due at once.
+  void Release(const std::vector<ClaimRef>& claims);
+
+ private:
+  postgres::ConnectionPool& pool_;
+  const std::chrono::seconds deadline_;
+};
+
+}  // namespace lokahi::webhook

@@ -1,0 +1,14 @@
+#pragma once
+// Webhook URLs often carry credentials: userinfo, query tokens, or a secret path (Slack and
+// Discord put the token in the path). Logs show only where a request went, never those parts.
+
+#include <string>
+#include <string_view>
+
+namespace lokahi::webhook {
+
+// "https://user:pw@hooks.example.com:8443/T0/B1/xyz?token=1" -> "https://hooks.example.com:8443/…".
+// Anything not shaped like scheme://authority gives "(unparseable url)".
+std::string RedactUrl(std::string_view url);
+
+}  // namespace lokahi::webhook

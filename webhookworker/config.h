@@ -1,0 +1,31 @@
+#pragma once
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "lib/config/env.h"
+#include "lib/webhook/signature.h"
+
+namespace lokahi::webhookworker {
+
+struct WebhookWorkerConfig {
+  std::string database_url;
+  std::string nats_url;
+  // LOKAHI_WEBHOOK_SECRET: signs deliveries of checks that have no secret of their own.
+  std::string default_secret;
+  std::optional<webhook::SigningKey> default_key;
+  std::chrono::seconds deadline{86400};
+  std::chrono::milliseconds request_timeout{10000};
+  int concurrency = 256;
+  int db_pool_size = 4;
+  std::chrono::milliseconds sweep_interval{1000};
+  int metrics_port = 0;  // 0 = no metrics listener
+  std::string instance_name;
+
+  // Throws config::ConfigError naming the variable at fault.
+  static WebhookWorkerConfig FromEnv(const config::Env& env);
+  // One log-friendly line, secrets scrubbed.
+  std::string Describe() const;
+};
+
+}  // namespace lokahi::webhookworker
