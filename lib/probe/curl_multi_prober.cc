@@ -20,6 +20,7 @@ ProbeResult StoppedResult(const ProbeRequest& request) {
   ProbeResult result{};
   result.tag = request.tag;
   result.error = kStopped;
+  result.stopped = true;
   result.started_at = std::chrono::system_clock::now();
   return result;
 }
@@ -174,7 +175,9 @@ class CurlMultiProber::Loop {
   void AbandonActive() {
     for (Transfer* transfer : active_) {
       driver_.Remove(transfer->easy());
-      Release(transfer, transfer->Abandon(kStopped));
+      ProbeResult result = transfer->Abandon(kStopped);
+      result.stopped = true;
+      Release(transfer, std::move(result));
     }
     active_.clear();
     in_flight_.store(0, std::memory_order_relaxed);

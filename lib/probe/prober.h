@@ -39,6 +39,9 @@ struct ProbeResult {
   // error (the status already arrived), it only sets `body_capped`.
   int64_t body_bytes = 0;
   bool body_capped = false;
+  // Cut off (or never started) because the prober stopped: the result says nothing about the
+  // target, and a caller judging health must not treat it as an outage.
+  bool stopped = false;
 };
 
 struct ProberOptions {
