@@ -27,9 +27,14 @@ grpc::Status NotFound(const checks::CheckId& id) {
 }
 }  // namespace
 
-ChecksService::ChecksService(store::CheckStore& store, ChecksServiceOptions options,
+ChecksService::ChecksService(Collaborators collaborators, ChecksServiceOptions options,
                              logging::Logger& log)
-    : store_(store), options_(std::move(options)), log_(log) {}
+    : store_(collaborators.store),
+      status_(collaborators.status),
+      pipeline_(collaborators.pipeline),
+      run_now_(collaborators.run_now),
+      options_(std::move(options)),
+      log_(log) {}
 
 template <typename Body>
 grpc::Status ChecksService::Guarded(grpc::ServerContext* context, const char* method, Body&& body) {
@@ -107,6 +112,67 @@ grpc::Status ChecksService::Delete(grpc::ServerContext* context, const pb::Check
     const auto deleted = store_.Delete(*id);
     if (!deleted) return NotFound(*id);
     *response = CheckToProto(*deleted);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ChecksService::Status(grpc::ServerContext* context, const pb::CheckID* request,
+                                   pb::CheckStatus* response) {
+  return Guarded(context, "Status", [&] {
+    grpc::Status error;
+    const auto id = ParseId(request->id(), &error);
+    if (!id) return error;
+    const auto check = store_.Get(*id);
+    if (!check) return NotFound(*id);
+    *response->mutable_check() = CheckToProto(*check);
+    HistogramToProto(status_.HistogramFor(*id, std::chrono::hours(24)),
+                     response->mutable_histogram_data());
+    const auto uptime = status_.UptimeRatiosFor(*id);
+    response->set_uptime_24h(uptime.last_24h);
+    response->set_uptime_7d(uptime.last_7d);
+    response->set_uptime_30d(uptime.last_30d);
+    LastProbeToProto(pipeline_.LastProbeOf(*id), response);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ChecksService::Run(grpc::ServerContext* context, const pb::CheckID* request,
+                                pb::CheckStatus* response) {
+  return Guarded(context, "Run", [&] {
+    grpc::Status error;
+    const auto id = ParseId(request->id(), &error);
+    if (!id) return error;
+    const auto check = store_.Get(*id);
+    if (!check) return NotFound(*id);
+    const auto outcome = run_now_.Probe(*check);
+    if (!outcome) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "no healthworker answered: is one running and connected to NATS?");
+    }
+    *response->mutable_check() = CheckToProto(*check);
+    ProbeOutcomeToProto(*outcome, response);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ChecksService::RunStats(grpc::ServerContext* context, const pb::Nil*,
+                                     pb::PipelineStats* response) {
+  return Guarded(context, "RunStats", [&] {
+    PipelineStatsToProto(pipeline_.RunStats(), response);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status ChecksService::Deliveries(grpc::ServerContext* context, const pb::CheckID* request,
+                                       pb::DeliveriesPage* response) {
+  return Guarded(context, "Deliveries", [&] {
+    grpc::Status error;
+    const auto id = ParseId(request->id(), &error);
+    if (!id) return error;
+    if (!store_.Get(*id)) return NotFound(*id);
+    for (const auto& row : pipeline_.Deliveries(*id, 100)) {
+      DeliveryToProto(row, response->add_deliveries());
+    }
     return grpc::Status::OK;
   });
 }

@@ -8,6 +8,9 @@
 #include "lib/checks/validation.h"
 #include "lib/logging/logger.h"
 #include "lib/store/check_store.h"
+#include "lib/store/pg_status_query.h"
+#include "lokahid/pipeline_queries.h"
+#include "lokahid/run_now_client.h"
 #include "lokahi.grpc.pb.h"
 
 namespace lokahi::lokahid {
@@ -19,7 +22,14 @@ struct ChecksServiceOptions {
 
 class ChecksService final : public github::xe::lokahi::Checks::Service {
  public:
-  ChecksService(store::CheckStore& store, ChecksServiceOptions options, logging::Logger& log);
+  // Collaborators must outlive the service.
+  struct Collaborators {
+    store::CheckStore& store;
+    store::PgStatusQuery& status;
+    PgPipelineQueries& pipeline;
+    RunNowClient& run_now;
+  };
+  ChecksService(Collaborators collaborators, ChecksServiceOptions options, logging::Logger& log);
 
   grpc::Status Create(grpc::ServerContext* context, const github::xe::lokahi::CreateOpts* request,
                       github::xe::lokahi::Check* response) override;
@@ -31,6 +41,14 @@ class ChecksService final : public github::xe::lokahi::Checks::Service {
                    github::xe::lokahi::Check* response) override;
   grpc::Status Delete(grpc::ServerContext* context, const github::xe::lokahi::CheckID* request,
                       github::xe::lokahi::Check* response) override;
+  grpc::Status Status(grpc::ServerContext* context, const github::xe::lokahi::CheckID* request,
+                      github::xe::lokahi::CheckStatus* response) override;
+  grpc::Status Run(grpc::ServerContext* context, const github::xe::lokahi::CheckID* request,
+                   github::xe::lokahi::CheckStatus* response) override;
+  grpc::Status RunStats(grpc::ServerContext* context, const github::xe::lokahi::Nil* request,
+                        github::xe::lokahi::PipelineStats* response) override;
+  grpc::Status Deliveries(grpc::ServerContext* context, const github::xe::lokahi::CheckID* request,
+                          github::xe::lokahi::DeliveriesPage* response) override;
 
  private:
   // Authenticates, runs `body`, and turns store failures into statuses a caller can act on.
@@ -38,6 +56,9 @@ class ChecksService final : public github::xe::lokahi::Checks::Service {
   grpc::Status Guarded(grpc::ServerContext* context, const char* method, Body&& body);
 
   store::CheckStore& store_;
+  store::PgStatusQuery& status_;
+  PgPipelineQueries& pipeline_;
+  RunNowClient& run_now_;
   ChecksServiceOptions options_;
   logging::Logger& log_;
 };

@@ -1,5 +1,7 @@
 #include "lokahid/convert.h"
 
+#include "lib/webhook/delivery.h"
+
 namespace lokahi::lokahid {
 
 namespace pb = github::xe::lokahi;
@@ -41,6 +43,78 @@ void SetTimestamp(google::protobuf::Timestamp* out, checks::Timestamp t) {
       std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
   out->set_seconds(micros / 1000000);
   out->set_nanos(static_cast<int>(micros % 1000000) * 1000);
+}
+
+void SetTimestampMicros(google::protobuf::Timestamp* out, int64_t unix_us) {
+  out->set_seconds(unix_us / 1000000);
+  out->set_nanos(static_cast<int>(unix_us % 1000000) * 1000);
+}
+
+void HistogramToProto(const store::LatencyHistogram& in, pb::HistogramData* out) {
+  out->set_max_nanoseconds(in.max_ns);
+  out->set_min_nanoseconds(in.min_ns);
+  out->set_mean_nanoseconds(in.mean_ns);
+  out->set_stddev(in.stddev_ns);
+  out->set_p50_nanoseconds(in.p50_ns);
+  out->set_p75_nanoseconds(in.p75_ns);
+  out->set_p95_nanoseconds(in.p95_ns);
+  out->set_p99_nanoseconds(in.p99_ns);
+}
+
+void LastProbeToProto(const LastProbe& in, pb::CheckStatus* out) {
+  out->set_last_response_time_nanoseconds(in.latency_ns);
+  out->set_resp_status_code(in.status_code);
+  if (!in.probed_unix_us) return;
+  auto* probe = out->mutable_last_probe();
+  SetTimestampMicros(probe->mutable_probed_at(), *in.probed_unix_us);
+  probe->set_dns_nanoseconds(in.dns_ns);
+  probe->set_connect_nanoseconds(in.connect_ns);
+  probe->set_tls_nanoseconds(in.tls_ns);
+  probe->set_first_byte_nanoseconds(in.first_byte_ns);
+  probe->set_error(in.error);
+  if (in.cert_expires_unix_us) {
+    SetTimestampMicros(probe->mutable_tls_cert_expires_at(), *in.cert_expires_unix_us);
+  }
+}
+
+void ProbeOutcomeToProto(const lokahi::internal::ProbeOutcome& in, pb::CheckStatus* out) {
+  out->set_last_response_time_nanoseconds(in.latency_ns());
+  out->set_resp_status_code(in.status_code());
+  auto* probe = out->mutable_last_probe();
+  SetTimestampMicros(probe->mutable_probed_at(), in.probed_unix_ms() * 1000);
+  probe->set_dns_nanoseconds(in.dns_ns());
+  probe->set_connect_nanoseconds(in.connect_ns());
+  probe->set_tls_nanoseconds(in.tls_ns());
+  probe->set_first_byte_nanoseconds(in.first_byte_ns());
+  probe->set_error(in.error());
+  if (in.cert_expiry_unix() > 0) {
+    SetTimestampMicros(probe->mutable_tls_cert_expires_at(), in.cert_expiry_unix() * 1000000);
+  }
+}
+
+void PipelineStatsToProto(const PipelineStats& in, pb::PipelineStats* out) {
+  out->set_probes_last_hour(in.probes_last_hour);
+  out->set_probes_per_minute(static_cast<double>(in.probes_last_minute));
+  HistogramToProto(in.latency, out->mutable_latency());
+  out->set_schedule_lag_p50_ms(in.lag_p50_ms);
+  out->set_schedule_lag_p99_ms(in.lag_p99_ms);
+  out->set_checks(in.checks);
+  out->set_skipped_slots_last_hour(in.skipped_last_hour);
+}
+
+void DeliveryToProto(const DeliveryRow& in, pb::Delivery* out) {
+  static constexpr const char* kOutcomes[] = {"pending", "delivered", "failed"};
+  out->set_transition_id(in.transition_id);
+  out->set_webhook_id(webhook::WebhookId(in.transition_id));
+  out->set_from_state(static_cast<pb::Check::State>(in.from));
+  out->set_to_state(static_cast<pb::Check::State>(in.to));
+  SetTimestampMicros(out->mutable_transition_at(), in.at_unix_us);
+  out->set_outcome(in.delivery_state >= 0 && in.delivery_state <= 2 ? kOutcomes[in.delivery_state]
+                                                                     : "unknown");
+  out->set_attempts(in.attempts);
+  out->set_last_error(in.last_error);
+  if (in.delivered_unix_us) SetTimestampMicros(out->mutable_delivered_at(), *in.delivered_unix_us);
+  out->set_last_status_code(in.last_status_code);
 }
 
 pb::Check CheckToProto(const checks::Check& check) {

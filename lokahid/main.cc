@@ -17,6 +17,11 @@
 #include "lib/store/schema.h"
 #include "lokahid/checks_service.h"
 #include "lokahid/config.h"
+#include "lokahid/pipeline_queries.h"
+#include "lokahid/run_now_client.h"
+#include "lokahid/scheduler.h"
+#include "lib/nats/subjects.h"
+#include "lib/store/pg_status_query.h"
 
 namespace {
 
@@ -60,9 +65,25 @@ int Run() {
   lokahi::postgres::ConnectionPool pool(config.database_url, config.db_pool_size);
   MigrateWithRetry(pool, log);
 
+  lokahi::nats::Connection nats({config.nats_url, "lokahid " + config.instance_name});
+
   lokahi::store::PgCheckStore store(pool);
-  lokahi::lokahid::ChecksService service(
-      store, {config.credentials, {config.min_every_seconds}}, log);
+  lokahi::store::PgStatusQuery status(pool);
+  lokahi::lokahid::PgPipelineQueries pipeline(pool);
+  lokahi::lokahid::RunNowClient run_now(nats);
+  lokahi::lokahid::ChecksService service({store, status, pipeline, run_now},
+                                         {config.credentials, {config.min_every_seconds}}, log);
+
+  lokahi::lokahid::SchedulerOptions scheduler_options;
+  scheduler_options.database_url = config.database_url;
+  scheduler_options.holder_name = config.instance_name;
+  scheduler_options.result_retention_days = config.result_retention_days;
+  lokahi::lokahid::Scheduler scheduler(
+      scheduler_options,
+      [&](const std::string& payload) {
+        nats.Publish(lokahi::nats::Subjects::kCheckRun, payload);
+      },
+      [] { return std::chrono::system_clock::now(); }, log);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -77,10 +98,13 @@ int Run() {
     return 1;
   }
   log.Info("listening", {{"port", bound_port}});
+  scheduler.Start();
 
   int received = 0;
   sigwait(&stop_signals, &received);
   log.Info("stopping", {{"signal", received}});
+  // Hand the scheduler lock over first, so another replica resumes dispatch without a gap.
+  scheduler.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   log.Info("stopped");
   return 0;

@@ -1,0 +1,37 @@
+#include "healthworker/config.h"
+
+#include <sstream>
+
+namespace lokahi::healthworker {
+
+HealthworkerConfig HealthworkerConfig::FromEnv(const config::Env& env) {
+  HealthworkerConfig c;
+  c.database_url = env.String("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres");
+  c.nats_url = env.String("NATS_URL", "nats://127.0.0.1:4222");
+  c.max_in_flight = static_cast<int>(env.Int("LOKAHI_MAX_IN_FLIGHT", 1000, 1, 100000));
+  c.egress_deny =
+      env.List("LOKAHI_EGRESS_DENY", {"169.254.0.0/16", "fe80::/10", "0.0.0.0/8"});
+  c.proxy = env.String("LOKAHI_PROXY", "");
+  c.db_pool_size = static_cast<int>(env.Int("LOKAHI_DB_POOL_SIZE", 4, 1, 100));
+  c.batch_max_rows = static_cast<int>(env.Int("LOKAHI_BATCH_MAX_ROWS", 5000, 1, 100000));
+  c.batch_max_delay_ms = static_cast<int>(env.Int("LOKAHI_BATCH_MAX_DELAY_MS", 200, 1, 60000));
+  c.max_queued = static_cast<int>(env.Int("LOKAHI_MAX_QUEUED", 100000, 1, 10000000));
+  c.metrics_port = static_cast<int>(env.Int("LOKAHI_METRICS_PORT", 0, 0, 65535));
+  c.stop_grace_ms = static_cast<int>(env.Int("LOKAHI_STOP_GRACE_MS", 15000, 0, 600000));
+  return c;
+}
+
+std::string HealthworkerConfig::Describe() const {
+  std::ostringstream out;
+  out << "DATABASE_URL=" << config::ScrubUrl(database_url)
+      << " NATS_URL=" << config::ScrubUrl(nats_url) << " LOKAHI_MAX_IN_FLIGHT=" << max_in_flight
+      << " LOKAHI_EGRESS_DENY=";
+  for (size_t i = 0; i < egress_deny.size(); ++i) out << (i ? "," : "") << egress_deny[i];
+  out << " LOKAHI_PROXY=" << (proxy.empty() ? "(none)" : config::ScrubUrl(proxy))
+      << " LOKAHI_DB_POOL_SIZE=" << db_pool_size << " LOKAHI_BATCH_MAX_ROWS=" << batch_max_rows
+      << " LOKAHI_BATCH_MAX_DELAY_MS=" << batch_max_delay_ms << " LOKAHI_MAX_QUEUED=" << max_queued
+      << " LOKAHI_METRICS_PORT=" << metrics_port << " LOKAHI_STOP_GRACE_MS=" << stop_grace_ms;
+  return out.str();
+}
+
+}  // namespace lokahi::healthworker

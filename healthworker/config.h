@@ -1,0 +1,26 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "lib/config/env.h"
+
+namespace lokahi::healthworker {
+
+struct HealthworkerConfig {
+  std::string database_url;
+  std::string nats_url;
+  int max_in_flight = 1000;
+  std::vector<std::string> egress_deny;
+  std::string proxy;
+  int db_pool_size = 4;
+  int batch_max_rows = 5000;
+  int batch_max_delay_ms = 200;
+  int max_queued = 100000;
+  int metrics_port = 0;
+  int stop_grace_ms = 15000;
+
+  static HealthworkerConfig FromEnv(const config::Env& env);
+  std::string Describe() const;
+};
+
+}  // namespace lokahi::healthworker

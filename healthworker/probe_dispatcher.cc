@@ -1,0 +1,165 @@
+#include "healthworker/probe_dispatcher.h"
+
+#include "internal.pb.h"
+#include "lib/checks/state_machine.h"
+
+namespace lokahi::healthworker {
+
+namespace {
+int64_t UnixMillis(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+int64_t UnixMicros(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+ProbeDispatcher::ProbeDispatcher(DispatcherOptions options, ResultBatcher& batcher, Reply reply,
+                                 Clock clock, logging::Logger& log)
+    : options_(std::move(options)),
+      batcher_(batcher),
+      reply_(std::move(reply)),
+      clock_(std::move(clock)),
+      log_(log) {
+  prober_ = std::make_unique<probe::CurlMultiProber>(
+      options_.prober, [this](std::vector<probe::ProbeResult>&& results) {
+        OnComplete(std::move(results));
+      });
+}
+
+ProbeDispatcher::~ProbeDispatcher() { Stop(std::chrono::milliseconds(0)); }
+
+size_t ProbeDispatcher::InFlight() const { return prober_->InFlight(); }
+size_t ProbeDispatcher::Queued() const { return prober_->Queued(); }
+
+void ProbeDispatcher::OnRunBatch(const std::string& payload) {
+  lokahi::internal::RunBatch batch;
+  if (!batch.ParseFromString(payload)) {
+    log_.Warn("bad_run_batch", {{"bytes", static_cast<long long>(payload.size())}});
+    return;
+  }
+  stats_.batches_received.fetch_add(1);
+  if (stopping_.load()) return;
+  const int64_t now_ms = UnixMillis(clock_());
+  std::vector<probe::ProbeRequest> requests;
+  requests.reserve(batch.checks_size());
+  long long stale = 0, overload = 0;
+  const bool overloaded = prober_->Queued() > options_.max_queued;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& spec : batch.checks()) {
+      const int64_t lag = now_ms - spec.due_unix_ms();
+      const int64_t stale_after =
+          std::max<int64_t>(int64_t{spec.every()} * 1000, options_.stale_floor.count());
+      if (lag > stale_after) {
+        ++stale;
+        continue;
+      }
+      if (overloaded) {
+        ++overload;
+        continue;
+      }
+      stats_.lag_ms_sum.fetch_add(std::max<int64_t>(lag, 0));
+      stats_.lag_samples.fetch_add(1);
+      const uint64_t tag = next_tag_.fetch_add(1);
+      pending_.emplace(tag, Pending{spec.id(), spec.due_unix_ms(), spec.expected_status(), ""});
+      requests.push_back({tag, spec.url(), spec.timeout_ms()});
+    }
+  }
+  if (stale + overload > 0) {
+    stats_.skipped_stale.fetch_add(stale);
+    stats_.skipped_overload.fetch_add(overload);
+    batcher_.CountSkipped(stale + overload);
+  }
+  if (!requests.empty()) prober_->Submit(std::move(requests));
+}
+
+void ProbeDispatcher::OnRunNow(const std::string& payload, const std::string& reply_subject) {
+  lokahi::internal::RunNowRequest request;
+  if (!request.ParseFromString(payload) || reply_subject.empty()) {
+    log_.Warn("bad_run_now_request");
+    return;
+  }
+  const auto& spec = request.check();
+  const uint64_t tag = next_tag_.fetch_add(1);
+  {
+    std::lock_guard lock(mutex_);
+    pending_.emplace(tag, Pending{spec.id(), UnixMillis(clock_()), spec.expected_status(),
+                                  reply_subject});
+  }
+  prober_->Submit({{tag, spec.url(), spec.timeout_ms()}});
+}
+
+void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
+  std::vector<store::ProbeRecord> records;
+  records.reserve(results.size());
+  std::vector<std::pair<std::string, std::string>> replies;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& result : results) {
+      const auto it = pending_.find(result.tag);
+      if (it == pending_.end()) continue;
+      Pending pending = std::move(it->second);
+      pending_.erase(it);
+      if (result.stopped) continue;  // cut off by Stop: says nothing about the target
+
+      store::ProbeRecord record;
+      record.check_id = std::move(pending.check_id);
+      record.slot_ms = pending.slot_ms;
+      record.probed_unix_us = UnixMicros(result.started_at);
+      record.status_code = result.status_code;
+      record.latency_ns = result.total_ns;
+      record.dns_ns = result.dns_ns;
+      record.connect_ns = result.connect_ns;
+      record.tls_ns = result.tls_ns;
+      record.first_byte_ns = result.first_byte_ns;
+      record.error = std::move(result.error);
+      if (result.tls_cert_expires_at) {
+        record.cert_expires_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                       result.tls_cert_expires_at->time_since_epoch())
+                                       .count();
+      }
+      record.verdict = checks::Judge(result.status_code, pending.expected_status);
+      switch (record.verdict) {
+        case checks::Verdict::kUp: stats_.probes_up.fetch_add(1); break;
+        case checks::Verdict::kDown: stats_.probes_down.fetch_add(1); break;
+        case checks::Verdict::kError: stats_.probes_error.fetch_add(1); break;
+      }
+      if (!pending.reply_subject.empty()) {
+        record.applies_to_state = false;
+        lokahi::internal::ProbeOutcome outcome;
+        outcome.set_check_id(record.check_id);
+        outcome.set_status_code(record.status_code);
+        outcome.set_latency_ns(record.latency_ns);
+        outcome.set_dns_ns(record.dns_ns);
+        outcome.set_connect_ns(record.connect_ns);
+        outcome.set_tls_ns(record.tls_ns);
+        outcome.set_first_byte_ns(record.first_byte_ns);
+        outcome.set_error(record.error);
+        outcome.set_probed_unix_ms(record.probed_unix_us / 1000);
+        outcome.set_cert_expiry_unix(record.cert_expires_unix.value_or(0));
+        const checks::State judged = record.verdict == checks::Verdict::kUp     ? checks::State::kUp
+                                     : record.verdict == checks::Verdict::kDown ? checks::State::kDown
+                                                                                : checks::State::kError;
+        outcome.set_state(static_cast<int>(judged));
+        replies.emplace_back(pending.reply_subject, outcome.SerializeAsString());
+      }
+      records.push_back(std::move(record));
+    }
+  }
+  for (const auto& [subject, payload] : replies) {
+    try {
+      reply_(subject, payload);
+    } catch (const std::exception& e) {
+      log_.Warn("run_now_reply_failed", {{"error", e.what()}});
+    }
+  }
+  if (!records.empty()) batcher_.Add(std::move(records));
+}
+
+void ProbeDispatcher::Stop(std::chrono::milliseconds grace) {
+  if (stopping_.exchange(true)) return;
+  prober_->Stop(grace);
+}
+
+}  // namespace lokahi::healthworker

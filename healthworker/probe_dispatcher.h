@@ -1,0 +1,78 @@
+#pragma once
+// Between NATS and the prober: turns RunBatch and RunNowRequest messages into probes, skips slots
+// that are already stale (counted, never queued without bound), and turns finished probes into
+// store records for the batcher (and replies for on-demand runs).
+//
+// Thread-safety: OnRunBatch/OnRunNow may be called from NATS delivery threads; completions arrive
+// on the prober's thread.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "healthworker/result_batcher.h"
+#include "lib/logging/logger.h"
+#include "lib/probe/curl_multi_prober.h"
+
+namespace lokahi::healthworker {
+
+struct DispatcherOptions {
+  probe::ProberOptions prober;
+  // A slot later than max(its interval, this) is skipped: the next slot is due anyway.
+  std::chrono::milliseconds stale_floor{10000};
+  size_t max_queued = 100000;  // probes waiting for an in-flight slot before new work is skipped
+};
+
+struct DispatcherStats {
+  std::atomic<long long> probes_up{0}, probes_down{0}, probes_error{0};
+  std::atomic<long long> skipped_stale{0}, skipped_overload{0}, batches_received{0};
+  std::atomic<long long> lag_ms_sum{0}, lag_samples{0};
+};
+
+class ProbeDispatcher {
+ public:
+  // `reply(subject, payload)` answers on-demand runs.
+  using Reply = std::function<void(const std::string& subject, const std::string& payload)>;
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+  ProbeDispatcher(DispatcherOptions options, ResultBatcher& batcher, Reply reply, Clock clock,
+                  logging::Logger& log);
+  ~ProbeDispatcher();
+
+  void OnRunBatch(const std::string& payload);
+  void OnRunNow(const std::string& payload, const std::string& reply_subject);
+  // Finishes in-flight probes within `grace`; probes cut off by the stop are not recorded (a
+  // probe we abandoned says nothing about the target).
+  void Stop(std::chrono::milliseconds grace);
+
+  const DispatcherStats& stats() const { return stats_; }
+  size_t InFlight() const;
+  size_t Queued() const;
+
+ private:
+  struct Pending {
+    std::string check_id;
+    int64_t slot_ms = 0;
+    int expected_status = 0;
+    std::string reply_subject;  // set for on-demand runs
+  };
+  void OnComplete(std::vector<probe::ProbeResult>&& results);
+
+  const DispatcherOptions options_;
+  ResultBatcher& batcher_;
+  Reply reply_;
+  Clock clock_;
+  logging::Logger& log_;
+  DispatcherStats stats_;
+  std::atomic<uint64_t> next_tag_{1};
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::unordered_map<uint64_t, Pending> pending_;  // guarded by mutex_
+  std::unique_ptr<probe::CurlMultiProber> prober_;  // last: its thread calls into the members above
+};
+
+}  // namespace lokahi::healthworker

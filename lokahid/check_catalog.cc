@@ -1,0 +1,70 @@
+#include "lokahid/check_catalog.h"
+
+#include <algorithm>
+#include <pqxx/pqxx>
+
+namespace lokahi::lokahid {
+namespace {
+constexpr const char* kColumns =
+    "id::text, url, timeout_ms, expected_status, every_seconds, version";
+constexpr int kPageSize = 20000;
+
+ScheduledCheck FromRow(const pqxx::row& row) {
+  return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>(),
+          row[3].as<int>(),         row[4].as<int>(),         row[5].as<int64_t>()};
+}
+}  // namespace
+
+int64_t PgCheckCatalog::LoadAll(pqxx::connection& connection,
+                                const std::function<void(ScheduledCheck&&)>& sink) const {
+  int64_t newest = 0;
+  {
+    pqxx::read_transaction txn(connection);
+    // Taken first: anything committed later has a higher number and shows up in ChangesSince.
+    newest = txn.exec1("SELECT greatest((SELECT coalesce(max(version), 0) FROM checks),"
+                       " (SELECT coalesce(max(version), 0) FROM check_tombstones))")[0]
+                 .as<int64_t>();
+  }
+  std::string last_id = "00000000-0000-0000-0000-000000000000";
+  bool first = true;
+  while (true) {
+    pqxx::read_transaction txn(connection);
+    const auto rows = txn.exec_params(
+        std::string("SELECT ") + kColumns + " FROM checks WHERE id " + (first ? ">=" : ">") +
+            " $1::uuid ORDER BY id LIMIT $2",
+        last_id, kPageSize);
+    first = false;
+    for (const auto& row : rows) {
+      auto check = FromRow(row);
+      newest = std::max(newest, check.version);
+      last_id = check.id;
+      sink(std::move(check));
+    }
+    if (rows.size() < static_cast<size_t>(kPageSize)) break;
+  }
+  return newest;
+}
+
+CatalogChanges PgCheckCatalog::ChangesSince(pqxx::connection& connection,
+                                            int64_t after_version) const {
+  CatalogChanges changes;
+  changes.newest_version = after_version;
+  pqxx::read_transaction txn(connection);
+  const auto rows = txn.exec_params(
+      std::string("SELECT ") + kColumns + " FROM checks WHERE version > $1 ORDER BY version",
+      after_version);
+  for (const auto& row : rows) {
+    auto check = FromRow(row);
+    changes.newest_version = std::max(changes.newest_version, check.version);
+    changes.upserted.push_back(std::move(check));
+  }
+  const auto tombstones = txn.exec_params(
+      "SELECT id::text, version FROM check_tombstones WHERE version > $1", after_version);
+  for (const auto& row : tombstones) {
+    changes.deleted.push_back(row[0].as<std::string>());
+    changes.newest_version = std::max(changes.newest_version, row[1].as<int64_t>());
+  }
+  return changes;
+}
+
+}  // namespace lokahi::lokahid

@@ -1,0 +1,25 @@
+#include "lokahid/maintenance.h"
+
+#include <pqxx/pqxx>
+
+namespace lokahi::lokahid {
+
+void RunMaintenance(pqxx::connection& connection, int retention_days, logging::Logger& log) {
+  pqxx::work txn(connection);
+  txn.exec0("SELECT lokahi_ensure_result_partitions(current_date, 3)");
+  const int dropped =
+      txn.exec_params1("SELECT lokahi_drop_result_partitions(current_date - $1::int)",
+                       retention_days)[0]
+          .as<int>();
+  // Rows that landed in the default partition (clock skew, a missed day) age out row by row.
+  const auto trimmed = txn.exec_params(
+      "DELETE FROM results_default WHERE probed_at < now() - make_interval(days => $1::int)",
+      retention_days);
+  txn.exec0("DELETE FROM check_tombstones WHERE deleted_at < now() - interval '1 hour'");
+  txn.commit();
+  log.Info("maintenance", {{"partitions_dropped", dropped},
+                           {"default_rows_trimmed", static_cast<long long>(trimmed.affected_rows())},
+                           {"retention_days", retention_days}});
+}
+
+}  // namespace lokahi::lokahid

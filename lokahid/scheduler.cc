@@ -1,0 +1,211 @@
+#include "lokahid/scheduler.h"
+
+#include <algorithm>
+#include <pqxx/pqxx>
+
+#include "internal.pb.h"
+#include "lokahid/maintenance.h"
+
+namespace lokahi::lokahid {
+namespace {
+// Identifies the scheduler's advisory lock among others in the database.
+constexpr int64_t kSchedulerLockKey = 0x6c6f6b6168690002LL;
+// How far back version polls reach, to see transactions that committed out of order.
+constexpr int64_t kVersionLookbackMs = 5000;
+
+int64_t UnixMillis(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+Scheduler::Scheduler(SchedulerOptions options, Publish publish, Clock clock, logging::Logger& log)
+    : options_(std::move(options)), publish_(std::move(publish)), clock_(std::move(clock)), log_(log) {}
+
+Scheduler::~Scheduler() { Stop(); }
+
+void Scheduler::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Scheduler::Stop() {
+  stopping_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+void Scheduler::Loop() {
+  while (!stopping_.load()) {
+    bool active = false;
+    try {
+      active = TryBecomeActive();
+      if (active) RunActive();
+    } catch (const std::exception& e) {
+      log_.Error("scheduler_failed", {{"error", e.what()}});
+    }
+    if (active || stats_.active.load()) Resign();
+    const auto until = std::chrono::steady_clock::now() + options_.lease_retry;
+    while (!stopping_.load() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+bool Scheduler::TryBecomeActive() {
+  if (!connection_ || !connection_->is_open()) {
+    connection_ = std::make_unique<pqxx::connection>(options_.database_url);
+  }
+  {
+    pqxx::nontransaction txn(*connection_);
+    if (!txn.exec_params1("SELECT pg_try_advisory_lock($1)", kSchedulerLockKey)[0].as<bool>()) {
+      return false;
+    }
+  }
+  const int64_t now_ms = UnixMillis(clock_());
+  int64_t start_after = now_ms;
+  int64_t gap_ms = 0;
+  {
+    pqxx::work txn(*connection_);
+    const auto rows = txn.exec("SELECT dispatched_until_ms, holder FROM scheduler_state");
+    if (!rows.empty()) {
+      const int64_t dispatched_until = rows[0][0].as<int64_t>();
+      // Resume right after the previous holder; a gap longer than catch_up is skipped.
+      start_after = std::max(dispatched_until, now_ms - options_.catch_up.count());
+      start_after = std::min(start_after, now_ms);
+      gap_ms = std::max<int64_t>(0, start_after - dispatched_until);
+      log_.Info("scheduler_takeover", {{"previous_holder", rows[0][1].as<std::string>()},
+                                       {"gap_ms", now_ms - dispatched_until}});
+    }
+  }
+  queue_.Clear();
+  int64_t skipped_in_gap = 0;
+  const int64_t newest = catalog_.LoadAll(*connection_, [&](ScheduledCheck&& check) {
+    // Slots in the gap between the previous holder's progress and start_after are skipped.
+    skipped_in_gap += gap_ms / (int64_t{check.every_seconds} * 1000);
+    queue_.Upsert(std::move(check), 0);
+  });
+  // Every check sits at due 0; popping up to start_after moves each to its first slot after
+  // start_after without dispatching anything (what it pops and "skips" here is not real).
+  {
+    std::vector<DueCheck> discard;
+    int64_t not_real = 0;
+    queue_.PopDue(start_after, discard, not_real);
+  }
+  pending_skipped_ = skipped_in_gap;
+  version_history_.clear();
+  // Re-read recent versions for a while: creates in flight during the load commit shortly after.
+  poll_from_version_ = std::max<int64_t>(0, newest - 10000);
+  version_history_.push_back({now_ms, newest});
+  stats_.checks.store(static_cast<long long>(queue_.size()));
+  stats_.active.store(true);
+  log_.Info("scheduler_active", {{"holder", options_.holder_name},
+                                 {"checks", static_cast<long long>(queue_.size())},
+                                 {"resume_after_ms", start_after}});
+  return true;
+}
+
+void Scheduler::RunActive() {
+  auto next_poll = std::chrono::steady_clock::now();
+  auto next_maintenance = std::chrono::steady_clock::now();
+  while (!stopping_.load()) {
+    const auto tick_start = std::chrono::steady_clock::now();
+    if (tick_start >= next_maintenance) {
+      try {
+        RunMaintenance(*connection_, options_.result_retention_days, log_);
+      } catch (const pqxx::broken_connection&) {
+        throw;
+      } catch (const std::exception& e) {
+        log_.Warn("maintenance_failed", {{"error", e.what()}});
+      }
+      next_maintenance = tick_start + options_.maintenance_every;
+    }
+    const int64_t now_ms = UnixMillis(clock_());
+    if (tick_start >= next_poll) {
+      ApplyChanges(now_ms);
+      next_poll = tick_start + options_.poll_changes;
+    }
+    Dispatch(now_ms);
+    const auto elapsed = std::chrono::steady_clock::now() - tick_start;
+    if (elapsed < options_.tick) std::this_thread::sleep_for(options_.tick - elapsed);
+  }
+}
+
+void Scheduler::ApplyChanges(int64_t now_ms) {
+  auto changes = catalog_.ChangesSince(*connection_, poll_from_version_);
+  for (auto& check : changes.upserted) {
+    const int64_t queued_version = queue_.Version(check.id);
+    if (queued_version == check.version) continue;
+    // A new check is probed at once so its first state shows within a second; an edited one
+    // continues on its (possibly new) interval.
+    const bool is_new = queued_version < 0;
+    const int64_t every_ms = int64_t{check.every_seconds} * 1000;
+    const int64_t first_due = is_new ? now_ms : now_ms + every_ms;
+    queue_.Upsert(std::move(check), first_due);
+  }
+  for (const auto& id : changes.deleted) queue_.Remove(id);
+  version_history_.push_back({now_ms, changes.newest_version});
+  // Next poll starts from the newest version seen at least kVersionLookbackMs ago.
+  while (version_history_.size() > 1 && version_history_[1].first <= now_ms - kVersionLookbackMs) {
+    version_history_.erase(version_history_.begin());
+  }
+  if (version_history_.front().first <= now_ms - kVersionLookbackMs) {
+    poll_from_version_ = std::max(poll_from_version_, version_history_.front().second);
+  }
+  stats_.checks.store(static_cast<long long>(queue_.size()));
+}
+
+void Scheduler::Dispatch(int64_t now_ms) {
+  std::vector<DueCheck> due;
+  int64_t skipped = pending_skipped_;
+  pending_skipped_ = 0;
+  queue_.PopDue(now_ms, due, skipped);
+  {
+    // Commit progress before publishing: a crash here loses at most this tick's slots, never
+    // sends one twice. Failure means the connection (and so the lock) is gone: stop dispatching.
+    pqxx::work txn(*connection_);
+    txn.exec_params(
+        "INSERT INTO scheduler_state (singleton, dispatched_until_ms, holder, updated_at)"
+        " VALUES (true, $1, $2, now()) ON CONFLICT (singleton) DO UPDATE"
+        " SET dispatched_until_ms = excluded.dispatched_until_ms, holder = excluded.holder,"
+        " updated_at = now()",
+        now_ms, options_.holder_name);
+    if (skipped > 0) {
+      txn.exec_params(
+          "INSERT INTO skipped_slots (minute, count) VALUES (date_trunc('minute', now()), $1)"
+          " ON CONFLICT (minute) DO UPDATE SET count = skipped_slots.count + excluded.count",
+          skipped);
+    }
+    txn.commit();
+  }
+  stats_.skipped.fetch_add(skipped);
+  if (due.empty()) return;
+  int64_t max_lag = 0;
+  for (size_t start = 0; start < due.size(); start += options_.max_batch) {
+    lokahi::internal::RunBatch batch;
+    batch.set_dispatched_unix_ms(now_ms);
+    const size_t end = std::min(due.size(), start + options_.max_batch);
+    for (size_t i = start; i < end; ++i) {
+      const auto& d = due[i];
+      auto* spec = batch.add_checks();
+      spec->set_id(d.check.id);
+      spec->set_url(d.check.url);
+      spec->set_timeout_ms(d.check.timeout_ms);
+      spec->set_expected_status(d.check.expected_status);
+      spec->set_every(d.check.every_seconds);
+      spec->set_due_unix_ms(d.due_ms);
+      max_lag = std::max(max_lag, now_ms - d.due_ms);
+    }
+    publish_(batch.SerializeAsString());
+    stats_.batches.fetch_add(1);
+  }
+  stats_.dispatched.fetch_add(static_cast<long long>(due.size()));
+  stats_.tick_lag_ms.store(max_lag);
+}
+
+void Scheduler::Resign() {
+  stats_.active.store(false);
+  queue_.Clear();
+  // Closing the session releases the advisory lock even if the unlock call cannot be made.
+  connection_.reset();
+  log_.Info("scheduler_inactive", {{"holder", options_.holder_name}});
+}
+
+}  // namespace lokahi::lokahid

@@ -1,0 +1,153 @@
+// PgResultWriter against a real Postgres: transitions are decided once, in slot order.
+
+#include "lib/store/pg_result_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "lib/postgres/migrator.h"
+#include "lib/store/pg_check_store.h"
+#include "lib/store/schema.h"
+#include "tests/support/shared_services.h"
+
+namespace lokahi::store {
+namespace {
+
+using checks::State;
+using checks::Verdict;
+
+class ResultWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = testing::Services().postgres.NewDatabase();
+    pool_ = std::make_unique<postgres::ConnectionPool>(url_, 8);
+    auto c = pool_->Acquire();
+    postgres::Migrate(*c, SchemaMigrations());
+  }
+
+  std::string CreateCheck(int failure_threshold = 1, int recovery_threshold = 1) {
+    PgCheckStore store(*pool_);
+    checks::CheckOptions o;
+    o.url = "http://127.0.0.1:9/";
+    o.webhook_url = "http://127.0.0.1:9/hook";
+    o.failure_threshold = failure_threshold;
+    o.recovery_threshold = recovery_threshold;
+    checks::ApplyDefaults(o);
+    return store.Create(o).id;
+  }
+
+  static ProbeRecord Probe(const std::string& id, int64_t slot, Verdict verdict) {
+    ProbeRecord r;
+    r.check_id = id;
+    r.slot_ms = slot;
+    r.probed_unix_us = 1700000000000000 + slot * 1000;
+    r.verdict = verdict;
+    r.status_code = verdict == Verdict::kUp ? 200 : verdict == Verdict::kDown ? 500 : 0;
+    r.error = verdict == Verdict::kError ? "connection refused" : "";
+    r.latency_ns = 1000000;
+    return r;
+  }
+
+  std::vector<std::pair<int, int>> Transitions(const std::string& id) {
+    auto c = pool_->Acquire();
+    pqxx::read_transaction txn(*c);
+    std::vector<std::pair<int, int>> out;
+    for (const auto& row : txn.exec_params(
+             "SELECT from_state, to_state FROM transitions WHERE check_id = $1::uuid ORDER BY id",
+             id)) {
+      out.emplace_back(row[0].as<int>(), row[1].as<int>());
+    }
+    return out;
+  }
+
+  long long ResultCount(const std::string& id) {
+    auto c = pool_->Acquire();
+    pqxx::read_transaction txn(*c);
+    return txn.exec_params1("SELECT count(*) FROM results WHERE check_id = $1::uuid", id)[0]
+        .as<long long>();
+  }
+
+  std::string url_;
+  std::unique_ptr<postgres::ConnectionPool> pool_;
+};
+
+TEST_F(ResultWriterTest, SlotsReplayInOrderWithOneTransitionPerChange) {
+  const auto id = CreateCheck();
+  PgResultWriter writer(*pool_);
+  // Deliberately shuffled within the batch.
+  const auto outcome = writer.Write({Probe(id, 3000, Verdict::kError), Probe(id, 1000, Verdict::kUp),
+                                     Probe(id, 5000, Verdict::kUp), Probe(id, 2000, Verdict::kDown),
+                                     Probe(id, 4000, Verdict::kError)},
+                                    0);
+  EXPECT_EQ(outcome.results_written, 5u);
+  ASSERT_EQ(outcome.transitions.size(), 4u);
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}, {2, 3}, {3, 1}}));
+  EXPECT_EQ(ResultCount(id), 5);
+}
+
+TEST_F(ResultWriterTest, OlderOrDuplicateSlotsDoNotMoveState) {
+  const auto id = CreateCheck();
+  PgResultWriter writer(*pool_);
+  writer.Write({Probe(id, 2000, Verdict::kUp)}, 0);
+  const auto outcome = writer.Write({Probe(id, 2000, Verdict::kDown), Probe(id, 1000, Verdict::kDown)}, 0);
+  EXPECT_EQ(outcome.stale_or_duplicate, 2u);
+  EXPECT_TRUE(outcome.transitions.empty());
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}}));
+}
+
+TEST_F(ResultWriterTest, TwoWritersRacingOnOneCheckRecordOneTransition) {
+  for (int round = 0; round < 20; ++round) {
+    const auto id = CreateCheck();
+    PgResultWriter a(*pool_), b(*pool_);
+    std::thread ta([&] { a.Write({Probe(id, 1000, Verdict::kDown)}, 0); });
+    std::thread tb([&] { b.Write({Probe(id, 1000, Verdict::kDown)}, 0); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 2}})) << "round " << round;
+  }
+}
+
+TEST_F(ResultWriterTest, FailureThresholdHoldsUpUntilConsecutiveFailures) {
+  const auto id = CreateCheck(3, 2);
+  PgResultWriter writer(*pool_);
+  writer.Write({Probe(id, 1000, Verdict::kUp), Probe(id, 2000, Verdict::kDown),
+                Probe(id, 3000, Verdict::kDown), Probe(id, 4000, Verdict::kUp),
+                Probe(id, 5000, Verdict::kDown), Probe(id, 6000, Verdict::kDown)},
+               0);
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}})) << "blips stay UP";
+  writer.Write({Probe(id, 7000, Verdict::kDown), Probe(id, 8000, Verdict::kUp)}, 0);
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}}));
+  writer.Write({Probe(id, 9000, Verdict::kUp)}, 0);
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}, {2, 1}}));
+}
+
+TEST_F(ResultWriterTest, OnDemandProbesAreRecordedButDoNotMoveState) {
+  const auto id = CreateCheck();
+  PgResultWriter writer(*pool_);
+  auto manual = Probe(id, 1000, Verdict::kDown);
+  manual.applies_to_state = false;
+  writer.Write({manual}, 0);
+  EXPECT_TRUE(Transitions(id).empty());
+  EXPECT_EQ(ResultCount(id), 1);
+}
+
+TEST_F(ResultWriterTest, DeletedCheckResultsAreKeptWithoutState) {
+  const auto id = CreateCheck();
+  {
+    auto c = pool_->Acquire();
+    pqxx::work txn(*c);
+    txn.exec_params("DELETE FROM checks WHERE id = $1::uuid", id);
+    txn.commit();
+  }
+  PgResultWriter writer(*pool_);
+  const auto outcome = writer.Write({Probe(id, 1000, Verdict::kDown)}, 3);
+  EXPECT_TRUE(outcome.transitions.empty());
+  auto c = pool_->Acquire();
+  pqxx::read_transaction txn(*c);
+  EXPECT_EQ(txn.exec1("SELECT coalesce(sum(count), 0) FROM skipped_slots")[0].as<long long>(), 3);
+}
+
+}  // namespace
+}  // namespace lokahi::store

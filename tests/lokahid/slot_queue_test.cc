@@ -1,0 +1,83 @@
+#include "lokahid/slot_queue.h"
+
+#include <gtest/gtest.h>
+
+#include "lib/checks/schedule.h"
+
+namespace lokahi::lokahid {
+namespace {
+
+ScheduledCheck Check(const std::string& id, int every) {
+  return {id, "http://t/", 1000, 0, every, 1};
+}
+
+std::vector<DueCheck> Pop(SlotQueue& q, int64_t now, int64_t* skipped = nullptr) {
+  std::vector<DueCheck> out;
+  int64_t s = 0;
+  q.PopDue(now, out, s);
+  if (skipped) *skipped = s;
+  return out;
+}
+
+TEST(SlotQueue, DispatchesEachSlotOnceOnItsPhase) {
+  SlotQueue q;
+  const std::string id = "a5c7179a-0d3a-11e8-b53d-8faa88cfa70c";
+  const int64_t phase = checks::SlotPhaseMs(id, 10000);
+  q.Upsert(Check(id, 10), 1000000 + phase);
+  EXPECT_TRUE(Pop(q, 1000000 + phase - 1).empty());
+  auto due = Pop(q, 1000000 + phase);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].due_ms, 1000000 + phase);
+  EXPECT_TRUE(Pop(q, 1000000 + phase + 9999).empty()) << "a slot is dispatched once";
+  due = Pop(q, 1000000 + phase + 10000);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].due_ms, 1000000 + phase + 10000);
+}
+
+TEST(SlotQueue, FarBehindGetsOnlyTheLatestSlotAndCountsTheRest) {
+  SlotQueue q;
+  const std::string id = "b5c7179a-0d3a-11e8-b53d-8faa88cfa70c";
+  const int64_t phase = checks::SlotPhaseMs(id, 10000);
+  q.Upsert(Check(id, 10), phase);
+  int64_t skipped = 0;
+  const auto due = Pop(q, phase + 55000, &skipped);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].due_ms, phase + 50000);
+  EXPECT_EQ(skipped, 5);
+}
+
+TEST(SlotQueue, RemoveAndReplace) {
+  SlotQueue q;
+  q.Upsert(Check("x", 10), 100);
+  q.Upsert(Check("y", 10), 100);
+  q.Remove("x");
+  auto due = Pop(q, 100);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].check.id, "y");
+  auto replaced = Check("y", 20);
+  replaced.version = 2;
+  q.Upsert(replaced, 500);
+  EXPECT_EQ(q.Version("y"), 2);
+  EXPECT_EQ(q.Version("x"), -1);
+  due = Pop(q, 500);
+  ASSERT_EQ(due.size(), 1u) << "the old schedule of y was dropped";
+  EXPECT_EQ(due[0].check.every_seconds, 20);
+}
+
+TEST(SlotQueue, SpreadsManyChecksAcrossTheInterval) {
+  SlotQueue q;
+  for (int i = 0; i < 10000; ++i) {
+    char id[40];
+    snprintf(id, sizeof id, "%08x-0000-4000-8000-%012x", i * 2654435761u, i);
+    q.Upsert(Check(id, 10), 0);
+  }
+  Pop(q, 10000000);  // every check now waits for its own slot in the next 10 s
+  for (int second = 1; second <= 10; ++second) {
+    const auto due = Pop(q, 10000000 + second * 1000);
+    EXPECT_GT(due.size(), 800u) << second;
+    EXPECT_LT(due.size(), 1200u) << second;
+  }
+}
+
+}  // namespace
+}  // namespace lokahi::lokahid
