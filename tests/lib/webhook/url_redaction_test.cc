@@ -1,0 +1,36 @@
+#include "lib/webhook/url_redaction.h"
+
+#include <gtest/gtest.h>
+
+namespace lokahi::webhook {
+namespace {
+
+TEST(UrlRedactionTest, KeepsOnlySchemeAndHost) {
+  EXPECT_EQ(RedactUrl("https://hooks.slack.com/services/T000/B000/XXXXSECRET"),
+            "https://hooks.slack.com/…");
+  EXPECT_EQ(RedactUrl("https://discord.com/api/webhooks/123/tok-en"), "https://discord.com/…");
+  EXPECT_EQ(RedactUrl("http://example.com?token=abc"), "http://example.com/…");
+  EXPECT_EQ(RedactUrl("http://example.com#frag"), "http://example.com/…");
+  EXPECT_EQ(RedactUrl("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+  EXPECT_EQ(RedactUrl("http://[::1]:8080/x"), "http://[::1]:8080/…");
+}
+
+TEST(UrlRedactionTest, DropsUserinfoEvenWithAtSignsInThePassword) {
+  EXPECT_EQ(RedactUrl("https://user:p%40ss@h.example.com/x"), "https://h.example.com/…");
+  EXPECT_EQ(RedactUrl("https://user:p@ss@h.example.com:9/x?q=1"), "https://h.example.com:9/…");
+  const auto redacted = RedactUrl("https://admin:hunter2@h.example.com/path/secret?k=v");
+  EXPECT_EQ(redacted.find("hunter2"), std::string::npos);
+  EXPECT_EQ(redacted.find("secret"), std::string::npos);
+  EXPECT_EQ(redacted.find("admin"), std::string::npos);
+}
+
+TEST(UrlRedactionTest, UnparseableGivesNoDetail) {
+  EXPECT_EQ(RedactUrl("not a url with secret"), "(unparseable url)");
+  EXPECT_EQ(RedactUrl("://host/secret"), "(unparseable url)");
+  EXPECT_EQ(RedactUrl("http:///secret"), "(unparseable url)");
+  EXPECT_EQ(RedactUrl("ht tp://host/secret"), "(unparseable url)");
+  EXPECT_EQ(RedactUrl("http://user:pw@/secret"), "(unparseable url)");
+}
+
+}  // namespace
+}  // namespace lokahi::webhook

@@ -1,0 +1,455 @@
+// The real webhookworker binary against a real Postgres, a real nats-server and real HTTP
+// receivers on 127.0.0.1. Transitions are inserted with SQL, as the healthworker would.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "internal.pb.h"
+#include "lib/auth/base64.h"
+#include "lib/nats/nats_client.h"
+#include "lib/nats/subjects.h"
+#include "lib/webhook/signature.h"
+#include "lokahi.pb.h"
+#include "tests/lib/webhook/outbox_rows.h"
+#include "tests/support/daemon.h"
+#include "tests/support/shared_services.h"
+#include "tests/webhookworker/receiver.h"
+
+namespace lokahi::webhookworker {
+namespace {
+
+using namespace std::chrono_literals;
+using lokahi::testing::ChildProcess;
+using lokahi::testing::Services;
+using lokahi::testing::WaitFor;
+using testing::Answer;
+using testing::Receiver;
+using testing::ReceivedRequest;
+using webhook::testrows::CheckRow;
+using webhook::testrows::TransitionRow;
+
+nats::Library& NatsLibrary() {
+  static nats::Library library;
+  return library;
+}
+
+std::string Id(int64_t transition_id) { return "tr_" + std::to_string(transition_id); }
+
+class WebhookWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    database_url_ = webhook::testrows::NewMigratedDatabase();
+    sql_ = std::make_unique<pqxx::connection>(database_url_);
+  }
+
+  std::unique_ptr<ChildProcess> StartWorker(std::map<std::string, std::string> extra = {}) {
+    std::map<std::string, std::string> env = {{"DATABASE_URL", database_url_},
+                                              {"NATS_URL", Services().nats.Url()},
+                                              {"LOKAHI_WEBHOOK_TIMEOUT_MS", "3000"},
+                                              {"LOKAHI_SWEEP_INTERVAL_MS", "200"}};
+    for (auto& [k, v] : extra) env[k] = v;
+    auto worker = lokahi::testing::StartDaemon("webhookworker/webhookworker", env);
+    const bool started = WaitFor(
+        [&] { return worker->Log().find("event=started") != std::string::npos || !worker->Running(); },
+        30s);
+    if (!started || !worker->Running()) {
+      ADD_FAILURE() << "webhookworker did not start:\n" << worker->Log();
+    }
+    return worker;
+  }
+
+  std::string Check(const std::string& webhook_url, const std::string& secret = "",
+                    int format = 0) {
+    CheckRow row;
+    row.webhook_url = webhook_url;
+    row.webhook_secret = secret;
+    row.webhook_format = format;
+    return webhook::testrows::InsertCheck(*sql_, row);
+  }
+
+  int64_t Transition(const std::string& check_id, int from = 1, int to = 2,
+                     const std::string& at_sql = "now()") {
+    TransitionRow row;
+    row.check_id = check_id;
+    row.from_state = from;
+    row.to_state = to;
+    row.at_sql = at_sql;
+    return webhook::testrows::InsertTransition(*sql_, row);
+  }
+
+  int DeliveryState(int64_t id) { return webhook::testrows::ReadOutbox(*sql_, id).delivery_state; }
+
+  bool AllFinal(const std::vector<int64_t>& ids, int state = 1) {
+    for (auto id : ids) {
+      if (DeliveryState(id) != state) return false;
+    }
+    return true;
+  }
+
+  std::string database_url_;
+  std::unique_ptr<pqxx::connection> sql_;
+};
+
+// Per check (by transition id order), the webhook-ids of the requests in arrival order never go
+// back, and the delivered ones are exactly `expected`, in order.
+void ExpectInOrder(const std::vector<ReceivedRequest>& requests,
+                   const std::vector<int64_t>& expected) {
+  std::set<std::string> ours;
+  for (auto id : expected) ours.insert(Id(id));
+  std::vector<std::string> seen, delivered;
+  for (const auto& r : requests) {
+    if (!ours.count(r.webhook_id)) continue;
+    seen.push_back(r.webhook_id);
+    if (r.answered_status / 100 == 2) delivered.push_back(r.webhook_id);
+  }
+  std::vector<std::string> expected_ids;
+  for (auto id : expected) expected_ids.push_back(Id(id));
+  EXPECT_EQ(delivered, expected_ids);
+  const auto position = [&](const std::string& id) {
+    return std::find(expected_ids.begin(), expected_ids.end(), id) - expected_ids.begin();
+  };
+  for (size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_LE(position(seen[i - 1]), position(seen[i]))
+        << seen[i] << " was sent before " << seen[i - 1] << " was finished";
+  }
+}
+
+TEST_F(WebhookWorkerTest, DeliversOneTransitionWithEveryHeaderAndAStableId) {
+  int calls = 0;
+  Receiver receiver([&](const ReceivedRequest&) {
+    return Answer{++calls == 1 ? 500 : 204};  // the first attempt fails: the retry must match
+  });
+  const std::string secret = "whsec_" + auth::Base64Encode("per-check signing key");
+  const auto check = Check(receiver.Url("/hook/T1/secret?token=abc"), secret);
+  const auto t = Transition(check, 1, 3);
+  {
+    webhook::testrows::InsertResult(*sql_, check, 2000000, 200, 0, "now() - interval '1 hour'");
+    webhook::testrows::InsertResult(*sql_, check, 4000000, 200, 0, "now() - interval '2 hours'");
+  }
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(t) == 1; }, 20s)) << worker->Log();
+
+  const auto requests = receiver.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  const auto key = webhook::SigningKey::Parse(secret);
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.path, "/hook/T1/secret");
+    EXPECT_EQ(r.webhook_id, Id(t));
+    EXPECT_EQ(r.content_type, "application/protobuf");
+    EXPECT_EQ(r.accept, "application/protobuf");
+    EXPECT_EQ(r.user_agent, "lokahi-cpp/" LOKAHI_TEST_VERSION " (+https://github.com/Xe/lokahi)");
+    const long long timestamp = std::stoll(r.webhook_timestamp);
+    EXPECT_NEAR(static_cast<double>(timestamp), static_cast<double>(time(nullptr)), 30);
+    EXPECT_EQ(r.webhook_signature,
+              webhook::SignatureHeader(*key, r.webhook_id, timestamp, r.body));
+
+    github::xe::lokahi::CheckStatus status;
+    ASSERT_TRUE(status.ParseFromString(r.body));
+    EXPECT_EQ(status.check().id(), check);
+    EXPECT_EQ(status.check().state(), github::xe::lokahi::Check::ERROR);
+    EXPECT_EQ(status.check().every(), 60);
+    EXPECT_EQ(status.check().url(), "http://127.0.0.1:9/health");
+    EXPECT_EQ(status.check().playbook_url(), "https://wiki.example.com/runbook");
+    EXPECT_EQ(status.previous_state(), github::xe::lokahi::Check::UP);
+    EXPECT_EQ(status.transition_id(), t);
+    EXPECT_EQ(status.resp_status_code(), 503);
+    EXPECT_EQ(status.last_response_time_nanoseconds(), 1500000);
+    EXPECT_DOUBLE_EQ(status.histogram_data().min_nanoseconds(), 2e6);
+    EXPECT_DOUBLE_EQ(status.histogram_data().max_nanoseconds(), 4e6);
+    EXPECT_DOUBLE_EQ(status.histogram_data().mean_nanoseconds(), 3e6);
+  }
+  EXPECT_EQ(requests[0].answered_status, 500);
+  EXPECT_EQ(requests[1].answered_status, 204);
+
+  const auto row = webhook::testrows::ReadOutbox(*sql_, t);
+  EXPECT_EQ(row.attempts, 2);
+  EXPECT_TRUE(row.delivered_at_set);
+  EXPECT_EQ(row.last_status_code, 204);
+  pqxx::read_transaction txn(*sql_);
+  EXPECT_GT(txn.exec_params1("SELECT webhook_response_time_ns FROM checks WHERE id = $1::uuid",
+                             check)[0]
+                .as<int64_t>(),
+            0);
+  txn.commit();
+
+  // Logs name where the webhook went, never its path or query secrets.
+  const auto log = worker->Log();
+  EXPECT_NE(log.find("event=delivery_attempt_failed"), std::string::npos) << log;
+  EXPECT_EQ(log.find("secret"), std::string::npos) << log;
+  EXPECT_EQ(log.find("token"), std::string::npos) << log;
+  EXPECT_EQ(worker->Stop(SIGTERM), 0);
+}
+
+TEST_F(WebhookWorkerTest, JsonFormatSignedWithTheGlobalSecret) {
+  Receiver receiver;
+  const auto check = Check(receiver.Url(), "", 1);
+  const auto t = Transition(check, 0, 1);
+  const std::string global = "whsec_" + auth::Base64Encode("global key");
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_SECRET", global}});
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(t) == 1; }, 20s)) << worker->Log();
+  const auto requests = receiver.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  const auto& r = requests[0];
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_NE(r.body.find("\"transition_id\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"previous_state\":\"INIT\""), std::string::npos) << r.body;
+  EXPECT_EQ(r.webhook_signature,
+            webhook::SignatureHeader(*webhook::SigningKey::Parse(global), r.webhook_id,
+                                     std::stoll(r.webhook_timestamp), r.body));
+  // The effective config is printed with the secret scrubbed.
+  EXPECT_EQ(worker->Log().find(global.substr(6)), std::string::npos);
+}
+
+TEST_F(WebhookWorkerTest, TransitionsOfOneCheckArriveInOrder) {
+  Receiver receiver;
+  const auto check = Check(receiver.Url());
+  const std::vector<int64_t> ids = {Transition(check, 0, 1), Transition(check, 1, 2),
+                                    Transition(check, 2, 1)};
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return AllFinal(ids); }, 20s)) << worker->Log();
+  ExpectInOrder(receiver.Requests(), ids);
+  EXPECT_EQ(receiver.Count(), 3u);
+}
+
+TEST_F(WebhookWorkerTest, ReceiverFailingForAWhileGetsEverythingInOrderAfterRecovery) {
+  const auto recovers_at = std::chrono::steady_clock::now() + 3s;
+  Receiver receiver([&](const ReceivedRequest&) {
+    return Answer{std::chrono::steady_clock::now() < recovers_at ? 500 : 200};
+  });
+  std::vector<std::vector<int64_t>> per_check;
+  std::vector<int64_t> all;
+  for (int c = 0; c < 3; ++c) {
+    const auto check = Check(receiver.Url());
+    per_check.push_back({Transition(check, 0, 1), Transition(check, 1, 2), Transition(check, 2, 1)});
+    all.insert(all.end(), per_check.back().begin(), per_check.back().end());
+  }
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return AllFinal(all); }, 90s)) << worker->Log();
+  const auto requests = receiver.Requests();
+  EXPECT_GT(std::count_if(requests.begin(), requests.end(),
+                          [](const ReceivedRequest& r) { return r.answered_status == 500; }),
+            0);
+  for (const auto& ids : per_check) ExpectInOrder(requests, ids);
+}
+
+TEST_F(WebhookWorkerTest, KilledWorkerLosesNothingAndRepeatsKeepTheirId) {
+  Receiver receiver([](const ReceivedRequest&) {
+    std::this_thread::sleep_for(700ms);
+    return Answer{200};
+  });
+  std::vector<int64_t> all;
+  std::vector<std::vector<int64_t>> per_check;
+  for (int c = 0; c < 6; ++c) {
+    const auto check = Check(receiver.Url());
+    per_check.push_back({Transition(check, 0, 1), Transition(check, 1, 2), Transition(check, 2, 1)});
+    all.insert(all.end(), per_check.back().begin(), per_check.back().end());
+  }
+  auto first = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return receiver.Count() >= 2; }, 20s)) << first->Log();
+  // Deliveries are in flight at the receiver right now.
+  first->Stop(SIGKILL);
+  EXPECT_FALSE(AllFinal(all));
+
+  auto second = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return AllFinal(all); }, 90s)) << second->Log();
+  const auto delivered = receiver.DeliveredCounts();
+  EXPECT_EQ(delivered.size(), all.size());
+  for (auto id : all) EXPECT_GE(delivered.count(Id(id)), 1u) << id;
+  for (const auto& r : receiver.Requests()) {
+    github::xe::lokahi::CheckStatus status;
+    ASSERT_TRUE(status.ParseFromString(r.body));
+    EXPECT_EQ(r.webhook_id, Id(status.transition_id())) << "a repeat must carry the same id";
+  }
+  for (const auto& ids : per_check) {
+    // Order holds across the crash for what was delivered; a repeat of an in-flight transition
+    // may come again, but never after its successor.
+    std::vector<std::string> firsts;
+    for (const auto& r : receiver.Requests()) {
+      if (std::find_if(ids.begin(), ids.end(), [&](int64_t id) { return Id(id) == r.webhook_id; }) ==
+          ids.end()) {
+        continue;
+      }
+      if (std::find(firsts.begin(), firsts.end(), r.webhook_id) == firsts.end()) {
+        firsts.push_back(r.webhook_id);
+      }
+    }
+    EXPECT_EQ(firsts, (std::vector<std::string>{Id(ids[0]), Id(ids[1]), Id(ids[2])}));
+  }
+}
+
+TEST_F(WebhookWorkerTest, TransitionInsertedWhileTheWorkerIsDownIsDeliveredOnReturn) {
+  Receiver receiver;
+  const auto check = Check(receiver.Url());
+  const auto before = Transition(check, 0, 1);
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(before) == 1; }, 20s)) << worker->Log();
+  const int status = worker->Stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << worker->Log();
+
+  const auto during = Transition(check, 1, 2);
+  EXPECT_EQ(DeliveryState(during), 0);
+  worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(during) == 1; }, 20s)) << worker->Log();
+  ExpectInOrder(receiver.Requests(), {before, during});
+}
+
+TEST_F(WebhookWorkerTest, NudgeWakesDeliveryLongBeforeTheSweep) {
+  Receiver receiver;
+  const auto check = Check(receiver.Url());
+  auto worker = StartWorker({{"LOKAHI_SWEEP_INTERVAL_MS", "10000"}});
+  nats::Library& library = NatsLibrary();
+  (void)library;
+  nats::Connection publisher({Services().nats.Url(), "webhookworker-test", false});
+  // Let the worker's subscription and its first sweep settle.
+  std::this_thread::sleep_for(1s);
+
+  const auto t = Transition(check, 0, 1);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(receiver.Count(), 0u) << "the sweep is 10 s away: nothing should have gone yet";
+
+  lokahi::internal::EgressNudge nudge;
+  nudge.add_transition_ids(t);
+  const auto nudged_at = std::chrono::steady_clock::now();
+  publisher.Publish(nats::Subjects::kWebhookEgress, nudge.SerializeAsString());
+  publisher.Flush(5s);
+  ASSERT_TRUE(WaitFor([&] { return receiver.Count() >= 1; }, 2s)) << worker->Log();
+  EXPECT_LT(receiver.Requests()[0].arrived_at - nudged_at, 2s);
+}
+
+TEST_F(WebhookWorkerTest, TwoWorkersDeliverEachTransitionOnce) {
+  Receiver receiver([](const ReceivedRequest&) {
+    std::this_thread::sleep_for(20ms);
+    return Answer{200};
+  });
+  std::vector<int64_t> all;
+  std::vector<std::vector<int64_t>> per_check;
+  for (int c = 0; c < 40; ++c) {
+    const auto check = Check(receiver.Url());
+    per_check.push_back({Transition(check, 0, 1), Transition(check, 1, 2), Transition(check, 2, 1)});
+    all.insert(all.end(), per_check.back().begin(), per_check.back().end());
+  }
+  auto a = StartWorker({{"LOKAHI_WEBHOOK_CONCURRENCY", "16"}});
+  auto b = StartWorker({{"LOKAHI_WEBHOOK_CONCURRENCY", "16"}});
+  ASSERT_TRUE(WaitFor([&] { return AllFinal(all); }, 90s)) << a->Log() << b->Log();
+  const auto delivered = receiver.DeliveredCounts();
+  EXPECT_EQ(delivered.size(), all.size());
+  for (const auto& [id, count] : delivered) EXPECT_EQ(count, 1) << id;
+  EXPECT_EQ(receiver.Count(), all.size());
+  for (const auto& ids : per_check) ExpectInOrder(receiver.Requests(), ids);
+  // Both took part: each prints its counts when it stops, and only when it claimed something.
+  EXPECT_EQ(a->Stop(SIGTERM), 0);
+  EXPECT_EQ(b->Stop(SIGTERM), 0);
+  EXPECT_NE(a->Log().find("event=deliveries"), std::string::npos) << a->Log();
+  EXPECT_NE(b->Log().find("event=deliveries"), std::string::npos) << b->Log();
+}
+
+TEST_F(WebhookWorkerTest, PastTheDeadlineATransitionFailsAndTheNextOneProceeds) {
+  std::atomic<int64_t> always_failing{0};
+  Receiver receiver([&](const ReceivedRequest& r) {
+    return Answer{r.webhook_id == Id(always_failing.load()) ? 500 : 200};
+  });
+  const auto check = Check(receiver.Url());
+  const auto stale = Transition(check, 0, 1, "now() - interval '1 hour'");
+  const auto failing = Transition(check, 1, 2);
+  always_failing = failing;
+  const auto next = Transition(check, 2, 1);
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_DEADLINE", "3"}});
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(next) == 1; }, 30s)) << worker->Log();
+  EXPECT_EQ(DeliveryState(stale), 2);
+  EXPECT_EQ(DeliveryState(failing), 2);
+  const auto failed_row = webhook::testrows::ReadOutbox(*sql_, failing);
+  EXPECT_EQ(failed_row.last_status_code, 500);
+  EXPECT_GE(failed_row.attempts, 1);
+  const auto requests = receiver.Requests();
+  for (const auto& r : requests) EXPECT_NE(r.webhook_id, Id(stale)) << "stale alert was sent";
+  ASSERT_FALSE(requests.empty());
+  EXPECT_EQ(requests.back().webhook_id, Id(next));
+  EXPECT_NE(worker->Log().find("event=delivery_failed"), std::string::npos);
+}
+
+TEST_F(WebhookWorkerTest, RetryAfterIsHonoured) {
+  int calls = 0;
+  Receiver receiver([&](const ReceivedRequest&) {
+    return ++calls == 1 ? Answer{503, "2"} : Answer{200};
+  });
+  const auto t = Transition(Check(receiver.Url()), 0, 1);
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(t) == 1; }, 20s)) << worker->Log();
+  const auto requests = receiver.Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  // Without Retry-After the first retry waits at most 1 s.
+  EXPECT_GE(requests[1].arrived_at - requests[0].arrived_at, 1900ms);
+}
+
+TEST_F(WebhookWorkerTest, RedirectsAreNotFollowed) {
+  Receiver receiver([](const ReceivedRequest& r) {
+    return r.path == "/hook" ? Answer{302, "", "/elsewhere"} : Answer{200};
+  });
+  const auto t = Transition(Check(receiver.Url()), 0, 1);
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return webhook::testrows::ReadOutbox(*sql_, t).attempts >= 1 &&
+                                   webhook::testrows::ReadOutbox(*sql_, t).last_status_code == 302; },
+                      20s))
+      << worker->Log();
+  for (const auto& r : receiver.Requests()) EXPECT_EQ(r.path, "/hook");
+  EXPECT_EQ(DeliveryState(t), 0);
+}
+
+TEST_F(WebhookWorkerTest, SigtermFinishesInFlightDeliveriesAndExitsZero) {
+  Receiver receiver([](const ReceivedRequest&) {
+    std::this_thread::sleep_for(1500ms);
+    return Answer{200};
+  });
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(Transition(Check(receiver.Url()), 0, 1));
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_TIMEOUT_MS", "5000"}});
+  ASSERT_TRUE(WaitFor([&] { return receiver.Count() >= 1 || !worker->Running(); }, 20s));
+  ASSERT_EQ(kill(worker->pid(), SIGTERM), 0);
+  const int code = worker->WaitExit(20s);
+  EXPECT_EQ(code, 0) << worker->Log();
+  // What was in flight finished; nothing stays leased to a process that is gone.
+  EXPECT_TRUE(AllFinal(ids)) << worker->Log();
+  pqxx::read_transaction txn(*sql_);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM transitions WHERE lease_until IS NOT NULL")[0].as<int>(),
+            0);
+}
+
+TEST_F(WebhookWorkerTest, MassOutageIsSentConcurrently) {
+  constexpr int kTransitions = 10000;
+  Receiver receiver([](const ReceivedRequest&) {
+    std::this_thread::sleep_for(5ms);
+    return Answer{200};
+  });
+  {
+    pqxx::work txn(*sql_);
+    txn.exec_params(
+        "WITH c AS (INSERT INTO checks (url, webhook_url, every_seconds, timeout_ms)"
+        " SELECT 'http://127.0.0.1:9/health', $1, 60, 5000 FROM generate_series(1, $2)"
+        " RETURNING id)"
+        " INSERT INTO transitions (check_id, from_state, to_state, at, slot_ms, status_code,"
+        " latency_ns) SELECT id, 1, 3, now(), 0, 0, 10000000000 FROM c",
+        receiver.Url(), kTransitions);
+    txn.commit();
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_TIMEOUT_MS", "10000"}});
+  const auto delivered = [&] {
+    pqxx::read_transaction txn(*sql_);
+    return txn.exec1("SELECT count(*) FROM transitions WHERE delivery_state = 1")[0].as<int>();
+  };
+  ASSERT_TRUE(WaitFor([&] { return delivered() == kTransitions; }, 240s)) << worker->Log();
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+  std::cout << "mass outage: " << kTransitions << " webhooks in " << seconds.count() << " s ("
+            << kTransitions / seconds.count() << "/s), receiver concurrency peak "
+            << receiver.MaxConcurrent() << "\n";
+  EXPECT_EQ(receiver.DeliveredCounts().size(), static_cast<size_t>(kTransitions));
+  EXPECT_GT(receiver.MaxConcurrent(), 8) << "deliveries were not concurrent";
+}
+
+}  // namespace
+}  // namespace lokahi::webhookworker
