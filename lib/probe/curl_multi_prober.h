@@ -5,6 +5,12 @@
 // Every probe is a fresh connection (a health check must see a real connect), restricted to http
 // and https (redirects included), bounded by its timeout, a body read cap, a header cap and a
 // redirect cap, and refused when the address being connected is on the deny list.
+//
+// Costs and caches: easy handles are kept and reused (at most max_in_flight of them). All handles
+// share the multi handle's DNS cache (libcurl's default 60 s) and CA store cache (24 h), so a name
+// starts one resolver thread per cache miss and the CA bundle is parsed once, not per connection.
+// Memory per probe is bounded by the body and header caps plus libcurl's buffers whatever the target
+// sends; the queue of waiting requests is not bounded here: callers watch Queued() for backpressure.
 
 #include <chrono>
 #include <memory>

@@ -85,6 +85,8 @@ CURLcode Transfer::Configure() {
     set(CURLOPT_FORBID_REUSE, 1L);
     set(CURLOPT_SSL_SESSIONID_CACHE, 0L);
   }
+  // No CURLOPT_MAXFILESIZE: it fails a transfer on a large Content-Length before the body is read,
+  // which would also cut a redirect hop short. The write callback below caps reading instead.
   set(CURLOPT_WRITEFUNCTION, &Transfer::OnBody);
   set(CURLOPT_WRITEDATA, static_cast<void*>(this));
   set(CURLOPT_HEADERFUNCTION, &Transfer::OnHeader);

@@ -46,6 +46,19 @@ class SlowTarget {
   RawServer server_;
 };
 
+ProberOptions WithLimit(size_t max_in_flight) {
+  ProberOptions options;
+  options.max_in_flight = max_in_flight;
+  return options;
+}
+
+// A prober whose results land in `collector`.
+struct CollectingProber {
+  explicit CollectingProber(ProberOptions options) : prober(options, collector.Handler()) {}
+  ResultCollector collector;
+  CurlMultiProber prober;
+};
+
 std::vector<ProbeRequest> Requests(const std::string& url, int count, int timeout_ms) {
   std::vector<ProbeRequest> requests;
   for (int tag = 0; tag < count; ++tag) {
@@ -56,10 +69,9 @@ std::vector<ProbeRequest> Requests(const std::string& url, int count, int timeou
 
 TEST(ProberLifecycleTest, NeverMoreInFlightThanTheLimit) {
   SlowTarget target(200ms);
-  ProberOptions options;
-  options.max_in_flight = 4;
-  ResultCollector collector;
-  CurlMultiProber prober(options, collector.Handler());
+  CollectingProber running(WithLimit(4));
+  ResultCollector& collector = running.collector;
+  CurlMultiProber& prober = running.prober;
   prober.Submit(Requests(target.Url(), 20, 10000));
   EXPECT_GE(prober.Queued(), 16u);
   EXPECT_LE(prober.InFlight(), 4u);
@@ -77,8 +89,9 @@ TEST(ProberLifecycleTest, NeverMoreInFlightThanTheLimit) {
 
 TEST(ProberLifecycleTest, CompletionsRunOnOneProberThread) {
   SlowTarget target(0ms);
-  ResultCollector collector;
-  CurlMultiProber prober(ProberOptions{}, collector.Handler());
+  CollectingProber running(ProberOptions{});
+  ResultCollector& collector = running.collector;
+  CurlMultiProber& prober = running.prober;
   prober.Submit(Requests(target.Url(), 50, 5000));
   prober.Submit(Requests(target.Url(), 50, 5000));
   ASSERT_EQ(collector.WaitFor(100, 20s).size(), 100u);
@@ -90,10 +103,9 @@ TEST(ProberLifecycleTest, CompletionsRunOnOneProberThread) {
 
 TEST(ProberLifecycleTest, HandlesAreReusedAcrossManyProbes) {
   SlowTarget target(0ms);
-  ProberOptions options;
-  options.max_in_flight = 8;
-  ResultCollector collector;
-  CurlMultiProber prober(options, collector.Handler());
+  CollectingProber running(WithLimit(8));
+  ResultCollector& collector = running.collector;
+  CurlMultiProber& prober = running.prober;
   prober.Submit(Requests(target.Url(), 500, 5000));
   const std::vector<ProbeResult> results = collector.WaitFor(500, 30s);
   ASSERT_EQ(results.size(), 500u);
@@ -103,10 +115,9 @@ TEST(ProberLifecycleTest, HandlesAreReusedAcrossManyProbes) {
 
 TEST(ProberLifecycleTest, StopCompletesEveryRequestWithAResult) {
   RawServer silent([](int fd, const RawServer& server) { HoldUntilClosed(fd, server); });
-  ProberOptions options;
-  options.max_in_flight = 3;
-  ResultCollector collector;
-  CurlMultiProber prober(options, collector.Handler());
+  CollectingProber running(WithLimit(3));
+  ResultCollector& collector = running.collector;
+  CurlMultiProber& prober = running.prober;
   prober.Submit(Requests(silent.Url(), 10, 60000));
   ASSERT_TRUE(lokahi::testing::WaitFor([&] { return silent.Connections() == 3; }, 5s));
 
@@ -134,10 +145,9 @@ TEST(ProberLifecycleTest, StopCompletesEveryRequestWithAResult) {
 
 TEST(ProberLifecycleTest, StopLetsInFlightProbesFinishWithinGrace) {
   SlowTarget target(300ms);
-  ProberOptions options;
-  options.max_in_flight = 2;
-  ResultCollector collector;
-  CurlMultiProber prober(options, collector.Handler());
+  CollectingProber running(WithLimit(2));
+  ResultCollector& collector = running.collector;
+  CurlMultiProber& prober = running.prober;
   prober.Submit(Requests(target.Url(), 6, 10000));
   ASSERT_TRUE(lokahi::testing::WaitFor([&] { return prober.InFlight() == 2; }, 5s));
   prober.Stop(5s);
