@@ -86,4 +86,10 @@ validate_settings() {
       return 1
     fi
   done
+  # In the ephemeral range an outgoing connection can hold a port just before a daemon binds it.
+  local low high
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || return 0
+  if [ $((LOKAHI_PORT_BASE + 59)) -ge "$low" ] && [ "$LOKAHI_PORT_BASE" -le "$high" ]; then
+    echo "warning: ports $LOKAHI_PORT_BASE–$((LOKAHI_PORT_BASE + 59)) overlap the kernel's ephemeral range ($low–$high); a start may fail with 'address in use'" >&2
+  fi
 }

@@ -1,0 +1,86 @@
+# shellcheck shell=bash disable=SC2154  # the caller sets source_dir, binary_dir, deploy, data_parent
+# Helpers for stack_test.sh; expects source_dir, binary_dir, deploy and the LOKAHI_* settings.
+
+fail() {
+  echo "FAIL: $*" >&2
+  if [ -d "${LOKAHI_DATA_DIR:-}/logs" ]; then
+    for log in "$LOKAHI_DATA_DIR"/logs/*.log; do
+      echo "--- $log" >&2
+      tail -n 15 "$log" >&2
+    done
+  fi
+  exit 1
+}
+
+last_log=""
+# Runs a command, keeping its output in a file for later greps and echoing it for ctest's log.
+run_logged() {
+  last_log="$(mktemp "$data_parent/cmd-XXXXXX.log")"
+  local rc=0
+  "$@" >"$last_log" 2>&1 || rc=$?
+  sed 's/^/  | /' "$last_log"
+  return "$rc"
+}
+
+port_accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A base with its 60 ports free, chosen at random so parallel test runs do not collide, and below
+# the kernel's ephemeral range: there an outgoing connection may hold a port by the time a
+# daemon binds it.
+free_port_base() {
+  local base offset busy ephemeral_low slots
+  ephemeral_low="$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  slots=$(((ephemeral_low - 10000) / 100 - 1))
+  [ "$slots" -gt 0 ] || { echo "the ephemeral port range starts too low ($ephemeral_low)" >&2; return 1; }
+  for _ in $(seq 1 30); do
+    base=$((10000 + (RANDOM % slots) * 100))
+    busy=0
+    for offset in $(seq 0 59); do
+      if port_accepts $((base + offset)); then busy=1; break; fi
+    done
+    [ "$busy" = 1 ] || { echo "$base"; return 0; }
+  done
+  echo "no free range of 60 ports found" >&2
+  return 1
+}
+
+binary_of() {
+  case "$1" in
+    lokahid) echo "$binary_dir/lokahid/lokahid" ;;
+    healthworker) echo "$binary_dir/healthworker/healthworker" ;;
+    webhookworker) echo "$binary_dir/webhookworker/webhookworker" ;;
+    sample_hook | duke-of-york) echo "$binary_dir/receivers/$1" ;;
+    *) echo "$binary_dir/$1" ;;
+  esac
+}
+built() { [ -x "$(binary_of "$1")" ]; }
+
+# Pids of everything the stack runs: the pid files, and the postmaster.
+stack_pids() {
+  {
+    cat "$LOKAHI_DATA_DIR"/run/*.pid 2>/dev/null || true
+    head -n 1 "$LOKAHI_DATA_DIR/postgres/data/postmaster.pid" 2>/dev/null || true
+  } | sort -n | tr '\n' ' '
+}
+
+expect_component_state() {
+  local component="$1" state="$2" line
+  line="$("$deploy/status" 2>&1 | awk -v c="$component" '$1 == c' || true)"
+  [[ "$line" == "$component"*" $state "* ]] || fail "status shows '$line' for $component, expected $state"
+}
+
+demo_check_count() {
+  local userpass
+  userpass="$(cat "$LOKAHI_DATA_DIR/secrets/userpass")"
+  "$(binary_of lokahictl/lokahictl)" --server "http://$userpass@127.0.0.1:$((LOKAHI_PORT_BASE + 3))" \
+    list --count 1000 | grep -cE "\"url\": *\"http://127\\.0\\.0\\.1:$((LOKAHI_PORT_BASE + 21))/?\""
+}
+
+wait_for_log_line() {
+  local component="$1" pattern="$2" deadline=$((SECONDS + $3))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    grep -q -- "$pattern" "$LOKAHI_DATA_DIR/logs/$component.log" 2>/dev/null && return 0
+    sleep 1
+  done
+  return 1
+}
