@@ -46,8 +46,8 @@ DecodedBody DecodeCheckStatus(BodyFormat format, std::string_view body) {
       return {std::nullopt, "invalid JSON CheckStatus: " + std::string(result.message())};
     }
   } else if (!status.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return {std::nullopt, "invalid protobuf CheckStatus (" + std::to_string(body.size()) +
-                              " bytes)"};
+    return {std::nullopt,
+            "invalid protobuf CheckStatus (" + std::to_string(body.size()) + " bytes)"};
   }
   if (status.check().id().empty()) return {std::nullopt, "CheckStatus has no check id"};
   return {std::move(status), ""};

@@ -48,20 +48,20 @@ ChatRelayConfig ChatRelayConfig::FromEnv(const config::Env& env) {
   config.port = PortFromEnv(env);
   config.webhook_url = env.RequiredString("WEBHOOK_URL");
   const auto authority = AuthorityStart(config.webhook_url);
-  if (authority == std::string::npos || config.webhook_url.find_first_of("/?#", authority) ==
-                                            authority) {
+  if (authority == std::string::npos ||
+      config.webhook_url.find_first_of("/?#", authority) == authority) {
     throw config::ConfigError("WEBHOOK_URL must be an http:// or https:// URL with a host, got \"" +
                               ScrubWebhookUrl(config.webhook_url) + "\"");
   }
   config.queue_capacity =
       static_cast<std::size_t>(env.Int("FORWARD_QUEUE_CAPACITY", 1000, 1, 1'000'000));
   config.max_attempts = static_cast<int>(env.Int("FORWARD_MAX_ATTEMPTS", 5, 1, 100));
-  config.initial_backoff = Milliseconds(env, "FORWARD_BACKOFF_MS", config.initial_backoff, 1,
-                                        3'600'000);
+  config.initial_backoff =
+      Milliseconds(env, "FORWARD_BACKOFF_MS", config.initial_backoff, 1, 3'600'000);
   config.max_backoff = Milliseconds(env, "FORWARD_MAX_BACKOFF_MS", config.max_backoff,
                                     config.initial_backoff.count(), 3'600'000);
-  config.request_timeout = Milliseconds(env, "FORWARD_TIMEOUT_MS", config.request_timeout, 100,
-                                        600'000);
+  config.request_timeout =
+      Milliseconds(env, "FORWARD_TIMEOUT_MS", config.request_timeout, 100, 600'000);
   config.drain_timeout = Milliseconds(env, "FORWARD_DRAIN_MS", config.drain_timeout, 0, 600'000);
   return config;
 }
@@ -93,8 +93,8 @@ std::chrono::nanoseconds ParseSeconds(const std::string& name, const std::string
   errno = 0;
   char* end = nullptr;
   const double seconds = std::strtod(text.c_str(), &end);
-  const bool parsed = !text.empty() && end == text.c_str() + text.size() && errno == 0 &&
-                      std::isfinite(seconds);
+  const bool parsed =
+      !text.empty() && end == text.c_str() + text.size() && errno == 0 && std::isfinite(seconds);
   if (!parsed || seconds < min_seconds || seconds > max_seconds) {
     throw config::ConfigError(name + " must be a number of seconds between " +
                               FormatNumber(min_seconds) + " and " + FormatNumber(max_seconds) +

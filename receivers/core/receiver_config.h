@@ -26,12 +26,12 @@ struct SampleHookConfig {
 struct ChatRelayConfig {
   int port = kDefaultPort;
   std::string webhook_url;  // WEBHOOK_URL, required, http:// or https://; holds a secret token
-  std::size_t queue_capacity = 1000;                          // FORWARD_QUEUE_CAPACITY
-  int max_attempts = 5;                                       // FORWARD_MAX_ATTEMPTS
-  std::chrono::milliseconds initial_backoff{1000};            // FORWARD_BACKOFF_MS
-  std::chrono::milliseconds max_backoff{60000};               // FORWARD_MAX_BACKOFF_MS
-  std::chrono::milliseconds request_timeout{10000};           // FORWARD_TIMEOUT_MS
-  std::chrono::milliseconds drain_timeout{5000};              // FORWARD_DRAIN_MS
+  std::size_t queue_capacity = 1000;                 // FORWARD_QUEUE_CAPACITY
+  int max_attempts = 5;                              // FORWARD_MAX_ATTEMPTS
+  std::chrono::milliseconds initial_backoff{1000};   // FORWARD_BACKOFF_MS
+  std::chrono::milliseconds max_backoff{60000};      // FORWARD_MAX_BACKOFF_MS
+  std::chrono::milliseconds request_timeout{10000};  // FORWARD_TIMEOUT_MS
+  std::chrono::milliseconds drain_timeout{5000};     // FORWARD_DRAIN_MS
 
   static ChatRelayConfig FromEnv(const config::Env& env);
 };

@@ -58,14 +58,13 @@ std::string EscapeSlackText(std::string_view text) {
 }
 
 std::string SlackMessageJson(const github::xe::lokahi::CheckStatus& status) {
-  const std::string headline = std::string(StateEmoji(status.check().state())) + " " +
-                               Headline(status);
+  const std::string headline =
+      std::string(StateEmoji(status.check().state())) + " " + Headline(status);
   google::protobuf::Value attachment;
   auto& attachment_fields = *attachment.mutable_struct_value()->mutable_fields();
   attachment_fields["color"] = StringValue(SlackColor(status.check().state()));
-  attachment_fields["fallback"] = StringValue(
-      SlackText(headline + " — " + status.check().url() + " " + ProbeOutcome(status),
-                kSlackTextLimit));
+  attachment_fields["fallback"] = StringValue(SlackText(
+      headline + " — " + status.check().url() + " " + ProbeOutcome(status), kSlackTextLimit));
   auto& fields = *attachment_fields["fields"].mutable_list_value();
   *fields.add_values() = Field("URL", status.check().url(), false);
   *fields.add_values() = Field("Result", ProbeOutcome(status), true);

@@ -10,8 +10,10 @@ int main() {
   using namespace lokahi::receivers;
   return RunReceiver("duke-of-york", [](lokahi::logging::Logger& logger) {
     const auto config = DukeConfig::FromEnv(lokahi::config::Env::Process());
-    logger.Info("config", {{"port", config.port},
-                           {"period_s", std::chrono::duration<double>(config.period).count()}});
+    logger.Info("config",
+                {{"port", config.port},
+                 {"period_ms",
+                  std::chrono::duration_cast<std::chrono::milliseconds>(config.period).count()}});
     SteadyClock clock;
     const DukeSchedule schedule(clock, config.period);
     FlipAnnouncer announcer(schedule, logger);

@@ -85,7 +85,7 @@ PostResult CurlJsonPoster::Post(const std::string& json) {
   Slist headers;
   AppendHeader(headers, "Content-Type: application/json");
   AppendHeader(headers, "User-Agent: lokahi-cpp-receivers/" LOKAHI_VERSION
-                      " (+https://github.com/Xe/lokahi)");
+                        " (+https://github.com/Xe/lokahi)");
   Response response;
   char error_buffer[CURL_ERROR_SIZE] = {};
   const long timeout_ms = static_cast<long>(timeout_.count());
@@ -114,8 +114,8 @@ PostResult CurlJsonPoster::Post(const std::string& json) {
   }
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status_code);
   if (!result.Delivered()) {
-    result.error = response.body.empty() ? "HTTP " + std::to_string(result.status_code)
-                                         : response.body;
+    result.error =
+        response.body.empty() ? "HTTP " + std::to_string(result.status_code) : response.body;
     result.retry_after = response.retry_after;
   }
   return result;

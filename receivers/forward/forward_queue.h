@@ -64,9 +64,9 @@ class ForwardQueue {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Forward> pending_;                                // guarded by mutex_
-  bool stopping_ = false;                                      // guarded by mutex_
-  std::chrono::steady_clock::time_point drain_deadline_;       // guarded by mutex_
+  std::deque<Forward> pending_;                           // guarded by mutex_
+  bool stopping_ = false;                                 // guarded by mutex_
+  std::chrono::steady_clock::time_point drain_deadline_;  // guarded by mutex_
   std::thread worker_;
 };
 

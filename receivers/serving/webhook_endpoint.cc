@@ -30,9 +30,10 @@ void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
     const std::string content_type = request.get_header_value("Content-Type");
     const auto format = FormatOfContentType(content_type);
     if (!format) {
-      RefuseBody(logger, request, response, 415, "unsupported Content-Type \"" + content_type +
-                                                     "\"; send application/protobuf or "
-                                                     "application/json");
+      RefuseBody(logger, request, response, 415,
+                 "unsupported Content-Type \"" + content_type +
+                     "\"; send application/protobuf or "
+                     "application/json");
       return;
     }
     DecodedBody decoded = DecodeCheckStatus(*format, request.body);

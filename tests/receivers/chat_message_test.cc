@@ -1,0 +1,164 @@
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include "receivers/core/discord_message.h"
+#include "receivers/core/slack_message.h"
+#include "receivers/core/transition_words.h"
+#include "receivers/core/utf8_truncation.h"
+
+namespace lokahi::receivers {
+namespace {
+
+using github::xe::lokahi::Check;
+using github::xe::lokahi::CheckStatus;
+using google::protobuf::Struct;
+
+CheckStatus DownStatus() {
+  CheckStatus status;
+  status.mutable_check()->set_id("chk_1");
+  status.mutable_check()->set_url("https://example.com/health");
+  status.mutable_check()->set_playbook_url("https://wiki.example.com/playbooks/web");
+  status.mutable_check()->set_state(Check::DOWN);
+  status.set_previous_state(Check::UP);
+  status.set_last_response_time_nanoseconds(2'265'000);
+  status.set_resp_status_code(500);
+  status.set_transition_id(42);
+  return status;
+}
+
+CheckStatus ErrorStatus() {
+  CheckStatus status = DownStatus();
+  status.mutable_check()->set_state(Check::ERROR);
+  status.mutable_check()->clear_playbook_url();
+  status.set_resp_status_code(0);
+  status.mutable_last_probe()->set_error("connect: connection refused");
+  return status;
+}
+
+Struct ParseJson(const std::string& json) {
+  Struct parsed;
+  const auto result = google::protobuf::util::JsonStringToMessage(json, &parsed);
+  EXPECT_TRUE(result.ok()) << result.message() << " in " << json;
+  return parsed;
+}
+
+const google::protobuf::Value& At(const Struct& object, const std::string& key) {
+  const auto it = object.fields().find(key);
+  if (it == object.fields().end()) throw std::out_of_range("no field " + key);
+  return it->second;
+}
+
+TEST(TransitionWordsTest, NamesStatesAndFormatsLatency) {
+  EXPECT_EQ(StateName(Check::DOWN), "DOWN");
+  EXPECT_EQ(StateName(static_cast<Check::State>(9)), "UNKNOWN(9)");
+  EXPECT_EQ(FormatMilliseconds(2'265'000, 3), "2.265");
+  EXPECT_EQ(FormatMilliseconds(2'265'000, 1), "2.3");
+  EXPECT_EQ(FormatMilliseconds(0, 1), "0.0");
+  EXPECT_EQ(ProbeOutcome(DownStatus()), "answered 500 in 2.3 ms");
+  EXPECT_EQ(ProbeOutcome(ErrorStatus()), "did not answer: connect: connection refused");
+}
+
+TEST(DiscordMessageTest, SaysWhatChangedAndWhereThePlaybookIs) {
+  EXPECT_EQ(DiscordContent(DownStatus()),
+            "🔴 check chk_1 is DOWN (was UP) — https://example.com/health "
+            "answered 500 in 2.3 ms. "
+            "Playbook: https://wiki.example.com/playbooks/web");
+}
+
+TEST(DiscordMessageTest, NoAnswerShowsTheErrorAndNoPlaybookLeavesItOut) {
+  EXPECT_EQ(DiscordContent(ErrorStatus()),
+            "🟠 check chk_1 is ERROR (was UP) — https://example.com/health "
+            "did not answer: "
+            "connect: connection refused.");
+  CheckStatus recovered = DownStatus();
+  recovered.mutable_check()->set_state(Check::UP);
+  recovered.set_previous_state(Check::DOWN);
+  recovered.set_resp_status_code(200);
+  EXPECT_EQ(DiscordContent(recovered).rfind("🟢 check chk_1 is UP (was DOWN)", 0), 0u);
+}
+
+TEST(DiscordMessageTest, AHugePlaybookUrlIsCutToDiscordsLimit) {
+  CheckStatus status = DownStatus();
+  std::string huge = "https://wiki.example.com/";
+  for (int i = 0; i < 3000; ++i) huge += "é🔴";  // multi-byte all the way to the cut
+  status.mutable_check()->set_playbook_url(huge);
+  const std::string content = DiscordContent(status);
+  EXPECT_LE(Utf16Length(content), kDiscordContentLimit);
+  EXPECT_GE(Utf16Length(content), kDiscordContentLimit - 2);
+  EXPECT_EQ(content.substr(content.size() - 3), "…");
+  EXPECT_EQ(content.rfind("🔴 check chk_1 is DOWN (was UP)", 0), 0u);
+}
+
+TEST(DiscordMessageTest, JsonCarriesTheContentAndDisablesMentions) {
+  CheckStatus status = DownStatus();
+  status.mutable_last_probe()->set_error("quote \" and backslash \\ and @everyone");
+  status.set_resp_status_code(0);
+  const Struct message = ParseJson(DiscordMessageJson(status));
+  EXPECT_EQ(At(message, "content").string_value(), DiscordContent(status));
+  const Struct& mentions = At(message, "allowed_mentions").struct_value();
+  EXPECT_TRUE(At(mentions, "parse").has_list_value());
+  EXPECT_EQ(At(mentions, "parse").list_value().values_size(), 0);
+}
+
+TEST(SlackMessageTest, UsesAttachmentsWithColourAndFields) {
+  const Struct message = ParseJson(SlackMessageJson(DownStatus()));
+  EXPECT_EQ(At(message, "text").string_value(), "🔴 check chk_1 is DOWN (was UP)");
+  const auto& attachments = At(message, "attachments").list_value();
+  ASSERT_EQ(attachments.values_size(), 1);
+  const Struct& attachment = attachments.values(0).struct_value();
+  EXPECT_EQ(At(attachment, "color").string_value(), "danger");
+  EXPECT_NE(At(attachment, "fallback").string_value().find("answered 500 in 2.3 ms"),
+            std::string::npos);
+  const auto& fields = At(attachment, "fields").list_value();
+  ASSERT_EQ(fields.values_size(), 4);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"URL", "https://example.com/health"},
+      {"Result", "answered 500 in 2.3 ms"},
+      {"Transition", "42"},
+      {"Playbook", "https://wiki.example.com/playbooks/web"}};
+  for (int i = 0; i < fields.values_size(); ++i) {
+    const Struct& field = fields.values(i).struct_value();
+    EXPECT_EQ(At(field, "title").string_value(), expected[i].first);
+    EXPECT_EQ(At(field, "value").string_value(), expected[i].second);
+    EXPECT_EQ(At(field, "short").bool_value(),
+              expected[i].first == "Result" || expected[i].first == "Transition");
+  }
+}
+
+TEST(SlackMessageTest, ColoursEachStateAndOmitsAMissingPlaybook) {
+  EXPECT_EQ(SlackColor(Check::UP), "good");
+  EXPECT_EQ(SlackColor(Check::DOWN), "danger");
+  EXPECT_EQ(SlackColor(Check::ERROR), "warning");
+  const Struct message = ParseJson(SlackMessageJson(ErrorStatus()));
+  const Struct& attachment = At(message, "attachments").list_value().values(0).struct_value();
+  EXPECT_EQ(At(attachment, "color").string_value(), "warning");
+  const auto& fields = At(attachment, "fields").list_value();
+  ASSERT_EQ(fields.values_size(), 3);
+  EXPECT_EQ(At(fields.values(1).struct_value(), "value").string_value(),
+            "did not answer: connect: connection refused");
+}
+
+TEST(SlackMessageTest, EscapesMarkupAndCutsLongValues) {
+  EXPECT_EQ(EscapeSlackText("a & <b> <!channel>"), "a &amp; &lt;b&gt; &lt;!channel&gt;");
+  CheckStatus status = DownStatus();
+  status.mutable_check()->set_id("<!channel>");
+  status.mutable_check()->set_url("https://example.com/" + std::string(5000, 'x'));
+  const Struct message = ParseJson(SlackMessageJson(status));
+  EXPECT_EQ(At(message, "text").string_value(), "🔴 check &lt;!channel&gt; is DOWN (was UP)");
+  const Struct& url_field = At(message, "attachments")
+                                .list_value()
+                                .values(0)
+                                .struct_value()
+                                .fields()
+                                .at("fields")
+                                .list_value()
+                                .values(0)
+                                .struct_value();
+  const std::string& url = At(url_field, "value").string_value();
+  EXPECT_EQ(Utf16Length(url), kSlackFieldLimit);
+  EXPECT_EQ(url.substr(url.size() - 3), "…");
+}
+
+}  // namespace
+}  // namespace lokahi::receivers

@@ -1,0 +1,204 @@
+// discord_hook and slack_hook run as real processes, relaying to a fake chat
+// service on 127.0.0.1.
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "receivers/core/utf8_truncation.h"
+#include "tests/receivers/receiver_fixtures.h"
+#include "tests/support/daemon.h"
+#include "tests/support/ports.h"
+
+namespace lokahi::receivers {
+namespace {
+
+using lokahi::testing::FreePort;
+using lokahi::testing::StartDaemon;
+using lokahi::testing::WaitFor;
+using testing::FakeChatEndpoint;
+using testing::PostStatus;
+using testing::SampleStatus;
+
+constexpr auto kRelayWait = std::chrono::seconds(10);
+
+google::protobuf::Struct ParseJson(const std::string& json) {
+  google::protobuf::Struct parsed;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok()) << json;
+  return parsed;
+}
+
+class ChatRelayTest : public ::testing::Test {
+ protected:
+  // Starts the fake chat service with `script`, then `binary` relaying to it.
+  FakeChatEndpoint& Start(const std::string& binary, std::vector<FakeChatEndpoint::Answer> script,
+                          std::map<std::string, std::string> env = {}) {
+    endpoint_ = std::make_unique<FakeChatEndpoint>(std::move(script));
+    port_ = FreePort();
+    env["PORT"] = std::to_string(port_);
+    env["WEBHOOK_URL"] = endpoint_->WebhookUrl();
+    if (!env.count("FORWARD_BACKOFF_MS")) env["FORWARD_BACKOFF_MS"] = "50";
+    process_ = StartDaemon(binary, env, port_);
+    return *endpoint_;
+  }
+  bool WaitForLog(const std::string& text) {
+    return WaitFor([&] { return process_->Log().find(text) != std::string::npos; }, kRelayWait);
+  }
+  void ExpectTokenNeverLogged() {
+    EXPECT_EQ(process_->Log().find(FakeChatEndpoint::kSecretToken), std::string::npos)
+        << process_->Log();
+  }
+
+  int port_ = 0;
+  // Declared first so it is destroyed last: the relay stops before its chat
+  // service does.
+  std::unique_ptr<FakeChatEndpoint> endpoint_;
+  std::unique_ptr<lokahi::testing::ChildProcess> process_;
+};
+
+TEST_F(ChatRelayTest, DiscordHookForwardsTheMessage) {
+  FakeChatEndpoint& endpoint = Start("receivers/discord_hook", {});
+  const auto reply = PostStatus(port_, SampleStatus(), "msg_discord");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->get_header_value("Content-Type"), "application/protobuf");
+
+  const auto received = endpoint.WaitForRequests(1, kRelayWait);
+  ASSERT_EQ(received.size(), 1u) << process_->Log();
+  EXPECT_EQ(received[0].path, std::string("/api/webhooks/123/") + FakeChatEndpoint::kSecretToken);
+  EXPECT_EQ(received[0].content_type, "application/json");
+  const auto message = ParseJson(received[0].body);
+  EXPECT_EQ(message.fields().at("content").string_value(),
+            "🔴 check chk_1 is DOWN (was UP) — https://example.com/health "
+            "answered 500 in 2.3 ms. "
+            "Playbook: https://wiki.example.com/playbooks/web");
+  ASSERT_TRUE(
+      WaitForLog("event=forward_delivered check_id=chk_1 transition_id=42 "
+                 "webhook_id=msg_discord attempts=1 status_code=200"))
+      << process_->Log();
+  EXPECT_NE(process_->Log().find("webhook_url=http://127.0.0.1:" + std::to_string(endpoint.port()) +
+                                 "/***"),
+            std::string::npos)
+      << process_->Log();
+  ExpectTokenNeverLogged();
+}
+
+TEST_F(ChatRelayTest, DiscordHookKeepsAHugePlaybookWithinTheLimit) {
+  FakeChatEndpoint& endpoint = Start("receivers/discord_hook", {});
+  auto status = SampleStatus();
+  std::string playbook = "https://wiki.example.com/";
+  for (int i = 0; i < 2000; ++i) playbook += "ü🔴/";
+  status.mutable_check()->set_playbook_url(playbook);
+  const auto reply = PostStatus(port_, status, "msg_huge", /*json=*/true);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->body, "{}");
+  const auto received = endpoint.WaitForRequests(1, kRelayWait);
+  ASSERT_EQ(received.size(), 1u) << process_->Log();
+  const std::string content = ParseJson(received[0].body).fields().at("content").string_value();
+  EXPECT_LE(Utf16Length(content), 2000u);
+  EXPECT_GT(Utf16Length(content), 1990u);
+  EXPECT_EQ(content.substr(content.size() - 3), "…");
+  EXPECT_EQ(content.rfind("🔴 check chk_1 is DOWN (was UP)", 0), 0u);
+}
+
+TEST_F(ChatRelayTest, RetriesUntilTheChatServiceAccepts) {
+  FakeChatEndpoint& endpoint = Start("receivers/discord_hook", {{500}, {500}, {200}});
+  const auto reply = PostStatus(port_, SampleStatus(), "msg_retry");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);  // accepted before the relay even tried
+  const auto received = endpoint.WaitForRequests(3, kRelayWait);
+  ASSERT_EQ(received.size(), 3u) << process_->Log();
+  EXPECT_EQ(received[0].body, received[2].body);
+  ASSERT_TRUE(
+      WaitForLog("event=forward_delivered check_id=chk_1 transition_id=42 "
+                 "webhook_id=msg_retry attempts=3 status_code=200"))
+      << process_->Log();
+  EXPECT_EQ(testing::CountEvents(process_->Log(), "forward_retry"), 2);
+  ExpectTokenNeverLogged();
+}
+
+TEST_F(ChatRelayTest, HonoursRetryAfterOn429) {
+  FakeChatEndpoint& endpoint = Start("receivers/discord_hook", {{429, "0.3"}, {200}});
+  ASSERT_TRUE(PostStatus(port_, SampleStatus(), "msg_429"));
+  ASSERT_EQ(endpoint.WaitForRequests(2, kRelayWait).size(), 2u) << process_->Log();
+  ASSERT_TRUE(WaitForLog("attempts=2")) << process_->Log();
+  EXPECT_NE(process_->Log().find("status_code=429 error=\"{\\\"message\\\": \\\"scripted "
+                                 "failure\\\"}\" retry_in_ms=300"),
+            std::string::npos)
+      << process_->Log();
+}
+
+TEST_F(ChatRelayTest, AnswersBusyWhenTheQueueIsFull) {
+  // The first message holds the worker (a slow chat service); one more fills
+  // the queue.
+  FakeChatEndpoint& endpoint =
+      Start("receivers/discord_hook", {{200, "", std::chrono::milliseconds(3000)}},
+            {{"FORWARD_QUEUE_CAPACITY", "1"}});
+  auto status = SampleStatus();
+  ASSERT_EQ(PostStatus(port_, status, "msg_1")->status, 200);
+  ASSERT_EQ(endpoint.WaitForRequests(1, kRelayWait).size(), 1u);
+  ASSERT_EQ(PostStatus(port_, status, "msg_2")->status, 200);
+  const auto busy = PostStatus(port_, status, "msg_3");
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->status, 503);
+  ASSERT_TRUE(
+      WaitForLog("event=webhook_refused check_id=chk_1 transition_id=42 "
+                 "webhook_id=msg_3 reason=\"relay queue full\""))
+      << process_->Log();
+  EXPECT_EQ(endpoint.WaitForRequests(2, kRelayWait).size(),
+            2u);  // the queued one still goes
+}
+
+TEST_F(ChatRelayTest, SigtermFinishesQueuedForwards) {
+  FakeChatEndpoint& endpoint =
+      Start("receivers/discord_hook", {{500}, {200}}, {{"FORWARD_BACKOFF_MS", "500"}});
+  ASSERT_EQ(PostStatus(port_, SampleStatus(), "msg_drain")->status, 200);
+  ASSERT_EQ(endpoint.WaitForRequests(1, kRelayWait).size(), 1u);
+  // Now the relay waits 500 ms to retry; SIGTERM must not lose the message.
+  const int status = process_->Stop(SIGTERM, std::chrono::seconds(8));
+  ASSERT_TRUE(WIFEXITED(status)) << process_->Log();
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(endpoint.WaitForRequests(2, std::chrono::seconds(1)).size(), 2u) << process_->Log();
+  const std::string log = process_->Log();
+  EXPECT_LT(log.find("event=stopping"), log.find("event=forward_delivered"));
+  EXPECT_NE(log.find("webhook_id=msg_drain attempts=2 status_code=200"), std::string::npos) << log;
+}
+
+TEST_F(ChatRelayTest, SlackHookForwardsAnAttachment) {
+  FakeChatEndpoint& endpoint = Start("receivers/slack_hook", {});
+  auto status = SampleStatus();
+  status.mutable_check()->set_state(github::xe::lokahi::Check::UP);
+  status.set_previous_state(github::xe::lokahi::Check::DOWN);
+  status.set_resp_status_code(200);
+  ASSERT_EQ(PostStatus(port_, status, "msg_slack")->status, 200);
+  const auto received = endpoint.WaitForRequests(1, kRelayWait);
+  ASSERT_EQ(received.size(), 1u) << process_->Log();
+  EXPECT_EQ(received[0].content_type, "application/json");
+  const auto message = ParseJson(received[0].body);
+  EXPECT_EQ(message.fields().at("text").string_value(), "🟢 check chk_1 is UP (was DOWN)");
+  const auto& attachment = message.fields().at("attachments").list_value().values(0).struct_value();
+  EXPECT_EQ(attachment.fields().at("color").string_value(), "good");
+  const auto& fields = attachment.fields().at("fields").list_value();
+  ASSERT_EQ(fields.values_size(), 4);
+  EXPECT_EQ(fields.values(1).struct_value().fields().at("title").string_value(), "Result");
+  EXPECT_EQ(fields.values(1).struct_value().fields().at("value").string_value(),
+            "answered 200 in 2.3 ms");
+  ASSERT_TRUE(WaitForLog("webhook_id=msg_slack attempts=1")) << process_->Log();
+  ExpectTokenNeverLogged();
+}
+
+TEST(ChatRelayConfigTest, FailsFastWithoutAWebhookUrl) {
+  for (const std::string binary : {"receivers/discord_hook", "receivers/slack_hook"}) {
+    const auto result = lokahi::testing::RunCommand(
+        {lokahi::testing::BinaryPath(binary)}, {{"WEBHOOK_URL", ""}}, std::chrono::seconds(10));
+    EXPECT_EQ(result.exit_code, 2) << binary;
+    EXPECT_NE(result.output.find("bad configuration: WEBHOOK_URL must be set"), std::string::npos)
+        << result.output;
+  }
+}
+
+}  // namespace
+}  // namespace lokahi::receivers

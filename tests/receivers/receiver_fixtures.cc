@@ -1,0 +1,154 @@
+#include "tests/receivers/receiver_fixtures.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <sstream>
+#include <stdexcept>
+
+#include "tests/support/child_process.h"
+#include "tests/support/ports.h"
+
+namespace lokahi::receivers::testing {
+
+using github::xe::lokahi::Check;
+using github::xe::lokahi::CheckStatus;
+
+CheckStatus SampleStatus() {
+  CheckStatus status;
+  auto& check = *status.mutable_check();
+  check.set_id("chk_1");
+  check.set_url("https://example.com/health");
+  check.set_playbook_url("https://wiki.example.com/playbooks/web");
+  check.set_state(Check::DOWN);
+  status.set_previous_state(Check::UP);
+  status.set_last_response_time_nanoseconds(2'265'000);
+  status.set_resp_status_code(500);
+  status.set_transition_id(42);
+  return status;
+}
+
+httplib::Result PostStatus(int port, const CheckStatus& status, const std::string& webhook_id,
+                           bool json) {
+  std::string body;
+  if (json) {
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    if (!google::protobuf::util::MessageToJsonString(status, &body, options).ok()) {
+      throw std::runtime_error("cannot encode CheckStatus as JSON");
+    }
+  } else {
+    body = status.SerializeAsString();
+  }
+  const std::string content_type = json ? "application/json" : "application/protobuf";
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(std::chrono::seconds(5));
+  client.set_read_timeout(std::chrono::seconds(10));
+  const httplib::Headers headers = {
+      {"Accept", content_type},
+      {"User-Agent", "lokahi-cpp/test (+https://github.com/Xe/lokahi)"},
+      {"webhook-id", webhook_id},
+      {"webhook-timestamp", "1700000000"}};
+  return client.Post("/twirp/github.xe.lokahi.Webhook/Handle", headers, body, content_type);
+}
+
+namespace {
+
+std::map<std::string, std::string> ParseLogLine(const std::string& line) {
+  std::map<std::string, std::string> fields;
+  size_t at = 0;
+  while (at < line.size()) {
+    const size_t eq = line.find('=', at);
+    if (eq == std::string::npos) break;
+    const std::string key = line.substr(at, eq - at);
+    std::string value;
+    at = eq + 1;
+    if (at < line.size() && line[at] == '"') {
+      for (++at; at < line.size() && line[at] != '"'; ++at) {
+        if (line[at] == '\\' && at + 1 < line.size()) {
+          ++at;
+          value += line[at] == 'n' ? '\n' : line[at];
+        } else {
+          value += line[at];
+        }
+      }
+      ++at;  // closing quote
+    } else {
+      const size_t end = line.find(' ', at);
+      value = line.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      at = end == std::string::npos ? line.size() : end;
+    }
+    fields[key] = value;
+    while (at < line.size() && line[at] == ' ') ++at;
+  }
+  return fields;
+}
+
+}  // namespace
+
+std::optional<std::map<std::string, std::string>> FindLogLine(const std::string& log,
+                                                              const std::string& event,
+                                                              const std::string& check_id) {
+  std::istringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto fields = ParseLogLine(line);
+    if (fields["event"] == event && fields["check_id"] == check_id) return fields;
+  }
+  return std::nullopt;
+}
+
+int CountEvents(const std::string& log, const std::string& event) {
+  std::istringstream lines(log);
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) count += ParseLogLine(line)["event"] == event ? 1 : 0;
+  return count;
+}
+
+FakeChatEndpoint::FakeChatEndpoint(std::vector<Answer> script) : script_(std::move(script)) {
+  server_.Post(".*", [this](const httplib::Request& request, httplib::Response& response) {
+    Answer answer;
+    {
+      std::lock_guard lock(mutex_);
+      received_.push_back({request.path, request.get_header_value("Content-Type"), request.body});
+      if (!script_.empty()) {
+        answer = script_.front();
+        script_.erase(script_.begin());
+      }
+    }
+    changed_.notify_all();
+    std::this_thread::sleep_for(answer.delay);
+    response.status = answer.status;
+    if (!answer.retry_after.empty()) response.set_header("Retry-After", answer.retry_after);
+    response.set_content(answer.status < 300 ? "" : "{\"message\": \"scripted failure\"}",
+                         "application/json");
+  });
+  // Short keep-alive, so stopping does not wait on the relay's idle connection.
+  server_.set_keep_alive_timeout(1);
+  port_ = lokahi::testing::FreePort();
+  if (!server_.bind_to_port("127.0.0.1", port_)) {
+    throw std::runtime_error("fake chat endpoint cannot bind 127.0.0.1:" + std::to_string(port_));
+  }
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  if (!lokahi::testing::WaitFor([this] { return server_.is_running(); }, std::chrono::seconds(5))) {
+    throw std::runtime_error("fake chat endpoint did not start");
+  }
+}
+
+FakeChatEndpoint::~FakeChatEndpoint() {
+  server_.stop();
+  thread_.join();
+}
+
+std::string FakeChatEndpoint::WebhookUrl() const {
+  return "http://127.0.0.1:" + std::to_string(port_) + "/api/webhooks/123/" + kSecretToken;
+}
+
+std::vector<FakeChatEndpoint::Received> FakeChatEndpoint::WaitForRequests(
+    size_t count, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] { return received_.size() >= count; });
+  return received_;
+}
+
+}  // namespace lokahi::receivers::testing

@@ -1,0 +1,74 @@
+#pragma once
+// What the receiver integration tests share: a sample CheckStatus, posting it
+// as lokahi does, reading key=value log lines, and a fake chat service to relay
+// to.
+
+#include <httplib.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lokahi.pb.h"
+
+namespace lokahi::receivers::testing {
+
+// chk_1: DOWN (was UP), answered 500 in 2.265 ms, playbook set, transition 42.
+github::xe::lokahi::CheckStatus SampleStatus();
+
+// POSTs `status` to 127.0.0.1:`port` at lokahi's Twirp path with lokahi's
+// headers, as protobuf or (json = true) the JSON mapping.
+httplib::Result PostStatus(int port, const github::xe::lokahi::CheckStatus& status,
+                           const std::string& webhook_id, bool json = false);
+
+// The fields of the first log line in `log` with event=`event` and
+// check_id=`check_id` (quoted values unquoted); nullopt when there is none.
+std::optional<std::map<std::string, std::string>> FindLogLine(const std::string& log,
+                                                              const std::string& event,
+                                                              const std::string& check_id);
+
+// How many log lines carry event=`event`.
+int CountEvents(const std::string& log, const std::string& event);
+
+// A chat webhook on 127.0.0.1 that records each request and answers from a
+// script (then 200s).
+class FakeChatEndpoint {
+ public:
+  struct Answer {
+    int status = 200;
+    std::string retry_after;  // sent as Retry-After when not empty
+    std::chrono::milliseconds delay{0};
+  };
+  struct Received {
+    std::string path;
+    std::string content_type;
+    std::string body;
+  };
+
+  explicit FakeChatEndpoint(std::vector<Answer> script = {});
+  ~FakeChatEndpoint();
+
+  int port() const { return port_; }
+  // A URL in Discord's shape, with a secret token in the path.
+  std::string WebhookUrl() const;
+  static constexpr const char* kSecretToken = "s3cr3t-t0ken-never-logged";
+
+  // Waits up to `timeout` for `count` requests; returns all received so far.
+  std::vector<Received> WaitForRequests(size_t count, std::chrono::milliseconds timeout);
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<Answer> script_;      // guarded by mutex_
+  std::vector<Received> received_;  // guarded by mutex_
+};
+
+}  // namespace lokahi::receivers::testing

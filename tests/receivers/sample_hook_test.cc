@@ -1,0 +1,151 @@
+// sample_hook run as a real process on a free port, fed lokahi's deliveries
+// over HTTP.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "tests/receivers/receiver_fixtures.h"
+#include "tests/support/daemon.h"
+#include "tests/support/ports.h"
+
+namespace lokahi::receivers {
+namespace {
+
+using lokahi::testing::FreePort;
+using lokahi::testing::StartDaemon;
+using lokahi::testing::WaitFor;
+using testing::FindLogLine;
+using testing::PostStatus;
+using testing::SampleStatus;
+
+constexpr auto kLogWait = std::chrono::seconds(10);
+
+class SampleHookTest : public ::testing::Test {
+ protected:
+  void Start(std::map<std::string, std::string> env = {}) {
+    port_ = FreePort();
+    env["PORT"] = std::to_string(port_);
+    process_ = StartDaemon("receivers/sample_hook", env, port_);
+  }
+  std::optional<std::map<std::string, std::string>> WaitForLogLine(const std::string& event,
+                                                                   const std::string& check_id) {
+    std::optional<std::map<std::string, std::string>> found;
+    WaitFor([&] { return (found = FindLogLine(process_->Log(), event, check_id)).has_value(); },
+            kLogWait);
+    return found;
+  }
+
+  int port_ = 0;
+  std::unique_ptr<lokahi::testing::ChildProcess> process_;
+};
+
+TEST_F(SampleHookTest, LogsOneLinePerProtobufDeliveryAndAnswersWithNil) {
+  Start();
+  const auto result = PostStatus(port_, SampleStatus(), "msg_2Xf3");
+  ASSERT_TRUE(result) << httplib::to_string(result.error());
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(result->get_header_value("Content-Type"), "application/protobuf");
+  github::xe::lokahi::Nil nil;
+  EXPECT_TRUE(nil.ParseFromString(result->body));
+
+  const auto line = WaitForLogLine("webhook", "chk_1");
+  ASSERT_TRUE(line) << process_->Log();
+  const std::map<std::string, std::string> expected = {
+      {"state", "DOWN"},
+      {"previous_state", "UP"},
+      {"latency", "2.265ms"},
+      {"status_code", "500"},
+      {"webhook_id", "msg_2Xf3"},
+      {"transition_id", "42"},
+      {"format", "protobuf"},
+      {"playbook_url", "https://wiki.example.com/playbooks/web"},
+      {"url", "https://example.com/health"}};
+  for (const auto& [key, value] : expected) EXPECT_EQ((*line).at(key), value) << key;
+  EXPECT_EQ(testing::CountEvents(process_->Log(), "webhook"), 1);
+}
+
+TEST_F(SampleHookTest, AcceptsTheJsonMapping) {
+  Start();
+  auto status = SampleStatus();
+  status.mutable_check()->set_id("chk_json");
+  status.mutable_check()->set_state(github::xe::lokahi::Check::ERROR);
+  status.set_resp_status_code(0);
+  status.mutable_last_probe()->set_error("dial tcp: connection refused");
+  Start();
+  const auto accepted = PostStatus(port_, status, "msg_json", /*json=*/true);
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 200);
+  EXPECT_EQ(accepted->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(accepted->body, "{}");
+  const auto line = WaitForLogLine("webhook", "chk_json");
+  ASSERT_TRUE(line) << process_->Log();
+  EXPECT_EQ(line->at("state"), "ERROR");
+  EXPECT_EQ(line->at("status_code"), "0");
+  EXPECT_EQ(line->at("error"), "dial tcp: connection refused");
+  EXPECT_EQ(line->at("format"), "json");
+}
+
+TEST_F(SampleHookTest, RefusesGarbageAndKeepsServing) {
+  Start();
+  httplib::Client client("127.0.0.1", port_);
+  const auto garbage = client.Post("/twirp/github.xe.lokahi.Webhook/Handle", "not a protobuf",
+                                   "application/protobuf");
+  ASSERT_TRUE(garbage);
+  EXPECT_EQ(garbage->status, 400);
+  const auto bad_json = client.Post("/", "{\"check\": [", "application/json");
+  ASSERT_TRUE(bad_json);
+  EXPECT_EQ(bad_json->status, 400);
+  const auto wrong_type = client.Post("/", "hello", "text/plain");
+  ASSERT_TRUE(wrong_type);
+  EXPECT_EQ(wrong_type->status, 415);
+  const auto get = client.Get("/twirp/github.xe.lokahi.Webhook/Handle");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 405);
+  EXPECT_EQ(get->get_header_value("Allow"), "POST");
+
+  EXPECT_TRUE(process_->Running());
+  const auto good = PostStatus(port_, SampleStatus(), "msg_after_garbage");
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->status, 200);
+  ASSERT_TRUE(WaitForLogLine("webhook", "chk_1")) << process_->Log();
+  const std::string log = process_->Log();
+  EXPECT_EQ(testing::CountEvents(log, "bad_webhook"), 3) << log;
+  EXPECT_NE(log.find("reason=\"invalid protobuf CheckStatus (14 bytes)\""), std::string::npos)
+      << log;
+}
+
+TEST_F(SampleHookTest, FailFirstRefusesTheFirstDeliveries) {
+  Start({{"SAMPLE_HOOK_FAIL_FIRST", "2"}});
+  std::vector<int> statuses;
+  for (int i = 0; i < 3; ++i) {
+    const auto result = PostStatus(port_, SampleStatus(), "msg_retry");
+    ASSERT_TRUE(result);
+    statuses.push_back(result->status);
+  }
+  EXPECT_EQ(statuses, (std::vector<int>{500, 500, 200}));
+  ASSERT_TRUE(WaitForLogLine("webhook", "chk_1")) << process_->Log();
+  EXPECT_EQ(testing::CountEvents(process_->Log(), "webhook_refused"), 2);
+  EXPECT_EQ(testing::CountEvents(process_->Log(), "webhook"), 1);
+}
+
+TEST_F(SampleHookTest, StopsCleanlyOnSigterm) {
+  Start();
+  const int status = process_->Stop(SIGTERM, std::chrono::seconds(5));
+  ASSERT_TRUE(WIFEXITED(status)) << process_->Log();
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_NE(process_->Log().find("event=stopped"), std::string::npos);
+}
+
+TEST(SampleHookConfigTest, FailsFastOnABadPort) {
+  const auto result =
+      lokahi::testing::RunCommand({lokahi::testing::BinaryPath("receivers/sample_hook")},
+                                  {{"PORT", "nine"}}, std::chrono::seconds(10));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("sample_hook: bad configuration: PORT must be a whole number"),
+            std::string::npos)
+      << result.output;
+}
+
+}  // namespace
+}  // namespace lokahi::receivers
