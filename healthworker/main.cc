@@ -1,41 +1,30 @@
 // healthworker: probes due checks from NATS check.run (queue group "healthworker") and records
 // results, states and transitions in Postgres. Wiring only.
 
-#include <csignal>
 #include <iostream>
-#include <thread>
 
 #include "healthworker/config.h"
 #include "healthworker/probe_dispatcher.h"
 #include "healthworker/result_batcher.h"
+#include "healthworker/worker_metrics.h"
 #include "internal.pb.h"
+#include "lib/daemon/dependency_health.h"
+#include "lib/daemon/schema_setup.h"
+#include "lib/daemon/stop_signals.h"
+#include "lib/metrics/ops_server.h"
 #include "lib/nats/nats_client.h"
 #include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
-#include "lib/postgres/migrator.h"
 #include "lib/store/pg_result_writer.h"
-#include "lib/store/schema.h"
 
 namespace {
 
 using lokahi::logging::Logger;
-namespace subjects = lokahi::nats;
-
-void MigrateWithRetry(lokahi::postgres::ConnectionPool& pool, Logger& log) {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      auto connection = pool.Acquire();
-      lokahi::postgres::Migrate(*connection, lokahi::store::SchemaMigrations());
-      return;
-    } catch (const pqxx::broken_connection& e) {
-      if (attempt >= 30) throw;
-      log.Warn("database_unreachable", {{"attempt", attempt}, {"error", e.what()}});
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-  }
-}
+using lokahi::nats::QueueGroups;
+using lokahi::nats::Subjects;
 
 int Run() {
+  lokahi::daemon::StopSignals stop_signals;
   lokahi::nats::Library nats_library;
   Logger log("healthworker", std::cerr);
   lokahi::healthworker::HealthworkerConfig config;
@@ -47,28 +36,27 @@ int Run() {
   }
   log.Info("config", {{"effective", config.Describe()}});
 
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
+  lokahi::metrics::Registry registry;
+  const auto histograms = lokahi::healthworker::RegisterWorkerHistograms(registry);
   lokahi::postgres::ConnectionPool pool(config.database_url, config.db_pool_size);
-  MigrateWithRetry(pool, log);
+  lokahi::daemon::MigrateWithRetry(pool, log);
   lokahi::store::PgResultWriter writer(pool);
-
   lokahi::nats::Connection nats({config.nats_url, "healthworker"});
+  lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
 
+  lokahi::healthworker::BatcherOptions batcher_options;
+  batcher_options.max_rows = static_cast<size_t>(config.batch_max_rows);
+  batcher_options.max_delay = std::chrono::milliseconds(config.batch_max_delay_ms);
+  batcher_options.batch_rows = histograms.batch_rows;
+  batcher_options.write_seconds = histograms.batch_write_seconds;
   lokahi::healthworker::ResultBatcher batcher(
-      writer,
-      {static_cast<size_t>(config.batch_max_rows),
-       std::chrono::milliseconds(config.batch_max_delay_ms)},
+      writer, batcher_options,
       [&](const std::vector<lokahi::store::TransitionRecord>& transitions) {
         // After commit: a nudge only. A lost nudge delays delivery until the next sweep.
         lokahi::internal::EgressNudge nudge;
         for (const auto& t : transitions) nudge.add_transition_ids(t.id);
         try {
-          nats.Publish(subjects::Subjects::kWebhookEgress, nudge.SerializeAsString());
+          nats.Publish(Subjects::kWebhookEgress, nudge.SerializeAsString());
         } catch (const std::exception& e) {
           log.Warn("nudge_failed", {{"error", e.what()}});
         }
@@ -80,6 +68,8 @@ int Run() {
   options.prober.egress_deny_cidrs = config.egress_deny;
   options.prober.proxy = config.proxy;
   options.max_queued = static_cast<size_t>(config.max_queued);
+  options.probe_latency_seconds = histograms.probe_latency_seconds;
+  options.schedule_lag_seconds = histograms.schedule_lag_seconds;
   std::unique_ptr<lokahi::healthworker::ProbeDispatcher> dispatcher;
   try {
     dispatcher = std::make_unique<lokahi::healthworker::ProbeDispatcher>(
@@ -92,17 +82,21 @@ int Run() {
     std::cerr << "healthworker: bad configuration: LOKAHI_EGRESS_DENY: " << e.what() << "\n";
     return 2;
   }
+  lokahi::healthworker::RegisterWorkerReadings(registry, *dispatcher, batcher);
+  lokahi::metrics::OpsServer ops(config.metrics_port, registry,
+                                 lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
+                                                         lokahi::daemon::NatsReadiness(nats)}));
 
   auto runs = nats.Subscribe(
-      subjects::Subjects::kCheckRun, subjects::QueueGroups::kHealthworkers,
+      Subjects::kCheckRun, QueueGroups::kHealthworkers,
       [&](lokahi::nats::Message&& m) { dispatcher->OnRunBatch(m.data); }, 4096);
   auto run_now = nats.Subscribe(
-      subjects::Subjects::kCheckRunNow, subjects::QueueGroups::kHealthworkers,
+      Subjects::kCheckRunNow, QueueGroups::kHealthworkers,
       [&](lokahi::nats::Message&& m) { dispatcher->OnRunNow(m.data, m.reply); }, 4096);
-  log.Info("started", {{"subject", std::string(subjects::Subjects::kCheckRun)}});
+  log.Info("started", {{"subject", std::string(Subjects::kCheckRun)},
+                       {"metrics_port", config.metrics_port}});
 
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});
   // Stop taking work, finish what is in flight, flush every result, then leave.
   runs->Drain(std::chrono::seconds(5));

@@ -120,6 +120,13 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
                                        .count();
       }
       record.verdict = checks::Judge(result.status_code, pending.expected_status);
+      if (options_.probe_latency_seconds && result.status_code > 0) {
+        options_.probe_latency_seconds->Observe(static_cast<double>(result.total_ns) / 1e9);
+      }
+      if (options_.schedule_lag_seconds && pending.reply_subject.empty()) {
+        const double lag_ms = static_cast<double>(record.probed_unix_us / 1000 - pending.slot_ms);
+        options_.schedule_lag_seconds->Observe(std::max(lag_ms, 0.0) / 1000.0);
+      }
       switch (record.verdict) {
         case checks::Verdict::kUp: stats_.probes_up.fetch_add(1); break;
         case checks::Verdict::kDown: stats_.probes_down.fetch_add(1); break;

@@ -16,6 +16,7 @@
 
 #include "healthworker/result_batcher.h"
 #include "lib/logging/logger.h"
+#include "lib/metrics/series.h"
 #include "lib/probe/curl_multi_prober.h"
 
 namespace lokahi::healthworker {
@@ -25,6 +26,9 @@ struct DispatcherOptions {
   // A slot later than max(its interval, this) is skipped: the next slot is due anyway.
   std::chrono::milliseconds stale_floor{10000};
   size_t max_queued = 100000;  // probes waiting for an in-flight slot before new work is skipped
+  // Optional; observed on the hot path when set.
+  metrics::Histogram* probe_latency_seconds = nullptr;  // probes that got an HTTP answer
+  metrics::Histogram* schedule_lag_seconds = nullptr;   // probe start - slot due time
 };
 
 struct DispatcherStats {

@@ -42,7 +42,13 @@ void ResultBatcher::Stop(std::chrono::milliseconds deadline) {
 
 bool ResultBatcher::WriteChunk(std::vector<store::ProbeRecord>& chunk, long long skipped) {
   try {
+    const auto started = std::chrono::steady_clock::now();
     const auto outcome = writer_.Write(chunk, skipped);
+    if (options_.write_seconds) {
+      options_.write_seconds->Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    if (options_.batch_rows) options_.batch_rows->Observe(static_cast<double>(chunk.size()));
     stats_.written.fetch_add(static_cast<long long>(outcome.results_written));
     stats_.batches.fetch_add(1);
     stats_.last_batch_rows.store(static_cast<long long>(chunk.size()));

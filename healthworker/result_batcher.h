@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lib/logging/logger.h"
+#include "lib/metrics/series.h"
 #include "lib/store/result_writer.h"
 
 namespace lokahi::healthworker {
@@ -21,6 +22,8 @@ struct BatcherOptions {
   size_t max_rows = 5000;
   std::chrono::milliseconds max_delay{200};
   size_t max_buffered = 500000;
+  metrics::Histogram* batch_rows = nullptr;          // optional: rows per committed batch
+  metrics::Histogram* write_seconds = nullptr;       // optional: time per batch transaction
 };
 
 struct BatcherStats {

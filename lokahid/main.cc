@@ -4,17 +4,18 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 
-#include <csignal>
 #include <iostream>
-#include <thread>
 
 #include "lib/config/env.h"
+#include "lib/daemon/dependency_health.h"
+#include "lib/daemon/schema_setup.h"
+#include "lib/daemon/stop_signals.h"
+#include "lib/metrics/ops_server.h"
+#include "lokahid/lokahid_metrics.h"
 #include "lib/logging/logger.h"
 #include "lib/nats/nats_client.h"
 #include "lib/postgres/connection_pool.h"
-#include "lib/postgres/migrator.h"
 #include "lib/store/pg_check_store.h"
-#include "lib/store/schema.h"
 #include "lokahid/checks_service.h"
 #include "lokahid/config.h"
 #include "lokahid/pipeline_queries.h"
@@ -27,23 +28,8 @@ namespace {
 
 using lokahi::logging::Logger;
 
-// Connecting is retried briefly so a stack whose parts start together comes up in any order.
-void MigrateWithRetry(lokahi::postgres::ConnectionPool& pool, Logger& log) {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      auto connection = pool.Acquire();
-      const auto applied = lokahi::postgres::Migrate(*connection, lokahi::store::SchemaMigrations());
-      log.Info("schema_ready", {{"migrations_applied", static_cast<int>(applied.size())}});
-      return;
-    } catch (const pqxx::broken_connection& e) {
-      if (attempt >= 30) throw;
-      log.Warn("database_unreachable", {{"attempt", attempt}, {"error", e.what()}});
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-  }
-}
-
 int Run() {
+  lokahi::daemon::StopSignals stop_signals;
   lokahi::nats::Library nats_library;
   Logger log("lokahid", std::cerr);
   lokahi::lokahid::LokahidConfig config;
@@ -55,15 +41,9 @@ int Run() {
   }
   log.Info("config", {{"effective", config.Describe()}});
 
-  // Signals are taken synchronously by sigwait below; block them before any thread starts.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   lokahi::postgres::ConnectionPool pool(config.database_url, config.db_pool_size);
-  MigrateWithRetry(pool, log);
+  lokahi::metrics::Registry registry;
+  lokahi::daemon::MigrateWithRetry(pool, log);
 
   lokahi::nats::Connection nats({config.nats_url, "lokahid " + config.instance_name});
 
@@ -78,12 +58,19 @@ int Run() {
   scheduler_options.database_url = config.database_url;
   scheduler_options.holder_name = config.instance_name;
   scheduler_options.result_retention_days = config.result_retention_days;
+  scheduler_options.dispatch_lag_seconds = &lokahi::lokahid::RegisterDispatchLag(registry);
   lokahi::lokahid::Scheduler scheduler(
       scheduler_options,
       [&](const std::string& payload) {
         nats.Publish(lokahi::nats::Subjects::kCheckRun, payload);
       },
       [] { return std::chrono::system_clock::now(); }, log);
+
+  lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
+  lokahi::lokahid::RegisterSchedulerReadings(registry, scheduler);
+  lokahi::metrics::OpsServer ops(config.metrics_port, registry,
+                                 lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
+                                                         lokahi::daemon::NatsReadiness(nats)}));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -100,12 +87,11 @@ int Run() {
   log.Info("listening", {{"port", bound_port}});
   scheduler.Start();
 
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});
   // Hand the scheduler lock over first, so another replica resumes dispatch without a gap.
   scheduler.Stop();
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   log.Info("stopped");
   return 0;
 }

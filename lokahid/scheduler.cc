@@ -192,6 +192,9 @@ void Scheduler::Dispatch(int64_t now_ms) {
       spec->set_every(d.check.every_seconds);
       spec->set_due_unix_ms(d.due_ms);
       max_lag = std::max(max_lag, now_ms - d.due_ms);
+      if (options_.dispatch_lag_seconds) {
+        options_.dispatch_lag_seconds->Observe(static_cast<double>(now_ms - d.due_ms) / 1000.0);
+      }
     }
     publish_(batch.SerializeAsString());
     stats_.batches.fetch_add(1);

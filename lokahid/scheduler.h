@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "lib/logging/logger.h"
+#include "lib/metrics/series.h"
 #include "lokahid/check_catalog.h"
 #include "lokahid/slot_queue.h"
 
@@ -34,6 +35,7 @@ struct SchedulerOptions {
   size_t max_batch = 1000;
   int result_retention_days = 7;
   std::chrono::minutes maintenance_every{60};
+  metrics::Histogram* dispatch_lag_seconds = nullptr;  // optional: dispatch time - due time
 };
 
 struct SchedulerStats {

@@ -1,0 +1,52 @@
+#include "healthworker/worker_metrics.h"
+
+namespace lokahi::healthworker {
+
+WorkerHistograms RegisterWorkerHistograms(metrics::Registry& registry) {
+  return {
+      &registry.AddHistogram("lokahi_probe_latency_seconds",
+                             "Total time of probes that got an HTTP answer.",
+                             metrics::ExponentialBuckets(0.0005, 2, 16)),
+      &registry.AddHistogram("lokahi_schedule_lag_seconds",
+                             "Probe start minus the slot's due time.",
+                             metrics::ExponentialBuckets(0.01, 2, 12)),
+      &registry.AddHistogram("lokahi_result_batch_rows", "Probe results per committed batch.",
+                             metrics::ExponentialBuckets(1, 4, 9)),
+      &registry.AddHistogram("lokahi_result_batch_write_seconds",
+                             "Time to commit one batch of results and state changes.",
+                             metrics::ExponentialBuckets(0.001, 2, 14)),
+  };
+}
+
+void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& dispatcher,
+                            const ResultBatcher& batcher) {
+  const auto& d = dispatcher.stats();
+  const auto& b = batcher.stats();
+  const auto counter = [&registry](const char* name, const char* help,
+                                   const std::atomic<long long>& value,
+                                   const metrics::Labels& labels = {}) {
+    registry.AddComputedCounter(name, help, [&value] { return static_cast<double>(value.load()); },
+                                labels);
+  };
+  const char* kProbes = "Probes finished, by what they found.";
+  counter("lokahi_probes_total", kProbes, d.probes_up, {{"outcome", "up"}});
+  counter("lokahi_probes_total", kProbes, d.probes_down, {{"outcome", "down"}});
+  counter("lokahi_probes_total", kProbes, d.probes_error, {{"outcome", "error"}});
+  const char* kSkipped = "Slots not probed, by why.";
+  counter("lokahi_skipped_slots_total", kSkipped, d.skipped_stale, {{"reason", "stale"}});
+  counter("lokahi_skipped_slots_total", kSkipped, d.skipped_overload, {{"reason", "overload"}});
+  counter("lokahi_run_batches_received_total", "check.run messages received.", d.batches_received);
+  counter("lokahi_results_written_total", "Probe results committed to Postgres.", b.written);
+  counter("lokahi_result_write_failures_total", "Result batches that failed and were retried.",
+          b.write_failures);
+  counter("lokahi_results_dropped_total", "Results dropped because the buffer was full.", b.dropped);
+  counter("lokahi_transitions_total", "State changes recorded.", b.transitions);
+  registry.AddComputedGauge("lokahi_probes_in_flight", "Probes on the wire now.",
+                            [&dispatcher] { return static_cast<double>(dispatcher.InFlight()); });
+  registry.AddComputedGauge("lokahi_probes_queued", "Probes waiting for an in-flight slot.",
+                            [&dispatcher] { return static_cast<double>(dispatcher.Queued()); });
+  registry.AddComputedGauge("lokahi_results_buffered", "Results waiting to be written.",
+                            [&batcher] { return static_cast<double>(batcher.Buffered()); });
+}
+
+}  // namespace lokahi::healthworker

@@ -1,0 +1,23 @@
+#pragma once
+// The healthworker's /metrics series.
+
+#include "healthworker/probe_dispatcher.h"
+#include "healthworker/result_batcher.h"
+#include "lib/metrics/registry.h"
+
+namespace lokahi::healthworker {
+
+struct WorkerHistograms {
+  metrics::Histogram* probe_latency_seconds;
+  metrics::Histogram* schedule_lag_seconds;
+  metrics::Histogram* batch_rows;
+  metrics::Histogram* batch_write_seconds;
+};
+
+// Registered before the dispatcher and batcher exist: they observe into these.
+WorkerHistograms RegisterWorkerHistograms(metrics::Registry& registry);
+// Counters and gauges read from the components' own statistics at scrape time.
+void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& dispatcher,
+                            const ResultBatcher& batcher);
+
+}  // namespace lokahi::healthworker
