@@ -14,7 +14,7 @@ mkdir -p "$LOKAHI_LOG_DIR" "$LOKAHI_RUN_DIR"
 bystander=""
 cleanup() {
   [ -z "$bystander" ] || kill -KILL "$bystander" 2>/dev/null || true
-  for f in "$LOKAHI_RUN_DIR"/*.pid; do [ -e "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null; done
+  for f in "$LOKAHI_RUN_DIR"/*.pid; do [ -e "$f" ] && { kill -KILL "$(cat "$f")" 2>/dev/null || true; }; done
   rm -rf "$LOKAHI_DATA_DIR"
 }
 trap cleanup EXIT

@@ -23,9 +23,8 @@ echo "stack test: data $LOKAHI_DATA_DIR, ports from $LOKAHI_PORT_BASE"
 
 cleanup() {
   "$deploy/down" >/dev/null 2>&1 || true
-  if [ -n "${recorded_pids:-}" ]; then
-    for pid in $recorded_pids; do kill -KILL "$pid" 2>/dev/null || true; done
-  fi
+  # Anything down missed: only processes working in this test's data dir.
+  for pid in $(processes_in_data_dir); do kill -KILL "$pid" 2>/dev/null || true; done
   rm -rf "$data_parent"
 }
 trap cleanup EXIT
@@ -33,6 +32,11 @@ trap cleanup EXIT
 run_logged "$deploy/up" || fail "up failed"
 recorded_pids="$(stack_pids)"
 [ -n "$recorded_pids" ] || fail "up recorded no pids"
+# The leftover check after down relies on this: everything up starts works in the data dir.
+in_data_dir=" $(processes_in_data_dir | tr '\n' ' ') "
+for pid in $recorded_pids; do
+  [[ "$in_data_dir" == *" $pid "* ]] || fail "pid $pid does not run in $LOKAHI_DATA_DIR"
+done
 
 # Every component whose binary is built must run; the rest must say so.
 expect_component_state postgres running
@@ -81,13 +85,12 @@ for pid in $recorded_pids; do
     fail "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline")) survived down"
   fi
 done
-leftovers="$(pgrep -f -a -- "$LOKAHI_DATA_DIR" || true)"
-[ -z "$leftovers" ] || fail "processes still refer to the data dir after down: $leftovers"
+leftovers="$(processes_in_data_dir)"
+[ -z "$leftovers" ] || fail "processes still work in the data dir after down: $leftovers"
 set +e
 "$deploy/status" >"$data_parent/status.txt" 2>&1
 status_rc=$?
 set -e
 [ "$status_rc" = 3 ] || fail "status after down exits $status_rc, expected 3"
 ! grep -q " running " "$data_parent/status.txt" || fail "status after down still shows running parts"
-recorded_pids=""
 echo "PASS"

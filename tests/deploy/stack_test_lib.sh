@@ -84,3 +84,13 @@ wait_for_log_line() {
   done
   return 1
 }
+
+# Pids whose working directory is inside the data dir: every daemon up starts (it runs them from
+# there) and Postgres (which works in its data directory).
+processes_in_data_dir() {
+  local proc cwd
+  for proc in /proc/[0-9]*; do
+    cwd="$(readlink "$proc/cwd" 2>/dev/null)" || continue
+    case "$cwd" in "$LOKAHI_DATA_DIR" | "$LOKAHI_DATA_DIR"/*) echo "${proc#/proc/}" ;; esac
+  done
+}
