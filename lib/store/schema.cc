@@ -141,6 +141,10 @@ CREATE TABLE skipped_slots (
   count bigint NOT NULL
 );
 )sql"},
+      {2, "when each result was written, to measure write lag", R"sql(
+-- now() is the transaction's start: the batch's commit, give or take its few milliseconds.
+ALTER TABLE results ADD COLUMN written_at timestamptz NOT NULL DEFAULT now();
+)sql"},
       // The webhook outbox delivers a check's transitions in order: only its oldest pending one is
       // eligible. This index makes "is there an older pending transition of this check?" a probe
       // of a small index instead of a walk through the check's whole delivered history.
