@@ -54,7 +54,12 @@ struct CurlMultiPoster::Transfer {
         transfer->response.retry_after.reset();
       } else if (const auto colon = line.find(':'); colon != std::string_view::npos &&
                  EqualsIgnoreCase(line.substr(0, colon), "retry-after")) {
-        transfer->response.retry_after = std::string(line.substr(colon + 1));
+        auto value = line.substr(colon + 1);
+        const auto first = value.find_first_not_of(" \t");
+        const auto last = value.find_last_not_of(" \t\r\n");
+        value = first == std::string_view::npos ? std::string_view()
+                                                : value.substr(first, last - first + 1);
+        transfer->response.retry_after = std::string(value);
       }
     } catch (...) {
       return 0;  // out of memory: abort this transfer rather than unwind through libcurl

@@ -5,7 +5,11 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -18,7 +22,7 @@
 #include "tests/lib/webhook/outbox_rows.h"
 #include "tests/support/daemon.h"
 #include "tests/support/shared_services.h"
-#include "tests/webhookworker/receiver.h"
+#include "tests/lib/webhook/receiver.h"
 
 namespace lokahi::webhookworker {
 namespace {
@@ -27,15 +31,28 @@ using namespace std::chrono_literals;
 using lokahi::testing::ChildProcess;
 using lokahi::testing::Services;
 using lokahi::testing::WaitFor;
-using testing::Answer;
-using testing::Receiver;
-using testing::ReceivedRequest;
+using webhook::testing::Answer;
+using webhook::testing::Receiver;
+using webhook::testing::ReceivedRequest;
 using webhook::testrows::CheckRow;
 using webhook::testrows::TransitionRow;
 
 nats::Library& NatsLibrary() {
   static nats::Library library;
   return library;
+}
+
+// User plus system CPU time a live process has used so far, from /proc/<pid>/stat.
+double CpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::string Id(int64_t transition_id) { return "tr_" + std::to_string(transition_id); }
@@ -80,6 +97,23 @@ class WebhookWorkerTest : public ::testing::Test {
     row.to_state = to;
     row.at_sql = at_sql;
     return webhook::testrows::InsertTransition(*sql_, row);
+  }
+
+  // `checks` checks, each with three transitions (INIT->UP->DOWN->UP).
+  struct Outbox {
+    std::vector<std::vector<int64_t>> per_check;
+    std::vector<int64_t> all;
+  };
+  Outbox ChecksWithThreeTransitions(int checks, const std::string& webhook_url) {
+    Outbox outbox;
+    for (int c = 0; c < checks; ++c) {
+      const auto check = Check(webhook_url);
+      outbox.per_check.push_back(
+          {Transition(check, 0, 1), Transition(check, 1, 2), Transition(check, 2, 1)});
+      outbox.all.insert(outbox.all.end(), outbox.per_check.back().begin(),
+                        outbox.per_check.back().end());
+    }
+    return outbox;
   }
 
   int DeliveryState(int64_t id) { return webhook::testrows::ReadOutbox(*sql_, id).delivery_state; }
@@ -221,13 +255,7 @@ TEST_F(WebhookWorkerTest, ReceiverFailingForAWhileGetsEverythingInOrderAfterReco
   Receiver receiver([&](const ReceivedRequest&) {
     return Answer{std::chrono::steady_clock::now() < recovers_at ? 500 : 200};
   });
-  std::vector<std::vector<int64_t>> per_check;
-  std::vector<int64_t> all;
-  for (int c = 0; c < 3; ++c) {
-    const auto check = Check(receiver.Url());
-    per_check.push_back({Transition(check, 0, 1), Transition(check, 1, 2), Transition(check, 2, 1)});
-    all.insert(all.end(), per_check.back().begin(), per_check.back().end());
-  }
+  const auto [per_check, all] = ChecksWithThreeTransitions(3, receiver.Url());
   auto worker = StartWorker();
   ASSERT_TRUE(WaitFor([&] { return AllFinal(all); }, 90s)) << worker->Log();
   const auto requests = receiver.Requests();
@@ -242,13 +270,7 @@ TEST_F(WebhookWorkerTest, KilledWorkerLosesNothingAndRepeatsKeepTheirId) {
     std::this_thread::sleep_for(700ms);
     return Answer{200};
   });
-  std::vector<int64_t> all;
-  std::vector<std::vector<int64_t>> per_check;
-  for (int c = 0; c < 6; ++c) {
-    const auto check = Check(receiver.Url());
-    per_check.push_back({Transition(check, 0, 1), Transition(check, 1, 2), Transition(check, 2, 1)});
-    all.insert(all.end(), per_check.back().begin(), per_check.back().end());
-  }
+  const auto [per_check, all] = ChecksWithThreeTransitions(6, receiver.Url());
   auto first = StartWorker();
   ASSERT_TRUE(WaitFor([&] { return receiver.Count() >= 2; }, 20s)) << first->Log();
   // Deliveries are in flight at the receiver right now.
@@ -326,13 +348,7 @@ TEST_F(WebhookWorkerTest, TwoWorkersDeliverEachTransitionOnce) {
     std::this_thread::sleep_for(20ms);
     return Answer{200};
   });
-  std::vector<int64_t> all;
-  std::vector<std::vector<int64_t>> per_check;
-  for (int c = 0; c < 40; ++c) {
-    const auto check = Check(receiver.Url());
-    per_check.push_back({Transition(check, 0, 1), Transition(check, 1, 2), Transition(check, 2, 1)});
-    all.insert(all.end(), per_check.back().begin(), per_check.back().end());
-  }
+  const auto [per_check, all] = ChecksWithThreeTransitions(40, receiver.Url());
   auto a = StartWorker({{"LOKAHI_WEBHOOK_CONCURRENCY", "16"}});
   auto b = StartWorker({{"LOKAHI_WEBHOOK_CONCURRENCY", "16"}});
   ASSERT_TRUE(WaitFor([&] { return AllFinal(all); }, 90s)) << a->Log() << b->Log();
@@ -446,7 +462,8 @@ TEST_F(WebhookWorkerTest, MassOutageIsSentConcurrently) {
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
   std::cout << "mass outage: " << kTransitions << " webhooks in " << seconds.count() << " s ("
             << kTransitions / seconds.count() << "/s), receiver concurrency peak "
-            << receiver.MaxConcurrent() << "\n";
+            << receiver.MaxConcurrent() << ", worker CPU " << CpuSeconds(worker->pid())
+            << " s\n";
   EXPECT_EQ(receiver.DeliveredCounts().size(), static_cast<size_t>(kTransitions));
   EXPECT_GT(receiver.MaxConcurrent(), 8) << "deliveries were not concurrent";
 }

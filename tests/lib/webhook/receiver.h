@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace lokahi::webhookworker::testing {
+namespace lokahi::webhook::testing {
 
 struct ReceivedRequest {
   std::string path;
@@ -53,4 +53,4 @@ class Receiver {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace lokahi::webhookworker::testing
+}  // namespace lokahi::webhook::testing

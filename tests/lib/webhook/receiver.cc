@@ -1,13 +1,42 @@
-#include "tests/webhookworker/receiver.h"
+#include "tests/lib/webhook/receiver.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <filesystem>
 
 #include <atomic>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
-namespace lokahi::webhookworker::testing {
+namespace lokahi::webhook::testing {
+
+namespace {
+
+// Debian's compiled cpp-httplib listens with a backlog of 5, so a burst of connections (what a
+// webhook sender with many transfers in flight makes) would see dropped SYNs and 1 s retransmits.
+// Raise the backlog on the listening socket bound to `port`: listen() again updates it.
+void RaiseListenBacklog(int port) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    int fd = -1;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    int listening = 0;
+    socklen_t size = sizeof listening;
+    sockaddr_in address{};
+    socklen_t address_size = sizeof address;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening) continue;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &address_size) != 0) continue;
+    if (address.sin_family == AF_INET && ntohs(address.sin_port) == port) listen(fd, 1024);
+  }
+}
+
+}  // namespace
 
 struct Receiver::Impl {
   Behavior behavior;
@@ -50,8 +79,10 @@ struct Receiver::Impl {
 Receiver::Receiver(Behavior behavior) : impl_(std::make_unique<Impl>()) {
   impl_->behavior = std::move(behavior);
   // Enough server threads that slow answers and many keep-alive connections do not queue.
-  impl_->server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  impl_->server.new_task_queue = [] { return new httplib::ThreadPool(320); };
   impl_->server.set_keep_alive_max_count(1000);
+  // Idle keep-alive connections hold a server thread; a short timeout lets stop() return soon.
+  impl_->server.set_keep_alive_timeout(1);
   auto handler = [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) {
     impl->Handle(req, res);
   };
@@ -59,6 +90,7 @@ Receiver::Receiver(Behavior behavior) : impl_(std::make_unique<Impl>()) {
   impl_->server.Get(R"(/.*)", handler);
   impl_->port = impl_->server.bind_to_any_port("127.0.0.1");
   if (impl_->port <= 0) throw std::runtime_error("test receiver could not bind 127.0.0.1");
+  RaiseListenBacklog(impl_->port);
   impl_->thread = std::thread([impl = impl_.get()] { impl->server.listen_after_bind(); });
 }
 
@@ -93,4 +125,4 @@ std::map<std::string, int> Receiver::DeliveredCounts() const {
 
 int Receiver::MaxConcurrent() const { return impl_->max_active.load(); }
 
-}  // namespace lokahi::webhookworker::testing
+}  // namespace lokahi::webhook::testing
