@@ -76,6 +76,8 @@ CURLcode Transfer::Configure() {
   set(CURLOPT_MAXREDIRS, options_.max_redirects);
   set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(timeout_ms_, 1)));
   set(CURLOPT_USERAGENT, options_.user_agent.c_str());
+  // No CURLOPT_ACCEPT_ENCODING: bodies are never decompressed, so the body cap counts bytes on the
+  // wire and a compression bomb cannot inflate inside us.
   // An empty proxy overrides http_proxy and friends from the environment.
   set(CURLOPT_PROXY, options_.proxy.c_str());
   if (!options_.ca_bundle_path.empty()) set(CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
@@ -190,6 +192,14 @@ std::string Transfer::ErrorText(CURLcode code) const {
                " bytes)";
       }
       break;
+    case CURLE_OUT_OF_MEMORY: {
+      // libcurl buffers one header line at a time up to 100 KB and reports a longer one as out of
+      // memory. Once the target has sent bytes, that is by far the likelier cause.
+      curl_off_t first_byte = 0;
+      curl_easy_getinfo(easy_.get(), CURLINFO_STARTTRANSFER_TIME_T, &first_byte);
+      if (first_byte > 0) return "response headers too large (a header line over 100 KB)";
+      break;
+    }
     case CURLE_COULDNT_CONNECT: {
       long os_errno = 0;
       curl_easy_getinfo(easy_.get(), CURLINFO_OS_ERRNO, &os_errno);

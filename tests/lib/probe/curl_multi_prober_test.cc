@@ -25,6 +25,12 @@ using testing::ServerThread;
 using testing::WriteAll;
 using namespace std::chrono_literals;
 
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kResidentMemoryIsMeaningful = false;  // TSan's shadow memory grows with threads
+#else
+constexpr bool kResidentMemoryIsMeaningful = true;
+#endif
+
 ProberOptions LoopbackOptions() {
   ProberOptions options;
   options.max_in_flight = 16;
@@ -203,7 +209,9 @@ TEST(HostileTargetTest, HugeBodyIsCappedNotAnError) {
     EXPECT_EQ(result.body_bytes, options.max_body_bytes);
   }
   EXPECT_LT(took, 5s);  // reading stopped at the cap instead of draining 160 MB
-  EXPECT_LT(ResidentKilobytes() - resident_before, 16 * 1024);
+  if (kResidentMemoryIsMeaningful) {
+    EXPECT_LT(ResidentKilobytes() - resident_before, 16 * 1024);  // 160 MB arrived at our door
+  }
   // Far less than 17 bodies left the server: kernel buffers took some, nobody read the rest.
   EXPECT_LT(body_bytes_sent.load(), 17 * kBodyBytes / 2);
 }
@@ -219,6 +227,20 @@ TEST(HostileTargetTest, ThousandsOfHeadersAreRefused) {
   const ProbeResult result = ProbeOnce(LoopbackOptions(), noisy.Url());
   EXPECT_EQ(result.status_code, 0);
   EXPECT_EQ(result.error, "response headers too large (over 65536 bytes)");
+}
+
+TEST(HostileTargetTest, OneEndlessHeaderLineIsRefused) {
+  RawServer endless([](int fd, const RawServer& server) {
+    if (ReadRequestHead(fd, server).empty()) return;
+    WriteAll(fd, "HTTP/1.1 200 OK\r\nX-Endless: ");
+    const std::string chunk(16 * 1024, 'y');
+    for (int i = 0; i < 64 && !server.Stopping(); ++i) {
+      if (!WriteAll(fd, chunk)) return;
+    }
+  });
+  const ProbeResult result = ProbeOnce(LoopbackOptions(), endless.Url());
+  EXPECT_EQ(result.status_code, 0);
+  EXPECT_THAT(result.error, StartsWith("response headers too large"));
 }
 
 TEST(HostileTargetTest, HeadersJustUnderTheCapAreFine) {
