@@ -31,7 +31,8 @@ void MigrateWithRetry(lokahi::postgres::ConnectionPool& pool, Logger& log) {
   for (int attempt = 1;; ++attempt) {
     try {
       auto connection = pool.Acquire();
-      const auto applied = lokahi::postgres::Migrate(*connection, lokahi::store::SchemaMigrations());
+      const auto applied =
+          lokahi::postgres::Migrate(*connection, lokahi::store::SchemaMigrations());
       log.Info("schema_ready", {{"migrations_applied", static_cast<int>(applied.size())}});
       return;
     } catch (const pqxx::broken_connection& e) {

@@ -52,7 +52,8 @@ struct CurlMultiPoster::Transfer {
     try {
       if (line.starts_with("HTTP/")) {
         transfer->response.retry_after.reset();
-      } else if (const auto colon = line.find(':'); colon != std::string_view::npos &&
+      } else if (const auto colon = line.find(':');
+                 colon != std::string_view::npos &&
                  EqualsIgnoreCase(line.substr(0, colon), "retry-after")) {
         auto value = line.substr(colon + 1);
         const auto first = value.find_first_not_of(" \t");
@@ -119,15 +120,15 @@ void CurlMultiPoster::Start(PostRequest request, Completion on_done) {
   set(CURLOPT_ERRORBUFFER, transfer->error_buffer);
   set(CURLOPT_PRIVATE, transfer.get());
   if (code != CURLE_OK) {
-    transfer->response.error = std::string("libcurl refused the request: ") +
-                               curl_easy_strerror(code);
+    transfer->response.error =
+        std::string("libcurl refused the request: ") + curl_easy_strerror(code);
     refused_.push_back(std::move(transfer));
     return;
   }
   const CURLMcode added = curl_multi_add_handle(static_cast<CURLM*>(multi_.get()), easy);
   if (added != CURLM_OK) {
-    transfer->response.error = std::string("libcurl refused the transfer: ") +
-                               curl_multi_strerror(added);
+    transfer->response.error =
+        std::string("libcurl refused the transfer: ") + curl_multi_strerror(added);
     refused_.push_back(std::move(transfer));
     return;
   }
@@ -174,8 +175,8 @@ void CurlMultiPoster::FinishCompleted() {
       response.status_code = static_cast<int>(status);
     } else {
       response.retry_after.reset();
-      response.error = transfer->error_buffer[0] != '\0' ? transfer->error_buffer
-                                                         : curl_easy_strerror(result);
+      response.error =
+          transfer->error_buffer[0] != '\0' ? transfer->error_buffer : curl_easy_strerror(result);
     }
     transfer->on_done(std::move(response));
   }

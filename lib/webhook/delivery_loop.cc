@@ -76,12 +76,13 @@ void DeliveryLoop::Run() {
     }
 
     auto wait = duration_cast<milliseconds>(next_sweep - clocks_.steady());
-    if (flush_due_) wait = std::min(wait, duration_cast<milliseconds>(*flush_due_ - clocks_.steady()));
+    if (flush_due_)
+      wait = std::min(wait, duration_cast<milliseconds>(*flush_due_ - clocks_.steady()));
     if (backlog && capacity() >= std::max(1, options_.concurrency / 8)) wait = milliseconds(0);
     poster_.Poll(std::clamp(wait, milliseconds(0), options_.sweep_interval));
 
-    const bool flush_now =
-        flush_due_ && (clocks_.steady() >= *flush_due_ || pending_outcomes_.size() >= kMaxOutcomeBatch);
+    const bool flush_now = flush_due_ && (clocks_.steady() >= *flush_due_ ||
+                                          pending_outcomes_.size() >= kMaxOutcomeBatch);
     if (flush_now && FlushOutcomes()) backlog = true;
     observer_.OnInFlight(in_flight_.size());
     LogSummaryIfDue(false);
@@ -94,7 +95,8 @@ bool DeliveryLoop::ClaimAndStart(int limit) {
   try {
     claims = outbox_.ClaimDue(limit, options_.request_timeout + options_.lease_margin);
   } catch (const std::exception& e) {
-    log_.Error("claim_failed", {{"error", e.what()}, {"retry_in_ms", options_.sweep_interval.count()}});
+    log_.Error("claim_failed",
+               {{"error", e.what()}, {"retry_in_ms", options_.sweep_interval.count()}});
     return false;
   }
   if (claims.empty()) return false;
@@ -151,11 +153,10 @@ void DeliveryLoop::StartOne(const ClaimedDelivery& claim,
   }
 
   try {
-    auto body = EncodeCheckStatus(ToCheckStatus(claim, histogram),
-                                  claim.check.options.webhook_format);
-    const auto unix_seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                                  clocks_.wall().time_since_epoch())
-                                  .count();
+    auto body =
+        EncodeCheckStatus(ToCheckStatus(claim, histogram), claim.check.options.webhook_format);
+    const auto unix_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(clocks_.wall().time_since_epoch()).count();
     auto request = BuildWebhookRequest(claim.check.options.webhook_url, std::move(body),
                                        WebhookId(claim.ref.transition_id), unix_seconds, key,
                                        options_.request_timeout);
@@ -206,13 +207,18 @@ void DeliveryLoop::AddFailedAttempt(const InFlight& flight, int status_code, std
   if (const auto* retry = std::get_if<RetryIn>(&decision)) {
     outcome.kind = OutcomeKind::kRetry;
     outcome.retry_in = retry->delay;
-    log_.Warn("delivery_attempt_failed", {{"transition_id", flight.ref.transition_id},
-                                          {"check_id", flight.check_id},
-                                          {"url", flight.redacted_url},
-                                          {"attempt", flight.ref.attempt},
-                                          {"status", status_code},
-                                          {"error", outcome.error},
-                                          {"retry_in_ms", retry->delay.count()}});
+    // Attempts 1, 2, 4, 8, ...: a receiver down for a day costs each transition a few lines, not
+    // one per retry; the periodic summary counts every retry.
+    const int attempt = flight.ref.attempt;
+    if (attempt > 0 && (attempt & (attempt - 1)) == 0) {
+      log_.Warn("delivery_attempt_failed", {{"transition_id", flight.ref.transition_id},
+                                            {"check_id", flight.check_id},
+                                            {"url", flight.redacted_url},
+                                            {"attempt", flight.ref.attempt},
+                                            {"status", status_code},
+                                            {"error", outcome.error},
+                                            {"retry_in_ms", retry->delay.count()}});
+    }
   } else {
     outcome.kind = OutcomeKind::kFailed;
     log_.Error("delivery_failed", {{"transition_id", flight.ref.transition_id},
@@ -228,9 +234,15 @@ void DeliveryLoop::AddFailedAttempt(const InFlight& flight, int status_code, std
 
 void DeliveryLoop::AddOutcome(DeliveryOutcome outcome) {
   switch (outcome.kind) {
-    case OutcomeKind::kDelivered: ++counts_.delivered; break;
-    case OutcomeKind::kRetry: ++counts_.retried; break;
-    case OutcomeKind::kFailed: ++counts_.failed; break;
+    case OutcomeKind::kDelivered:
+      ++counts_.delivered;
+      break;
+    case OutcomeKind::kRetry:
+      ++counts_.retried;
+      break;
+    case OutcomeKind::kFailed:
+      ++counts_.failed;
+      break;
   }
   observer_.OnOutcome(outcome);
   if (!flush_due_) flush_due_ = clocks_.steady() + options_.outcome_flush_interval;
@@ -265,8 +277,8 @@ bool DeliveryLoop::FlushOutcomes() {
 }
 
 void DeliveryLoop::Drain() {
-  log_.Info("draining", {{"in_flight", in_flight_.size()},
-                         {"timeout_ms", options_.drain_timeout.count()}});
+  log_.Info("draining",
+            {{"in_flight", in_flight_.size()}, {"timeout_ms", options_.drain_timeout.count()}});
   const auto give_up_at = clocks_.steady() + options_.drain_timeout;
   while (!in_flight_.empty() && clocks_.steady() < give_up_at) {
     const auto left = duration_cast<milliseconds>(give_up_at - clocks_.steady());
@@ -283,8 +295,8 @@ void DeliveryLoop::Drain() {
     log_.Error("release_failed", {{"error", e.what()}, {"claims", unsent.size()}});
   }
   LogSummaryIfDue(true);
-  log_.Info("drained", {{"released", unsent.size()},
-                        {"unrecorded_outcomes", pending_outcomes_.size()}});
+  log_.Info("drained",
+            {{"released", unsent.size()}, {"unrecorded_outcomes", pending_outcomes_.size()}});
 }
 
 void DeliveryLoop::LogSummaryIfDue(bool force) {

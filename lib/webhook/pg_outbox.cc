@@ -66,9 +66,12 @@ SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM timed)
 
 int DeliveryStateAfter(OutcomeKind kind) {
   switch (kind) {
-    case OutcomeKind::kDelivered: return 1;
-    case OutcomeKind::kFailed: return 2;
-    case OutcomeKind::kRetry: return 0;
+    case OutcomeKind::kDelivered:
+      return 1;
+    case OutcomeKind::kFailed:
+      return 2;
+    case OutcomeKind::kRetry:
+      return 0;
   }
   return 0;
 }
@@ -127,8 +130,8 @@ int PgOutbox::Record(const std::vector<DeliveryOutcome>& outcomes) {
   auto connection = pool_.Acquire();
   pqxx::work txn(*connection);
   const auto row = txn.exec_params1(
-      kRecordSql, postgres::IntArray(ids), postgres::IntArray(attempts),
-      postgres::IntArray(states), postgres::IntArray(retry_in_ms), postgres::IntArray(status_codes),
+      kRecordSql, postgres::IntArray(ids), postgres::IntArray(attempts), postgres::IntArray(states),
+      postgres::IntArray(retry_in_ms), postgres::IntArray(status_codes),
       postgres::TextArray(errors), postgres::IntArray(response_ns));
   txn.commit();
   return row[0].as<int>();

@@ -9,7 +9,7 @@ namespace lokahi::webhook {
 
 // How long the receiver asks us to wait, measured from `now`; a date in the past gives zero.
 // Nullopt when the value is neither form (the caller then uses its own backoff).
-std::optional<std::chrono::milliseconds> ParseRetryAfter(
-    std::string_view value, std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value,
+                                                         std::chrono::system_clock::time_point now);
 
 }  // namespace lokahi::webhook

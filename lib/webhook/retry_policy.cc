@@ -18,11 +18,11 @@ RetryDecision DecideRetry(const RetryPolicy& policy, int attempt,
                           std::chrono::milliseconds until_deadline, RandomSource& random) {
   const auto ceiling = BackoffCeiling(policy, attempt);
   const double unit = std::clamp(random.NextUnit(), 0.0, 1.0);
-  auto delay = std::chrono::milliseconds(
-      static_cast<int64_t>(unit * static_cast<double>(ceiling.count())));
+  auto delay =
+      std::chrono::milliseconds(static_cast<int64_t>(unit * static_cast<double>(ceiling.count())));
   if (retry_after) {
-    delay = std::max(delay, std::clamp(*retry_after, std::chrono::milliseconds(0),
-                                       policy.max_retry_after));
+    delay = std::max(
+        delay, std::clamp(*retry_after, std::chrono::milliseconds(0), policy.max_retry_after));
   }
   if (delay >= until_deadline) return GiveUp{};
   return RetryIn{delay};

@@ -26,10 +26,9 @@ std::string SignatureHeader(const SigningKey& key, std::string_view webhook_id,
 
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_size = 0;
-  const auto* result =
-      HMAC(EVP_sha256(), key.bytes().data(), static_cast<int>(key.bytes().size()),
-           reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(),
-           mac, &mac_size);
+  const auto* result = HMAC(EVP_sha256(), key.bytes().data(), static_cast<int>(key.bytes().size()),
+                            reinterpret_cast<const unsigned char*>(signed_content.data()),
+                            signed_content.size(), mac, &mac_size);
   if (result == nullptr) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
   return "v1," + auth::Base64Encode(std::string_view(reinterpret_cast<const char*>(mac), mac_size));
 }

@@ -4,13 +4,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "internal.pb.h"
@@ -20,9 +19,9 @@
 #include "lib/webhook/signature.h"
 #include "lokahi.pb.h"
 #include "tests/lib/webhook/outbox_rows.h"
+#include "tests/lib/webhook/receiver.h"
 #include "tests/support/daemon.h"
 #include "tests/support/shared_services.h"
-#include "tests/lib/webhook/receiver.h"
 
 namespace lokahi::webhookworker {
 namespace {
@@ -32,8 +31,8 @@ using lokahi::testing::ChildProcess;
 using lokahi::testing::Services;
 using lokahi::testing::WaitFor;
 using webhook::testing::Answer;
-using webhook::testing::Receiver;
 using webhook::testing::ReceivedRequest;
+using webhook::testing::Receiver;
 using webhook::testrows::CheckRow;
 using webhook::testrows::TransitionRow;
 
@@ -72,7 +71,9 @@ class WebhookWorkerTest : public ::testing::Test {
     for (auto& [k, v] : extra) env[k] = v;
     auto worker = lokahi::testing::StartDaemon("webhookworker/webhookworker", env);
     const bool started = WaitFor(
-        [&] { return worker->Log().find("event=started") != std::string::npos || !worker->Running(); },
+        [&] {
+          return worker->Log().find("event=started") != std::string::npos || !worker->Running();
+        },
         30s);
     if (!started || !worker->Running()) {
       ADD_FAILURE() << "webhookworker did not start:\n" << worker->Log();
@@ -179,8 +180,7 @@ TEST_F(WebhookWorkerTest, DeliversOneTransitionWithEveryHeaderAndAStableId) {
     EXPECT_EQ(r.user_agent, "lokahi-cpp/" LOKAHI_TEST_VERSION " (+https://github.com/Xe/lokahi)");
     const long long timestamp = std::stoll(r.webhook_timestamp);
     EXPECT_NEAR(static_cast<double>(timestamp), static_cast<double>(time(nullptr)), 30);
-    EXPECT_EQ(r.webhook_signature,
-              webhook::SignatureHeader(*key, r.webhook_id, timestamp, r.body));
+    EXPECT_EQ(r.webhook_signature, webhook::SignatureHeader(*key, r.webhook_id, timestamp, r.body));
 
     github::xe::lokahi::CheckStatus status;
     ASSERT_TRUE(status.ParseFromString(r.body));
@@ -205,10 +205,10 @@ TEST_F(WebhookWorkerTest, DeliversOneTransitionWithEveryHeaderAndAStableId) {
   EXPECT_TRUE(row.delivered_at_set);
   EXPECT_EQ(row.last_status_code, 204);
   pqxx::read_transaction txn(*sql_);
-  EXPECT_GT(txn.exec_params1("SELECT webhook_response_time_ns FROM checks WHERE id = $1::uuid",
-                             check)[0]
-                .as<int64_t>(),
-            0);
+  EXPECT_GT(
+      txn.exec_params1("SELECT webhook_response_time_ns FROM checks WHERE id = $1::uuid", check)[0]
+          .as<int64_t>(),
+      0);
   txn.commit();
 
   // Logs name where the webhook went, never its path or query secrets.
@@ -292,8 +292,8 @@ TEST_F(WebhookWorkerTest, KilledWorkerLosesNothingAndRepeatsKeepTheirId) {
     // may come again, but never after its successor.
     std::vector<std::string> firsts;
     for (const auto& r : receiver.Requests()) {
-      if (std::find_if(ids.begin(), ids.end(), [&](int64_t id) { return Id(id) == r.webhook_id; }) ==
-          ids.end()) {
+      if (std::find_if(ids.begin(), ids.end(),
+                       [&](int64_t id) { return Id(id) == r.webhook_id; }) == ids.end()) {
         continue;
       }
       if (std::find(firsts.begin(), firsts.end(), r.webhook_id) == firsts.end()) {
@@ -408,9 +408,12 @@ TEST_F(WebhookWorkerTest, RedirectsAreNotFollowed) {
   });
   const auto t = Transition(Check(receiver.Url()), 0, 1);
   auto worker = StartWorker();
-  ASSERT_TRUE(WaitFor([&] { return webhook::testrows::ReadOutbox(*sql_, t).attempts >= 1 &&
-                                   webhook::testrows::ReadOutbox(*sql_, t).last_status_code == 302; },
-                      20s))
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return webhook::testrows::ReadOutbox(*sql_, t).attempts >= 1 &&
+               webhook::testrows::ReadOutbox(*sql_, t).last_status_code == 302;
+      },
+      20s))
       << worker->Log();
   for (const auto& r : receiver.Requests()) EXPECT_EQ(r.path, "/hook");
   EXPECT_EQ(DeliveryState(t), 0);
@@ -431,8 +434,8 @@ TEST_F(WebhookWorkerTest, SigtermFinishesInFlightDeliveriesAndExitsZero) {
   // What was in flight finished; nothing stays leased to a process that is gone.
   EXPECT_TRUE(AllFinal(ids)) << worker->Log();
   pqxx::read_transaction txn(*sql_);
-  EXPECT_EQ(txn.exec1("SELECT count(*) FROM transitions WHERE lease_until IS NOT NULL")[0].as<int>(),
-            0);
+  EXPECT_EQ(
+      txn.exec1("SELECT count(*) FROM transitions WHERE lease_until IS NOT NULL")[0].as<int>(), 0);
 }
 
 TEST_F(WebhookWorkerTest, MassOutageIsSentConcurrently) {
@@ -462,10 +465,35 @@ TEST_F(WebhookWorkerTest, MassOutageIsSentConcurrently) {
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
   std::cout << "mass outage: " << kTransitions << " webhooks in " << seconds.count() << " s ("
             << kTransitions / seconds.count() << "/s), receiver concurrency peak "
-            << receiver.MaxConcurrent() << ", worker CPU " << CpuSeconds(worker->pid())
-            << " s\n";
+            << receiver.MaxConcurrent() << ", worker CPU " << CpuSeconds(worker->pid()) << " s\n";
   EXPECT_EQ(receiver.DeliveredCounts().size(), static_cast<size_t>(kTransitions));
   EXPECT_GT(receiver.MaxConcurrent(), 8) << "deliveries were not concurrent";
+}
+
+}  // namespace
+}  // namespace lokahi::webhookworker
+
+namespace lokahi::webhookworker {
+namespace {
+
+TEST(WebhookWorkerStartupTest, BadConfigurationFailsFastNamingTheVariable) {
+  const auto result = lokahi::testing::RunCommand(
+      {lokahi::testing::BinaryPath("webhookworker/webhookworker")},
+      {{"LOKAHI_WEBHOOK_SECRET", "not-a-secret"}}, std::chrono::seconds(20));
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find("LOKAHI_WEBHOOK_SECRET"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("not-a-secret"), std::string::npos) << result.output;
+}
+
+TEST_F(WebhookWorkerTest, PrintsEffectiveConfigWithSecretsScrubbed) {
+  const std::string secret = "whsec_" + auth::Base64Encode("do not print me");
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_SECRET", secret},
+                             {"LOKAHI_WEBHOOK_CONCURRENCY", "77"},
+                             {"DATABASE_URL", database_url_}});
+  const auto log = worker->Log();
+  EXPECT_NE(log.find("event=config"), std::string::npos) << log;
+  EXPECT_NE(log.find("LOKAHI_WEBHOOK_CONCURRENCY=77"), std::string::npos) << log;
+  EXPECT_EQ(log.find(secret.substr(6)), std::string::npos) << log;
 }
 
 }  // namespace

@@ -39,7 +39,9 @@ WireFields ParseWire(std::string_view in) {
     WireValue value;
     value.wire_type = static_cast<int>(key & 7);
     switch (value.wire_type) {
-      case 0: value.varint = ReadVarint(in); break;
+      case 0:
+        value.varint = ReadVarint(in);
+        break;
       case 1: {
         if (in.size() < 8) throw std::runtime_error("truncated fixed64");
         uint64_t bits = 0;
@@ -55,7 +57,8 @@ WireFields ParseWire(std::string_view in) {
         in.remove_prefix(size);
         break;
       }
-      default: throw std::runtime_error("unexpected wire type " + std::to_string(value.wire_type));
+      default:
+        throw std::runtime_error("unexpected wire type " + std::to_string(value.wire_type));
     }
     fields.emplace(static_cast<int>(key >> 3), value);
   }
@@ -127,14 +130,14 @@ TEST(CheckStatusBodyTest, ProtobufBodyHasLokahiFieldNumbers) {
 
   EXPECT_EQ(One(status, 2, 0).varint, 123456789u);
   const auto histogram = ParseWire(One(status, 3, 2).bytes);
-  EXPECT_EQ(One(histogram, 1, 1).fixed64_as_double, 9e6);    // max
-  EXPECT_EQ(One(histogram, 2, 1).fixed64_as_double, 1e6);    // min
-  EXPECT_EQ(One(histogram, 3, 1).fixed64_as_double, 4.5e6);  // mean
-  EXPECT_EQ(One(histogram, 4, 1).fixed64_as_double, 2.25e6); // stddev
-  EXPECT_EQ(One(histogram, 5, 1).fixed64_as_double, 4e6);    // p50
-  EXPECT_EQ(One(histogram, 6, 1).fixed64_as_double, 6e6);    // p75
-  EXPECT_EQ(One(histogram, 7, 1).fixed64_as_double, 8.5e6);  // p95
-  EXPECT_EQ(One(histogram, 8, 1).fixed64_as_double, 8.9e6);  // p99
+  EXPECT_EQ(One(histogram, 1, 1).fixed64_as_double, 9e6);     // max
+  EXPECT_EQ(One(histogram, 2, 1).fixed64_as_double, 1e6);     // min
+  EXPECT_EQ(One(histogram, 3, 1).fixed64_as_double, 4.5e6);   // mean
+  EXPECT_EQ(One(histogram, 4, 1).fixed64_as_double, 2.25e6);  // stddev
+  EXPECT_EQ(One(histogram, 5, 1).fixed64_as_double, 4e6);     // p50
+  EXPECT_EQ(One(histogram, 6, 1).fixed64_as_double, 6e6);     // p75
+  EXPECT_EQ(One(histogram, 7, 1).fixed64_as_double, 8.5e6);   // p95
+  EXPECT_EQ(One(histogram, 8, 1).fixed64_as_double, 8.9e6);   // p99
   EXPECT_EQ(histogram.size(), 8u);
   EXPECT_EQ(One(status, 4, 0).varint, 503u);
   const auto last_probe = ParseWire(One(status, 8, 2).bytes);
@@ -150,13 +153,13 @@ TEST(CheckStatusBodyTest, JsonBodyUsesProtoFieldNames) {
   auto delivery = SampleDelivery();
   delivery.transition.from_state = checks::State::kInit;
   delivery.transition.to_state = checks::State::kUp;
-  const auto body = EncodeCheckStatus(ToCheckStatus(delivery, SampleHistogram()),
-                                      checks::WebhookFormat::kJson);
+  const auto body =
+      EncodeCheckStatus(ToCheckStatus(delivery, SampleHistogram()), checks::WebhookFormat::kJson);
   EXPECT_EQ(body.content_type, "application/json");
-  for (const char* name : {"\"last_response_time_nanoseconds\"", "\"histogram_data\"",
-                           "\"p99_nanoseconds\"", "\"resp_status_code\"", "\"previous_state\"",
-                           "\"transition_id\"", "\"webhook_response_time_nanoseconds\"",
-                           "\"playbook_url\""}) {
+  for (const char* name :
+       {"\"last_response_time_nanoseconds\"", "\"histogram_data\"", "\"p99_nanoseconds\"",
+        "\"resp_status_code\"", "\"previous_state\"", "\"transition_id\"",
+        "\"webhook_response_time_nanoseconds\"", "\"playbook_url\""}) {
     EXPECT_NE(body.bytes.find(name), std::string::npos) << name << " in " << body.bytes;
   }
   EXPECT_NE(body.bytes.find("\"previous_state\":\"INIT\""), std::string::npos) << body.bytes;

@@ -15,8 +15,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::Answer;
-using testing::Receiver;
 using testing::ReceivedRequest;
+using testing::Receiver;
 
 class CurlMultiPosterTest : public ::testing::Test {
  protected:
@@ -30,7 +30,10 @@ class CurlMultiPosterTest : public ::testing::Test {
     PostRequest r;
     r.url = url;
     r.headers = {"Content-Type: application/protobuf", "webhook-id: tr_1"};
-    r.body = std::string("\x0a\x03" "abc\x00\xff", 7);
+    r.body = std::string(
+        "\x0a\x03"
+        "abc\x00\xff",
+        7);
     r.timeout = timeout;
     return r;
   }
@@ -69,7 +72,9 @@ TEST_F(CurlMultiPosterTest, PostsBodyAndHeaders) {
   const auto requests = receiver.Requests();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].path, "/in");
-  EXPECT_EQ(requests[0].body, std::string("\x0a\x03" "abc\x00\xff", 7));
+  EXPECT_EQ(requests[0].body, std::string("\x0a\x03"
+                                          "abc\x00\xff",
+                                          7));
   EXPECT_EQ(requests[0].content_type, "application/protobuf");
   EXPECT_EQ(requests[0].webhook_id, "tr_1");
 }
@@ -136,8 +141,7 @@ TEST_F(CurlMultiPosterTest, TimeoutAndRefusedConnectionGiveNoAnswer) {
 
 TEST_F(CurlMultiPosterTest, ProxyEnvironmentIsIgnored) {
   Receiver receiver;
-  const std::string dead_proxy =
-      "http://127.0.0.1:" + std::to_string(lokahi::testing::FreePort());
+  const std::string dead_proxy = "http://127.0.0.1:" + std::to_string(lokahi::testing::FreePort());
   for (const char* name : {"http_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) {
     setenv(name, dead_proxy.c_str(), 1);
   }

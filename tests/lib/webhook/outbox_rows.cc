@@ -32,8 +32,10 @@ int64_t InsertTransition(pqxx::connection& connection, const TransitionRow& row)
   const auto id = txn.exec_params1(
                          "INSERT INTO transitions (check_id, from_state, to_state, at, slot_ms,"
                          " status_code, latency_ns, error)"
-                         " VALUES ($1::uuid, $2, $3, " + row.at_sql + ", 0, $4, $5, $6)"
-                         " RETURNING id",
+                         " VALUES ($1::uuid, $2, $3, " +
+                             row.at_sql +
+                             ", 0, $4, $5, $6)"
+                             " RETURNING id",
                          row.check_id, row.from_state, row.to_state, row.status_code,
                          row.latency_ns, row.error)[0]
                       .as<int64_t>();
@@ -49,17 +51,18 @@ OutboxRow ReadOutbox(pqxx::connection& connection, int64_t transition_id) {
       " extract(epoch from next_attempt_at - now())::float8"
       " FROM transitions WHERE id = $1",
       transition_id);
-  return OutboxRow{r[0].as<int>(),  r[1].as<int>(),         r[2].as<bool>(), r[3].as<bool>(),
-                   r[4].as<int>(),  r[5].as<std::string>(), r[6].as<double>()};
+  return OutboxRow{r[0].as<int>(), r[1].as<int>(),         r[2].as<bool>(),  r[3].as<bool>(),
+                   r[4].as<int>(), r[5].as<std::string>(), r[6].as<double>()};
 }
 
 void InsertResult(pqxx::connection& connection, const std::string& check_id, int64_t latency_ns,
                   int status_code, int verdict, const std::string& probed_at_sql) {
   pqxx::work txn(connection);
-  txn.exec_params("INSERT INTO results (check_id, due_at, probed_at, status_code, latency_ns,"
-                  " verdict) VALUES ($1::uuid, " + probed_at_sql + ", " + probed_at_sql +
-                      ", $2, $3, $4)",
-                  check_id, status_code, latency_ns, verdict);
+  txn.exec_params(
+      "INSERT INTO results (check_id, due_at, probed_at, status_code, latency_ns,"
+      " verdict) VALUES ($1::uuid, " +
+          probed_at_sql + ", " + probed_at_sql + ", $2, $3, $4)",
+      check_id, status_code, latency_ns, verdict);
   txn.commit();
 }
 

@@ -3,9 +3,8 @@
 // them in production are not part of these tests).
 
 #include <cstdint>
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 namespace lokahi::webhook::testrows {
 

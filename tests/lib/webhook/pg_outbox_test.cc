@@ -73,9 +73,9 @@ TEST_F(PgOutboxTest, ClaimsOnlyTheOldestPendingTransitionOfEachCheck) {
 }
 
 TEST_F(PgOutboxTest, ClaimCarriesTransitionCheckAndDeadline) {
-  const auto id = testrows::InsertCheck(
-      *sql_, CheckRow{"https://hooks.example.com/x", "whsec_c2VjcmV0", 1,
-                      "https://t.example.com/health", "https://wiki/p", 30});
+  const auto id =
+      testrows::InsertCheck(*sql_, CheckRow{"https://hooks.example.com/x", "whsec_c2VjcmV0", 1,
+                                            "https://t.example.com/health", "https://wiki/p", 30});
   TransitionRow row{id, 2, 1, 200, 4242, "was refused", "now() - interval '100 seconds'"};
   const auto t = testrows::InsertTransition(*sql_, row);
   const auto claims = outbox_->ClaimDue(10, 30s);
@@ -152,10 +152,10 @@ TEST_F(PgOutboxTest, DeliveredRecordsTimesOnTransitionAndCheck) {
   EXPECT_FALSE(row.leased);
   EXPECT_EQ(row.last_status_code, 200);
   pqxx::read_transaction txn(*sql_);
-  EXPECT_EQ(txn.exec_params1("SELECT webhook_response_time_ns FROM checks WHERE id = $1::uuid",
-                             check)[0]
-                .as<int64_t>(),
-            777);
+  EXPECT_EQ(
+      txn.exec_params1("SELECT webhook_response_time_ns FROM checks WHERE id = $1::uuid", check)[0]
+          .as<int64_t>(),
+      777);
 }
 
 TEST_F(PgOutboxTest, ReleaseHandsBackUnsentClaimsAtOnce) {
@@ -178,8 +178,8 @@ TEST_F(PgOutboxTest, BatchRecordAppliesEveryOutcome) {
   ASSERT_EQ(claims.size(), 50u);
   std::vector<DeliveryOutcome> outcomes;
   for (const auto& c : claims) {
-    outcomes.push_back(Outcome(c.ref, c.ref.transition_id % 2 ? OutcomeKind::kDelivered
-                                                               : OutcomeKind::kFailed));
+    outcomes.push_back(
+        Outcome(c.ref, c.ref.transition_id % 2 ? OutcomeKind::kDelivered : OutcomeKind::kFailed));
   }
   outcomes[3].error = "quote \" backslash \\ comma , brace { }";
   EXPECT_EQ(outbox_->Record(outcomes), 50);

@@ -23,13 +23,12 @@ class PgStatusQueryTest : public ::testing::Test {
     query_ = std::make_unique<PgStatusQuery>(*pool_);
   }
   checks::CheckId NewCheck() {
-    return *checks::CheckId::Parse(
-        webhook::testrows::InsertCheck(*sql_, {"http://127.0.0.1:1/h"}));
+    return *checks::CheckId::Parse(webhook::testrows::InsertCheck(*sql_, {"http://127.0.0.1:1/h"}));
   }
   void Result(const checks::CheckId& id, int64_t latency_ns, int status, checks::Verdict verdict,
               const std::string& at = "now()") {
-    webhook::testrows::InsertResult(*sql_, id.str(), latency_ns, status,
-                                    static_cast<int>(verdict), at);
+    webhook::testrows::InsertResult(*sql_, id.str(), latency_ns, status, static_cast<int>(verdict),
+                                    at);
   }
 
   std::unique_ptr<pqxx::connection> sql_;
@@ -83,8 +82,10 @@ TEST_F(PgStatusQueryTest, UptimeRatiosPerWindow) {
   // Last day: 3 of 4 UP. Last week adds 4 DOWN. Last month adds 2 UP.
   for (int i = 0; i < 3; ++i) Result(id, 1, 200, checks::Verdict::kUp, "now() - interval '1 hour'");
   Result(id, 1, 0, checks::Verdict::kError, "now() - interval '2 hours'");
-  for (int i = 0; i < 4; ++i) Result(id, 1, 500, checks::Verdict::kDown, "now() - interval '3 days'");
-  for (int i = 0; i < 2; ++i) Result(id, 1, 200, checks::Verdict::kUp, "now() - interval '20 days'");
+  for (int i = 0; i < 4; ++i)
+    Result(id, 1, 500, checks::Verdict::kDown, "now() - interval '3 days'");
+  for (int i = 0; i < 2; ++i)
+    Result(id, 1, 200, checks::Verdict::kUp, "now() - interval '20 days'");
   Result(id, 1, 500, checks::Verdict::kDown, "now() - interval '40 days'");
   const auto uptime = query_->UptimeRatiosFor(id);
   EXPECT_DOUBLE_EQ(uptime.last_24h, 0.75);

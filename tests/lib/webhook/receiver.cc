@@ -4,9 +4,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <filesystem>
-
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <stdexcept>
 #include <thread>

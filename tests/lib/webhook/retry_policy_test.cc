@@ -99,8 +99,8 @@ TEST(RetryPolicyTest, GivesUpWhenTheNextAttemptWouldMissTheDeadline) {
   EXPECT_EQ(Delay(DecideRetry(policy, 3, std::nullopt, milliseconds(2001), again)),
             milliseconds(2000));
   FixedRandom zero({0.0});
-  EXPECT_TRUE(std::holds_alternative<GiveUp>(
-      DecideRetry(policy, 1, std::nullopt, milliseconds(0), zero)));
+  EXPECT_TRUE(
+      std::holds_alternative<GiveUp>(DecideRetry(policy, 1, std::nullopt, milliseconds(0), zero)));
   FixedRandom late({0.0});
   EXPECT_TRUE(std::holds_alternative<GiveUp>(
       DecideRetry(policy, 1, milliseconds(60000), milliseconds(59000), late)));

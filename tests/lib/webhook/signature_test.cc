@@ -38,9 +38,8 @@ std::string OpensslSignature(const std::string& key, const std::string& content)
   const auto dir = testing::MakeTempDir("webhook-sig");
   const auto path = dir + "/content";
   std::ofstream(path, std::ios::binary) << content;
-  const auto result = testing::RunCommand(
-      {"/usr/bin/openssl", "dgst", "-sha256", "-mac", "HMAC", "-macopt", "hexkey:" + Hex(key),
-       "-r", path});
+  const auto result = testing::RunCommand({"/usr/bin/openssl", "dgst", "-sha256", "-mac", "HMAC",
+                                           "-macopt", "hexkey:" + Hex(key), "-r", path});
   std::filesystem::remove_all(dir);
   EXPECT_EQ(result.exit_code, 0) << result.output;
   // "-r" prints "<hex> *<file>".
@@ -51,9 +50,9 @@ TEST(SignatureTest, MatchesStandardWebhooksReferenceVector) {
   // From the Standard Webhooks specification's reference libraries.
   const auto key = SigningKey::Parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
   ASSERT_TRUE(key);
-  EXPECT_EQ(SignatureHeader(*key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                            R"({"test": 2432232314})"),
-            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+  EXPECT_EQ(
+      SignatureHeader(*key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
+      "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 }
 
 TEST(SignatureTest, MatchesOpensslOverBinaryBody) {

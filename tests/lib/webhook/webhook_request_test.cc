@@ -24,12 +24,12 @@ TEST(WebhookRequestTest, CarriesLokahiAndStandardWebhooksHeaders) {
   EXPECT_EQ(request.timeout, std::chrono::milliseconds(1234));
   EXPECT_TRUE(HasHeader(request, "Content-Type: application/protobuf"));
   EXPECT_TRUE(HasHeader(request, "Accept: application/protobuf"));
-  EXPECT_TRUE(HasHeader(request, "User-Agent: lokahi-cpp/" LOKAHI_TEST_VERSION
-                                 " (+https://github.com/Xe/lokahi)"));
+  EXPECT_TRUE(HasHeader(
+      request, "User-Agent: lokahi-cpp/" LOKAHI_TEST_VERSION " (+https://github.com/Xe/lokahi)"));
   EXPECT_TRUE(HasHeader(request, "webhook-id: tr_17"));
   EXPECT_TRUE(HasHeader(request, "webhook-timestamp: 1700000000"));
-  EXPECT_TRUE(HasHeader(request,
-                        "webhook-signature: " + SignatureHeader(*key, "tr_17", 1700000000, "BODY")));
+  EXPECT_TRUE(HasHeader(
+      request, "webhook-signature: " + SignatureHeader(*key, "tr_17", 1700000000, "BODY")));
 }
 
 TEST(WebhookRequestTest, UnsignedWithoutKey) {
