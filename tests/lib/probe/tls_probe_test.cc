@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "lib/probe/curl_multi_prober.h"
@@ -86,6 +89,57 @@ TEST_F(TlsProbeTest, EveryProbeDoesAFullHandshake) {
     EXPECT_TRUE(result.tls_cert_expires_at.has_value());
   }
   EXPECT_EQ(SSL_CTX_sess_hits(server_.ssl_context()), 0);  // no TLS session was resumed
+}
+
+}  // namespace
+}  // namespace lokahi::probe
+
+namespace lokahi::probe {
+namespace {
+
+// Counts how often a file is opened, through inotify, while the object lives.
+class OpenCounter {
+ public:
+  explicit OpenCounter(const std::string& path) : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+    // Closes are watched too: inotify merges an event into an identical one still unread, so
+    // open, open, open would count once, while open, close, open, close counts twice.
+    if (fd_ < 0 || inotify_add_watch(fd_, path.c_str(), IN_OPEN | IN_CLOSE_NOWRITE) < 0) {
+      throw std::runtime_error("inotify cannot watch " + path);
+    }
+  }
+  ~OpenCounter() { close(fd_); }
+  int Opens() {
+    alignas(inotify_event) char buffer[4096];
+    ssize_t got;
+    while ((got = read(fd_, buffer, sizeof buffer)) > 0) {
+      for (char* at = buffer; at < buffer + got;) {
+        const auto* event = reinterpret_cast<const inotify_event*>(at);
+        if (event->mask & IN_OPEN) ++opens_;
+        at += sizeof(inotify_event) + event->len;
+      }
+    }
+    return opens_;
+  }
+
+ private:
+  int fd_;
+  int opens_ = 0;
+};
+
+TEST_F(TlsProbeTest, CaBundleIsParsedOnceNotPerHandshake) {
+  ProberOptions options;
+  options.ca_bundle_path = CertificatePath();
+  options.max_in_flight = 1;
+  OpenCounter bundle_reads(CertificatePath());
+  testing::ResultCollector collector;
+  CurlMultiProber prober(options, collector.Handler());
+  prober.Submit({{1, served_.Url("/", "https"), 5000},
+                 {2, served_.Url("/", "https"), 5000},
+                 {3, served_.Url("/", "https"), 5000}});
+  const std::vector<ProbeResult> results = collector.WaitFor(3, 15s);
+  ASSERT_EQ(results.size(), 3u);
+  for (const ProbeResult& result : results) EXPECT_EQ(result.status_code, 200) << result.error;
+  EXPECT_EQ(bundle_reads.Opens(), 1);
 }
 
 }  // namespace
