@@ -133,13 +133,16 @@ TEST(ProberLifecycleTest, StopCompletesEveryRequestWithAResult) {
     EXPECT_EQ(results[i].tag, i);
     EXPECT_EQ(results[i].status_code, 0);
     EXPECT_EQ(results[i].error, "prober stopped");
+    EXPECT_TRUE(results[i].stopped);
   }
   EXPECT_EQ(prober.InFlight(), 0u);
   EXPECT_EQ(prober.Queued(), 0u);
 
   // Work arriving after Stop is answered at once rather than dropped.
   prober.Submit(Requests(silent.Url(), 2, 60000));
-  EXPECT_EQ(collector.WaitFor(12, 0s).size(), 12u);
+  const std::vector<ProbeResult> late = collector.WaitFor(12, 0s);
+  ASSERT_EQ(late.size(), 12u);
+  EXPECT_TRUE(late.back().stopped);
   prober.Stop(0ms);  // a second Stop is harmless
 }
 
@@ -158,8 +161,10 @@ TEST(ProberLifecycleTest, StopLetsInFlightProbesFinishWithinGrace) {
   for (const ProbeResult& result : results) {
     if (result.status_code == 200) {
       ++answered;
+      EXPECT_FALSE(result.stopped);
     } else {
       EXPECT_EQ(result.error, "prober stopped");
+      EXPECT_TRUE(result.stopped);
     }
   }
   EXPECT_EQ(answered, 2);  // the two in flight finished; the queued four were not started
