@@ -57,7 +57,10 @@ std::string FormatSampleValue(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  // %g-style shortest: plain decimals from 1e-4 up (so a bucket reads le="0.0005", as Go's client
+  // writes it, not the shorter "5e-04"), exponents only for very small or large values.
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general);
   return std::string(buffer, result.ptr);
 }
 

@@ -20,7 +20,8 @@ std::string EscapeHelp(std::string_view help);
 // Label values: backslash, double quote and newline escaped.
 std::string EscapeLabelValue(std::string_view value);
 
-// Shortest text that reads back as the same double; "+Inf", "-Inf", "NaN" for the specials.
+// Shortest text that reads back as the same double, in %g style ("0.0005", "1e-05", "1e+06");
+// "+Inf", "-Inf", "NaN" for the specials.
 std::string FormatSampleValue(double value);
 
 }  // namespace lokahi::metrics

@@ -35,6 +35,10 @@ TEST(ExpositionTest, FormatsNumbersSoTheyReadBackExactly) {
   EXPECT_EQ(FormatSampleValue(0), "0");
   EXPECT_EQ(FormatSampleValue(3), "3");
   EXPECT_EQ(FormatSampleValue(0.005), "0.005");
+  EXPECT_EQ(FormatSampleValue(0.0005), "0.0005");  // bucket labels as Go's client writes them
+  EXPECT_EQ(FormatSampleValue(0.00005), "5e-05");
+  EXPECT_EQ(FormatSampleValue(1e6), "1e+06");
+  EXPECT_EQ(FormatSampleValue(1.024), "1.024");
   EXPECT_EQ(FormatSampleValue(-2.5), "-2.5");
   EXPECT_EQ(std::stod(FormatSampleValue(0.1 + 0.2)), 0.1 + 0.2);
   EXPECT_EQ(FormatSampleValue(std::numeric_limits<double>::infinity()), "+Inf");
