@@ -2,8 +2,8 @@
 // Egress policy: which remote addresses a probe may connect to.
 //
 // Pure logic, no I/O. It judges a socket address, not a host name, so it is applied to the address
-// actually being connected (see CurlMultiProber): redirects, DNS rebinding and odd spellings such as
-// "127.1" or "2130706433" are resolved by then and cannot get around it. IPv4-mapped IPv6
+// actually being connected (see CurlMultiProber): redirects, DNS rebinding and odd spellings such
+// as "127.1" or "2130706433" are resolved by then and cannot get around it. IPv4-mapped IPv6
 // (::ffff:a.b.c.d) is judged as the IPv4 address it carries.
 
 #include <array>

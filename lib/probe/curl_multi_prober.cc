@@ -129,8 +129,8 @@ class CurlMultiProber::Loop {
         continue;
       }
       if (const CURLMcode code = driver_.Add(transfer->easy()); code != CURLM_OK) {
-        Release(transfer,
-                transfer->Abandon(std::string("could not start probe: ") + curl_multi_strerror(code)));
+        Release(transfer, transfer->Abandon(std::string("could not start probe: ") +
+                                            curl_multi_strerror(code)));
         continue;
       }
       active_.insert(transfer);

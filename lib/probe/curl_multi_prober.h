@@ -9,8 +9,9 @@
 // Costs and caches: easy handles are kept and reused (at most max_in_flight of them). All handles
 // share the multi handle's DNS cache (libcurl's default 60 s) and CA store cache (24 h), so a name
 // starts one resolver thread per cache miss and the CA bundle is parsed once, not per connection.
-// Memory per probe is bounded by the body and header caps plus libcurl's buffers whatever the target
-// sends; the queue of waiting requests is not bounded here: callers watch Queued() for backpressure.
+// Memory per probe is bounded by the body and header caps plus libcurl's buffers whatever the
+// target sends; the queue of waiting requests is not bounded here: callers watch Queued() for
+// backpressure.
 
 #include <chrono>
 #include <memory>

@@ -111,7 +111,8 @@ bool MultiDriver::RunOnce(std::optional<Clock::time_point> deadline) {
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(remaining).count();
     timeout_ms = static_cast<int>(std::clamp<int64_t>(ms, 0, INT_MAX));
   }
-  int ready = epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), timeout_ms);
+  int ready =
+      epoll_wait(epoll_.get(), events_.data(), static_cast<int>(events_.size()), timeout_ms);
   if (ready < 0) ready = 0;  // EINTR; other errors cannot happen on a valid epoll fd
 
   bool woken = false;

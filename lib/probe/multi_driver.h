@@ -1,7 +1,7 @@
 #pragma once
-// Drives one libcurl multi handle with epoll: libcurl's sockets (CURLMOPT_SOCKETFUNCTION), its single
-// timer (CURLMOPT_TIMERFUNCTION, kept as a deadline and served through the epoll_wait timeout) and
-// an eventfd that other threads signal to wake the loop. Internal to lokahi_probe.
+// Drives one libcurl multi handle with epoll: libcurl's sockets (CURLMOPT_SOCKETFUNCTION), its
+// single timer (CURLMOPT_TIMERFUNCTION, kept as a deadline and served through the epoll_wait
+// timeout) and an eventfd that other threads signal to wake the loop. Internal to lokahi_probe.
 //
 // Thread-safety: Wake() may be called from any thread; everything else only on the loop thread.
 
@@ -45,7 +45,8 @@ class MultiDriver {
   static int OnTimer(CURLM* multi, long timeout_ms, void* self) noexcept;
   void Act(curl_socket_t socket, int events);
 
-  // Declared before multi_: libcurl may report sockets removed while the multi handle is cleaned up.
+  // Declared before multi_: libcurl may report sockets removed while the multi handle is cleaned
+  // up.
   UniqueFd epoll_;
   UniqueFd wake_;
   MultiHandle multi_;

@@ -45,8 +45,8 @@ struct ProbeResult {
 };
 
 struct ProberOptions {
-  size_t max_in_flight = 1000;        // transfers at once; the rest wait in our own queue
-  size_t max_body_bytes = 64 * 1024;  // read cap per probe; the body is discarded
+  size_t max_in_flight = 1000;          // transfers at once; the rest wait in our own queue
+  size_t max_body_bytes = 64 * 1024;    // read cap per probe; the body is discarded
   size_t max_header_bytes = 64 * 1024;  // per response; beyond → "response headers too large"
   long max_redirects = 5;
   std::string user_agent = "lokahi-cpp healthworker";

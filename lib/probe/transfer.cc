@@ -1,12 +1,12 @@
 #include "lib/probe/transfer.h"
 
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <strings.h>
 
 #include "lib/probe/tls_certificate.h"
 

@@ -2,11 +2,11 @@
 
 #include "lib/probe/curl_multi_prober.h"
 
-#include <fstream>
-#include <stdexcept>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <stdexcept>
 
 #include "tests/lib/probe/probe_test_support.h"
 #include "tests/lib/probe/server_thread.h"
@@ -16,12 +16,12 @@ namespace lokahi::probe {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::HoldUntilClosed;
 using testing::ProbeOnce;
 using testing::RawServer;
 using testing::ReadRequestHead;
 using testing::ServerThread;
+using ::testing::StartsWith;
 using testing::WriteAll;
 using namespace std::chrono_literals;
 

@@ -39,10 +39,10 @@ TEST(EgressPolicyTest, DeniedAddressIsNeverConnectedWhateverItsSpelling) {
   const ProberOptions options = Denying({"127.0.0.0/8", "::1/128"});
   for (const std::string& url : {
            "http://127.0.0.1:" + port + "/",
-           "http://127.1:" + port + "/",                 // shorthand
-           "http://2130706433:" + port + "/",            // decimal
-           "http://0x7f.0.0.1:" + port + "/",            // hex
-           "http://[::ffff:127.0.0.1]:" + port + "/",    // IPv4-mapped IPv6
+           "http://127.1:" + port + "/",               // shorthand
+           "http://2130706433:" + port + "/",          // decimal
+           "http://0x7f.0.0.1:" + port + "/",          // hex
+           "http://[::ffff:127.0.0.1]:" + port + "/",  // IPv4-mapped IPv6
        }) {
     const ProbeResult result = ProbeOnce(options, url);
     EXPECT_EQ(result.status_code, 0) << url;
@@ -50,9 +50,8 @@ TEST(EgressPolicyTest, DeniedAddressIsNeverConnectedWhateverItsSpelling) {
   }
   const ProbeResult by_name = ProbeOnce(options, "http://localhost:" + port + "/");
   EXPECT_EQ(by_name.status_code, 0);
-  EXPECT_THAT(by_name.error, ::testing::AnyOf(
-                                 "address 127.0.0.1 denied by LOKAHI_EGRESS_DENY",
-                                 "address ::1 denied by LOKAHI_EGRESS_DENY"));
+  EXPECT_THAT(by_name.error, ::testing::AnyOf("address 127.0.0.1 denied by LOKAHI_EGRESS_DENY",
+                                              "address ::1 denied by LOKAHI_EGRESS_DENY"));
   EXPECT_EQ(target.Connections(), 0);
 }
 

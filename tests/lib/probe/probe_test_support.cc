@@ -1,6 +1,7 @@
 #include "tests/lib/probe/probe_test_support.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,8 +9,6 @@
 
 #include <algorithm>
 #include <stdexcept>
-
-#include <gtest/gtest.h>
 
 namespace lokahi::probe::testing {
 namespace {

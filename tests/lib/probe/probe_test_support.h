@@ -17,8 +17,8 @@
 namespace lokahi::probe::testing {
 
 // A TCP server on `host` (a loopback address) that runs `handler(fd)` for each connection on a
-// thread of its own and closes the connection when the handler returns. Handlers must return soon after Stopping() turns true or the peer closes; the
-// destructor waits for them.
+// thread of its own and closes the connection when the handler returns. Handlers must return soon
+// after Stopping() turns true or the peer closes; the destructor waits for them.
 class RawServer {
  public:
   using Handler = std::function<void(int fd, const RawServer& server)>;
@@ -42,8 +42,8 @@ class RawServer {
   std::atomic<bool> stopping_{false};
   std::atomic<int> connections_{0};
   std::mutex mutex_;
-  std::vector<int> open_fds_;            // guarded by mutex_; connections not yet closed
-  std::vector<std::thread> handlers_;    // guarded by mutex_
+  std::vector<int> open_fds_;          // guarded by mutex_; connections not yet closed
+  std::vector<std::thread> handlers_;  // guarded by mutex_
   std::thread acceptor_;
 };
 

@@ -2,7 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -10,8 +9,8 @@
 
 #include "lib/probe/curl_multi_prober.h"
 #include "tests/lib/probe/probe_test_support.h"
-#include "tests/lib/probe/server_thread.h"
 #include "tests/lib/probe/self_signed_certificate.h"
+#include "tests/lib/probe/server_thread.h"
 #include "tests/support/child_process.h"
 
 namespace lokahi::probe {
@@ -37,8 +36,7 @@ class TlsProbeTest : public ::testing::Test {
   static std::string CertificatePath() { return *directory_ + "/cert.pem"; }
   static std::string KeyPath() { return *directory_ + "/key.pem"; }
 
-  TlsProbeTest()
-      : server_(CertificatePath().c_str(), KeyPath().c_str()), served_(server_) {
+  TlsProbeTest() : server_(CertificatePath().c_str(), KeyPath().c_str()), served_(server_) {
     server_.Get("/", [](const httplib::Request&, httplib::Response& response) {
       response.set_content("secure", "text/plain");
     });
