@@ -55,6 +55,29 @@ TEST(EgressPolicyTest, DeniedAddressIsNeverConnectedWhateverItsSpelling) {
   EXPECT_EQ(target.Connections(), 0);
 }
 
+TEST(EgressPolicyTest, DefaultPolicyDeniesTheZeroNetworkWhichLinuxRoutesToLoopback) {
+  RawServer target(AnswerOk);
+  const ProbeResult result =
+      ProbeOnce(ProberOptions{}, "http://0.0.0.0:" + std::to_string(target.port()) + "/");
+  EXPECT_EQ(result.error, "address 0.0.0.0 denied by LOKAHI_EGRESS_DENY");
+  EXPECT_EQ(target.Connections(), 0);
+  // Without the policy the same URL does reach the loopback listener.
+  EXPECT_EQ(
+      ProbeOnce(Denying({}), "http://0.0.0.0:" + std::to_string(target.port()) + "/").status_code,
+      200);
+}
+
+TEST(EgressPolicyTest, Ipv6TargetsAreProbedAndJudgedToo) {
+  httplib::Server server;
+  server.Get("/", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("six", "text/plain");
+  });
+  ServerThread served(server, "::1");
+  const std::string url = "http://[::1]:" + std::to_string(served.port()) + "/";
+  EXPECT_EQ(ProbeOnce(ProberOptions{}, url).status_code, 200);
+  EXPECT_EQ(ProbeOnce(Denying({"::1/128"}), url).error, "address ::1 denied by LOKAHI_EGRESS_DENY");
+}
+
 TEST(EgressPolicyTest, RedirectToADeniedAddressIsRefused) {
   RawServer forbidden(AnswerOk, "127.0.0.2");
   httplib::Server allowed;
