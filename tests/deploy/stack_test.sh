@@ -59,6 +59,21 @@ built duke-of-york && { port_accepts $((LOKAHI_PORT_BASE + 21)) || fail "duke-of
 built sample_hook && { port_accepts $((LOKAHI_PORT_BASE + 20)) || fail "sample_hook port not open"; }
 built lokahid && { port_accepts $((LOKAHI_PORT_BASE + 3)) || fail "lokahid port not open"; }
 
+# Daemons serving the ops endpoint answer /healthz with 200 and /metrics in the Prometheus format.
+for daemon_offset in lokahid:30 healthworker:40 webhookworker:50; do
+  daemon="${daemon_offset%%:*}"
+  port=$((LOKAHI_PORT_BASE + ${daemon_offset##*:}))
+  built "$daemon" || continue
+  if ! port_accepts "$port"; then
+    echo "note: $daemon serves no ops endpoint on $port (LOKAHI_METRICS_PORT not implemented yet)"
+    continue
+  fi
+  [ "$(curl -s --max-time 5 "http://127.0.0.1:$port/healthz")" = ok ] ||
+    fail "$daemon /healthz on $port is not 'ok'"
+  curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | grep -q '^# TYPE lokahi_' ||
+    fail "$daemon /metrics on $port has no lokahi_ series"
+done
+
 # The demo check exists exactly once, even after a second `up`, which must keep every process.
 run_logged "$deploy/up" || fail "second up failed"
 [ "$(stack_pids)" = "$recorded_pids" ] || fail "second up changed the processes:
