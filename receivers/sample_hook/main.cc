@@ -9,7 +9,8 @@ int main() {
   return RunReceiver("sample_hook", [](lokahi::logging::Logger& logger) {
     const auto config = SampleHookConfig::FromEnv(lokahi::config::Env::Process());
     logger.Info("config", {{"port", config.port}, {"fail_first", config.fail_first}});
-    SampleHook hook(logger, config.fail_first);
+    RecentWebhookIds recent(kRememberedWebhookIds);
+    SampleHook hook(logger, recent, config.fail_first);
     httplib::Server server;
     InstallWebhookEndpoint(server, logger,
                            [&hook](const Delivery& delivery) { return hook.Handle(delivery); });

@@ -4,8 +4,8 @@
 
 namespace lokahi::receivers {
 
-SampleHook::SampleHook(logging::Logger& logger, long long fail_first)
-    : logger_(logger), fail_first_(fail_first) {}
+SampleHook::SampleHook(logging::Logger& logger, RecentWebhookIds& recent, long long fail_first)
+    : logger_(logger), recent_(recent), fail_first_(fail_first) {}
 
 DeliveryReply SampleHook::Handle(const Delivery& delivery) {
   const auto& status = delivery.status;
@@ -30,7 +30,8 @@ DeliveryReply SampleHook::Handle(const Delivery& delivery) {
                 {"error", status.last_probe().error()},
                 {"webhook_id", delivery.webhook_id},
                 {"transition_id", status.transition_id()},
-                {"format", BodyFormatName(delivery.format)}});
+                {"format", BodyFormatName(delivery.format)},
+                {"duplicate", recent_.Claim(delivery.webhook_id) ? "false" : "true"}});
   return {};
 }
 

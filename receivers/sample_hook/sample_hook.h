@@ -5,23 +5,25 @@
 #include <atomic>
 
 #include "lib/logging/logger.h"
+#include "receivers/core/recent_webhook_ids.h"
 #include "receivers/serving/webhook_endpoint.h"
 
 namespace lokahi::receivers {
 
-// Thread-safe. `logger` must outlive it.
+// Thread-safe. `logger` and `recent` must outlive it.
 class SampleHook {
  public:
-  SampleHook(logging::Logger& logger, long long fail_first);
+  SampleHook(logging::Logger& logger, RecentWebhookIds& recent, long long fail_first);
 
   // Logs `event=webhook check_id=... state=... previous_state=... latency=2.265ms
   // status_code=... url=... playbook_url=... error=... webhook_id=... transition_id=...
-  // format=...` and accepts; the first `fail_first` deliveries are instead logged as
-  // `webhook_refused` and answered 500.
+  // format=... duplicate=false` and accepts (duplicate=true for a webhook-id seen before); the
+  // first `fail_first` deliveries are instead logged as `webhook_refused` and answered 500.
   DeliveryReply Handle(const Delivery& delivery);
 
  private:
   logging::Logger& logger_;
+  RecentWebhookIds& recent_;
   const long long fail_first_;
   std::atomic<long long> received_{0};
 };

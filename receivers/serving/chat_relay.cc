@@ -7,12 +7,19 @@
 namespace lokahi::receivers {
 
 DeliveryHandler ChatRelayHandler(ChatFormatter format, ForwardQueue& queue,
-                                 logging::Logger& logger) {
-  return [format = std::move(format), &queue, &logger](const Delivery& delivery) {
+                                 RecentWebhookIds& recent, logging::Logger& logger) {
+  return [format = std::move(format), &queue, &recent, &logger](const Delivery& delivery) {
     const auto& check = delivery.status.check();
+    if (!recent.Claim(delivery.webhook_id)) {
+      logger.Info("webhook_duplicate", {{"check_id", check.id()},
+                                        {"transition_id", delivery.status.transition_id()},
+                                        {"webhook_id", delivery.webhook_id}});
+      return DeliveryReply{};
+    }
     Forward forward{format(delivery.status), check.id(), delivery.status.transition_id(),
                     delivery.webhook_id};
     if (!queue.TryEnqueue(std::move(forward))) {
+      recent.Release(delivery.webhook_id);
       logger.Warn("webhook_refused", {{"check_id", check.id()},
                                       {"transition_id", delivery.status.transition_id()},
                                       {"webhook_id", delivery.webhook_id},
@@ -43,8 +50,10 @@ int RunChatRelay(const config::Env& env, logging::Logger& logger, ChatFormatter 
                      {config.queue_capacity,
                       {config.max_attempts, config.initial_backoff, config.max_backoff},
                       config.drain_timeout});
+  RecentWebhookIds recent(kRememberedWebhookIds);
   httplib::Server server;
-  InstallWebhookEndpoint(server, logger, ChatRelayHandler(std::move(format), queue, logger));
+  InstallWebhookEndpoint(server, logger,
+                         ChatRelayHandler(std::move(format), queue, recent, logger));
   ServeUntilSignalled(server, config.port, logger);
   queue.Shutdown();
   logger.Info("stopped");

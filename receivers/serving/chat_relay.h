@@ -8,6 +8,7 @@
 #include "lib/config/env.h"
 #include "lib/logging/logger.h"
 #include "lokahi.pb.h"
+#include "receivers/core/recent_webhook_ids.h"
 #include "receivers/forward/forward_queue.h"
 #include "receivers/serving/webhook_endpoint.h"
 
@@ -17,9 +18,10 @@ namespace lokahi::receivers {
 using ChatFormatter = std::function<std::string(const github::xe::lokahi::CheckStatus&)>;
 
 // Formats each delivery and queues it: 200 once queued, 503 when the queue is full (lokahi's
-// webhookworker retries later). `queue` and `logger` must outlive the handler.
+// webhookworker retries later). A redelivery (a webhook-id in `recent`) is answered 200 and not
+// relayed again. `queue`, `recent` and `logger` must outlive the handler.
 DeliveryHandler ChatRelayHandler(ChatFormatter format, ForwardQueue& queue,
-                                 logging::Logger& logger);
+                                 RecentWebhookIds& recent, logging::Logger& logger);
 
 // A relay's whole life: reads ChatRelayConfig from `env`, prints it (the webhook URL scrubbed),
 // serves until SIGINT/SIGTERM, then drains the queue. Returns the exit code. Runs inside

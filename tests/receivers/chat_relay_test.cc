@@ -120,6 +120,20 @@ TEST_F(ChatRelayTest, RetriesUntilTheChatServiceAccepts) {
   ExpectTokenNeverLogged();
 }
 
+TEST_F(ChatRelayTest, RelaysARedeliveryOnlyOnce) {
+  FakeChatEndpoint& endpoint = Start("receivers/discord_hook", {});
+  ASSERT_EQ(PostStatus(port_, SampleStatus(), "msg_twice")->status, 200);
+  ASSERT_EQ(PostStatus(port_, SampleStatus(), "msg_twice")->status, 200);
+  ASSERT_EQ(PostStatus(port_, SampleStatus(), "msg_other")->status, 200);
+  ASSERT_EQ(endpoint.WaitForRequests(2, kRelayWait).size(), 2u) << process_->Log();
+  ASSERT_TRUE(WaitForLog("webhook_id=msg_other attempts=1")) << process_->Log();
+  EXPECT_EQ(endpoint.WaitForRequests(3, std::chrono::milliseconds(300)).size(), 2u);
+  EXPECT_NE(process_->Log().find("event=webhook_duplicate check_id=chk_1 transition_id=42 "
+                                 "webhook_id=msg_twice"),
+            std::string::npos)
+      << process_->Log();
+}
+
 TEST_F(ChatRelayTest, HonoursRetryAfterOn429) {
   FakeChatEndpoint& endpoint = Start("receivers/discord_hook", {{429, "0.3"}, {200}});
   ASSERT_TRUE(PostStatus(port_, SampleStatus(), "msg_429"));

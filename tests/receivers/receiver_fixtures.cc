@@ -85,24 +85,29 @@ std::map<std::string, std::string> ParseLogLine(const std::string& line) {
 
 }  // namespace
 
-std::optional<std::map<std::string, std::string>> FindLogLine(const std::string& log,
-                                                              const std::string& event,
-                                                              const std::string& check_id) {
+std::vector<std::map<std::string, std::string>> LogLines(const std::string& log,
+                                                         const std::string& event) {
+  std::vector<std::map<std::string, std::string>> found;
   std::istringstream lines(log);
   std::string line;
   while (std::getline(lines, line)) {
     auto fields = ParseLogLine(line);
-    if (fields["event"] == event && fields["check_id"] == check_id) return fields;
+    if (fields["event"] == event) found.push_back(std::move(fields));
+  }
+  return found;
+}
+
+std::optional<std::map<std::string, std::string>> FindLogLine(const std::string& log,
+                                                              const std::string& event,
+                                                              const std::string& check_id) {
+  for (auto& fields : LogLines(log, event)) {
+    if (fields["check_id"] == check_id) return std::move(fields);
   }
   return std::nullopt;
 }
 
 int CountEvents(const std::string& log, const std::string& event) {
-  std::istringstream lines(log);
-  std::string line;
-  int count = 0;
-  while (std::getline(lines, line)) count += ParseLogLine(line)["event"] == event ? 1 : 0;
-  return count;
+  return static_cast<int>(LogLines(log, event).size());
 }
 
 FakeChatEndpoint::FakeChatEndpoint(std::vector<Answer> script) : script_(std::move(script)) {

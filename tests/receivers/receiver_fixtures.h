@@ -32,6 +32,10 @@ std::optional<std::map<std::string, std::string>> FindLogLine(const std::string&
                                                               const std::string& event,
                                                               const std::string& check_id);
 
+// The fields of every log line in `log` with event=`event`, in order.
+std::vector<std::map<std::string, std::string>> LogLines(const std::string& log,
+                                                         const std::string& event);
+
 // How many log lines carry event=`event`.
 int CountEvents(const std::string& log, const std::string& event);
 

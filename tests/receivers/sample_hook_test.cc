@@ -60,9 +60,23 @@ TEST_F(SampleHookTest, LogsOneLinePerProtobufDeliveryAndAnswersWithNil) {
       {"transition_id", "42"},
       {"format", "protobuf"},
       {"playbook_url", "https://wiki.example.com/playbooks/web"},
-      {"url", "https://example.com/health"}};
+      {"url", "https://example.com/health"},
+      {"duplicate", "false"}};
   for (const auto& [key, value] : expected) EXPECT_EQ((*line).at(key), value) << key;
   EXPECT_EQ(testing::CountEvents(process_->Log(), "webhook"), 1);
+}
+
+TEST_F(SampleHookTest, MarksARedeliveryAsDuplicate) {
+  Start();
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(PostStatus(port_, SampleStatus(), "msg_same")->status, 200);
+  ASSERT_TRUE(
+      WaitFor([&] { return testing::CountEvents(process_->Log(), "webhook") == 2; }, kLogWait))
+      << process_->Log();
+  const auto lines = testing::LogLines(process_->Log(), "webhook");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].at("duplicate"), "false");
+  EXPECT_EQ(lines[1].at("duplicate"), "true");
+  EXPECT_EQ(lines[1].at("webhook_id"), "msg_same");
 }
 
 TEST_F(SampleHookTest, AcceptsTheJsonMapping) {
