@@ -17,7 +17,9 @@ namespace lokahi::probe {
 struct ProbeRequest {
   uint64_t tag;  // caller's handle, returned in the result
   std::string url;
-  int timeout_ms;  // whole-probe deadline: DNS, connect, TLS, redirects and reading
+  // Whole-probe deadline: DNS, connect, TLS, redirects and reading. There is no "no timeout":
+  // values below 1 mean 1 ms.
+  int timeout_ms;
 };
 
 // Exactly one of `status_code` and `error` is set: a status means the target answered (any status,
