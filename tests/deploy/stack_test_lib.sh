@@ -94,3 +94,18 @@ processes_in_data_dir() {
     case "$cwd" in "$LOKAHI_DATA_DIR" | "$LOKAHI_DATA_DIR"/*) echo "${proc#/proc/}" ;; esac
   done
 }
+
+# After down: no recorded pid lives, nothing works in the data dir, status says stopped (exit 3).
+expect_all_stopped() {
+  local pid leftovers status_rc=0
+  for pid in $recorded_pids; do
+    if [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
+      fail "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline")) survived down"
+    fi
+  done
+  leftovers="$(processes_in_data_dir)"
+  [ -z "$leftovers" ] || fail "processes still work in the data dir after down: $leftovers"
+  "$deploy/status" >"$data_parent/status.txt" 2>&1 || status_rc=$?
+  [ "$status_rc" = 3 ] || fail "status after down exits $status_rc, expected 3"
+  ! grep -q " running " "$data_parent/status.txt" || fail "status after down still shows running parts"
+}
