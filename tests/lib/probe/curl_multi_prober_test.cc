@@ -216,6 +216,18 @@ TEST(HostileTargetTest, HugeBodyIsCappedNotAnError) {
   EXPECT_LT(body_bytes_sent.load(), 17 * kBodyBytes / 2);
 }
 
+TEST(HostileTargetTest, BodyThatNeverEndsTimesOutAndCountsAsNoAnswer) {
+  RawServer dripping([](int fd, const RawServer& server) {
+    if (ReadRequestHead(fd, server).empty()) return;
+    WriteAll(fd, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nstart");
+    HoldUntilClosed(fd, server);
+  });
+  const ProbeResult result = ProbeOnce(LoopbackOptions(), dripping.Url(), 300);
+  EXPECT_EQ(result.error, "timed out after 300 ms");
+  EXPECT_EQ(result.status_code, 0);  // the status line arrived, but an unfinished answer is none
+  EXPECT_EQ(result.body_bytes, 5);
+}
+
 TEST(HostileTargetTest, ThousandsOfHeadersAreRefused) {
   RawServer noisy([](int fd, const RawServer& server) {
     if (ReadRequestHead(fd, server).empty()) return;
