@@ -26,7 +26,7 @@ struct ProbeRequest {
 // judging it is the caller's job); an error means it gave no usable answer, even when a status line
 // arrived before the failure (e.g. headers too large, a redirect loop, a body that timed out).
 struct ProbeResult {
-  uint64_t tag;
+  uint64_t tag = 0;
   int status_code = 0;  // 0 = no HTTP answer
   // Phase durations. With redirects each phase is summed over the hops.
   int64_t total_ns = 0, dns_ns = 0, connect_ns = 0, tls_ns = 0, first_byte_ns = 0;
@@ -73,9 +73,10 @@ class Prober {
   virtual void Submit(std::vector<ProbeRequest> requests) = 0;
   virtual size_t Queued() const = 0;  // waiting for an in-flight slot
   virtual size_t InFlight() const = 0;
-  // Stops taking work; waits up to `grace` for in-flight probes, then completes every remaining
-  // (in-flight or queued) request with error "prober stopped" so nothing is silently lost.
-  // Returns once every result has been handed to the completion handler.
+  // Stops taking work (queued requests are not started); waits up to `grace` for in-flight
+  // probes, then completes every remaining (in-flight or queued) request with error "prober
+  // stopped" and `stopped` set, so nothing is silently lost. Returns once every result has been
+  // handed to the completion handler. Idempotent.
   virtual void Stop(std::chrono::milliseconds grace) = 0;
 };
 
