@@ -34,8 +34,9 @@ stop_process polite >/dev/null
 [ ! -e "$LOKAHI_RUN_DIR/polite.pid" ] || fail "polite.pid left behind"
 
 # One that ignores SIGTERM is killed after LOKAHI_STOP_TIMEOUT.
-start_process stubborn "$bash_bin" "$bash_bin" -c 'trap "" TERM; while :; do sleep 0.1; done'
-pid="$(running_pid stubborn "$bash_bin")" || fail "stubborn not running after start"
+# (An ignored signal stays ignored across exec, so the sleep itself ignores SIGTERM.)
+start_process stubborn "$sleep_bin" "$bash_bin" -c "trap '' TERM; exec $sleep_bin 300"
+pid="$(running_pid stubborn "$sleep_bin")" || fail "stubborn not running after start"
 started=$SECONDS
 stop_process stubborn 2>"$LOKAHI_DATA_DIR/stderr" >/dev/null
 ! alive "$pid" || fail "stubborn (pid $pid) survived stop_process"

@@ -128,7 +128,11 @@ start_component() {
     return 0
   fi
   mapfile -t env_lines < <(component_env "$name")
-  start_process "$name" "$binary" env "${env_lines[@]}" "$binary"
+  # Exported rather than passed to env(1), so passwords never appear in a command line (ps).
+  (
+    export "${env_lines[@]}"
+    start_process "$name" "$binary" "$binary"
+  )
   wait_ready "$name" "$binary" "$(component_port "$name")" "$(component_metrics_port "$name")" || return 1
   echo "started $name (pid $(running_pid "$name" "$binary")$(describe_ports "$name"))"
 }
