@@ -29,6 +29,10 @@ LOKAHI_PG_DIR="$LOKAHI_DATA_DIR/postgres"
 # Every port is LOKAHI_PORT_BASE plus a fixed offset. The default base puts lokahid's gRPC API on
 # 24253, lokahi's own port, which is also lokahictl's default.
 LOKAHI_PORT_BASE="${LOKAHI_PORT_BASE:-24250}"
+if ! [[ "$LOKAHI_PORT_BASE" =~ ^[0-9]+$ ]]; then
+  echo "error: LOKAHI_PORT_BASE must be a port number, got '$LOKAHI_PORT_BASE'" >&2
+  return 1
+fi
 LOKAHID_PORT=$((LOKAHI_PORT_BASE + 3))
 LOKAHI_PG_PORT=$((LOKAHI_PORT_BASE + 10))
 LOKAHI_NATS_PORT=$((LOKAHI_PORT_BASE + 11))
