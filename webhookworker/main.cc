@@ -10,40 +10,27 @@
 #include <thread>
 
 #include "lib/config/env.h"
+#include "lib/daemon/dependency_health.h"
+#include "lib/daemon/schema_setup.h"
+#include "lib/daemon/stop_signals.h"
+#include "lib/metrics/ops_server.h"
 #include "lib/logging/logger.h"
 #include "lib/nats/nats_client.h"
 #include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
-#include "lib/postgres/migrator.h"
 #include "lib/store/pg_status_query.h"
-#include "lib/store/schema.h"
 #include "lib/webhook/curl_multi_poster.h"
 #include "lib/webhook/delivery_loop.h"
 #include "lib/webhook/pg_outbox.h"
 #include "webhookworker/config.h"
+#include "webhookworker/delivery_metrics.h"
 
 namespace {
 
 using lokahi::logging::Logger;
 
-// Connecting is retried briefly so a stack whose parts start together comes up in any order.
-void MigrateWithRetry(lokahi::postgres::ConnectionPool& pool, Logger& log) {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      auto connection = pool.Acquire();
-      const auto applied =
-          lokahi::postgres::Migrate(*connection, lokahi::store::SchemaMigrations());
-      log.Info("schema_ready", {{"migrations_applied", static_cast<int>(applied.size())}});
-      return;
-    } catch (const pqxx::broken_connection& e) {
-      if (attempt >= 30) throw;
-      log.Warn("database_unreachable", {{"attempt", attempt}, {"error", e.what()}});
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-  }
-}
-
 int Run() {
+  lokahi::daemon::StopSignals stop_signals;
   lokahi::nats::Library nats_library;
   lokahi::webhook::CurlLibrary curl_library;
   Logger log("webhookworker", std::cerr);
@@ -55,28 +42,16 @@ int Run() {
     return 2;
   }
   log.Info("config", {{"effective", config.Describe()}});
-  if (config.metrics_port != 0) {
-    // Seam: a metrics listener plugs in as a webhook::DeliveryObserver below.
-    log.Warn("metrics_not_built", {{"port", config.metrics_port},
-                                   {"detail", "this build serves no metrics; setting ignored"}});
-  }
-
-  // Signals are taken synchronously by sigwait below; block them before any thread starts.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   lokahi::postgres::ConnectionPool pool(config.database_url,
                                         static_cast<size_t>(config.db_pool_size));
-  MigrateWithRetry(pool, log);
+  lokahi::daemon::MigrateWithRetry(pool, log);
+  lokahi::metrics::Registry registry;
 
   lokahi::webhook::PgOutbox outbox(pool, config.deadline);
   lokahi::store::PgStatusQuery status_query(pool);
   lokahi::webhook::CurlMultiPoster poster;
   lokahi::webhook::Mt19937Random random(std::random_device{}());
-  lokahi::webhook::DeliveryObserver observer;
+  lokahi::webhookworker::DeliveryMetrics observer(registry);
   lokahi::webhook::DeliveryLoopOptions options;
   options.concurrency = config.concurrency;
   options.request_timeout = config.request_timeout;
@@ -86,6 +61,10 @@ int Run() {
   lokahi::webhook::DeliveryLoop loop(outbox, status_query, poster, random, log, observer, options);
 
   lokahi::nats::Connection nats({config.nats_url, "webhookworker " + config.instance_name, true});
+  lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
+  lokahi::metrics::OpsServer ops(config.metrics_port, registry,
+                                 lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
+                                                         lokahi::daemon::NatsReadiness(nats)}));
   auto nudges = nats.Subscribe(lokahi::nats::Subjects::kWebhookEgress,
                                lokahi::nats::QueueGroups::kWebhookWorkers,
                                [&loop](lokahi::nats::Message&&) { loop.Nudge(); });
@@ -103,8 +82,7 @@ int Run() {
   });
   log.Info("started", {{"concurrency", config.concurrency}});
 
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});
   nudges.reset();  // no new nudges; the loop drains what it holds
   loop.RequestStop();

@@ -10,8 +10,11 @@ namespace lokahi::store {
 
 struct ChecksPage {
   std::vector<checks::Check> checks;
+  // Exact up to kExactTotalUpTo checks; above that an estimate, so a page stays cheap.
   long long total = 0;
 };
+
+inline constexpr long long kExactTotalUpTo = 10000;
 
 class CheckStore {
  public:

@@ -1,0 +1,26 @@
+#pragma once
+// The webhookworker's /metrics series, fed by the delivery loop through its observer seam.
+
+#include "lib/metrics/registry.h"
+#include "lib/webhook/delivery_loop.h"
+
+namespace lokahi::webhookworker {
+
+// Thread-safe: every update is an atomic on a series registered at construction.
+class DeliveryMetrics final : public webhook::DeliveryObserver {
+ public:
+  explicit DeliveryMetrics(metrics::Registry& registry);
+  void OnClaimed(size_t count) override;
+  void OnOutcome(const webhook::DeliveryOutcome& outcome) override;
+  void OnInFlight(size_t transfers) override;
+
+ private:
+  metrics::Counter& claimed_;
+  metrics::Counter& delivered_;
+  metrics::Counter& retried_;
+  metrics::Counter& failed_;
+  metrics::Gauge& in_flight_;
+  metrics::Histogram& response_seconds_;
+};
+
+}  // namespace lokahi::webhookworker
