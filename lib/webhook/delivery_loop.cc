@@ -1,7 +1,6 @@
 #include "lib/webhook/delivery_loop.h"
 
 #include <algorithm>
-#include <set>
 
 #include "lib/webhook/check_status_body.h"
 #include "lib/webhook/retry_after.h"
@@ -16,15 +15,14 @@ using std::chrono::milliseconds;
 
 constexpr auto kSummaryInterval = std::chrono::seconds(10);
 constexpr size_t kMaxOutcomeBatch = 1000;
+constexpr size_t kHistogramCacheCapacity = 100000;
 
 bool IsSuccess(int status_code) { return status_code >= 200 && status_code < 300; }
 
-std::vector<checks::CheckId> DistinctCheckIds(const std::vector<ClaimedDelivery>& claims) {
-  std::set<std::string> seen;
+std::vector<checks::CheckId> ParseCheckIds(const std::vector<std::string>& texts) {
   std::vector<checks::CheckId> ids;
-  for (const auto& claim : claims) {
-    if (!seen.insert(claim.check.id).second) continue;
-    if (auto id = checks::CheckId::Parse(claim.check.id)) ids.push_back(std::move(*id));
+  for (const auto& text : texts) {
+    if (auto id = checks::CheckId::Parse(text)) ids.push_back(std::move(*id));
   }
   return ids;
 }
@@ -42,7 +40,8 @@ DeliveryLoop::DeliveryLoop(PgOutbox& outbox, store::PgStatusQuery& status_query,
       log_(log),
       observer_(observer),
       options_(std::move(options)),
-      clocks_(std::move(clocks)) {}
+      clocks_(std::move(clocks)),
+      histogram_cache_(options_.histogram_max_age, kHistogramCacheCapacity) {}
 
 void DeliveryLoop::Nudge() {
   nudged_.store(true);
@@ -103,9 +102,15 @@ bool DeliveryLoop::ClaimAndStart(int limit) {
   counts_.claimed += static_cast<long long>(claims.size());
   observer_.OnClaimed(claims.size());
 
-  std::map<std::string, store::LatencyHistogram> histograms;
+  const auto now = clocks_.steady();
   try {
-    histograms = status_query_.HistogramsFor(DistinctCheckIds(claims), options_.histogram_window);
+    std::vector<std::string> check_ids;
+    for (const auto& claim : claims) check_ids.push_back(claim.check.id);
+    const auto missing = histogram_cache_.Missing(check_ids, now);
+    if (!missing.empty()) {
+      histogram_cache_.Put(
+          status_query_.HistogramsFor(ParseCheckIds(missing), options_.histogram_window), now);
+    }
   } catch (const std::exception& e) {
     log_.Error("histogram_query_failed", {{"error", e.what()}, {"claims_released", claims.size()}});
     std::vector<ClaimRef> refs;
@@ -118,7 +123,9 @@ bool DeliveryLoop::ClaimAndStart(int limit) {
     }
     return false;
   }
-  for (const auto& claim : claims) StartOne(claim, histograms[claim.check.id]);
+  for (const auto& claim : claims) {
+    StartOne(claim, histogram_cache_.Get(claim.check.id, now).value_or(store::LatencyHistogram{}));
+  }
   return static_cast<int>(claims.size()) >= limit;
 }
 

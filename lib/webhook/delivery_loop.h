@@ -18,6 +18,7 @@
 #include "lib/store/pg_status_query.h"
 #include "lib/webhook/curl_multi_poster.h"
 #include "lib/webhook/delivery.h"
+#include "lib/webhook/histogram_cache.h"
 #include "lib/webhook/pg_outbox.h"
 #include "lib/webhook/retry_policy.h"
 #include "lib/webhook/signature.h"
@@ -45,6 +46,8 @@ struct DeliveryLoopOptions {
   // Outcomes are written together once the oldest has waited this long.
   std::chrono::milliseconds outcome_flush_interval{20};
   std::chrono::seconds histogram_window{86400};
+  // A check's histogram is reused for this long (retries, bursts) before it is recomputed.
+  std::chrono::milliseconds histogram_max_age{60000};
   RetryPolicy retry;
   std::optional<SigningKey> default_key;  // used for checks without a secret of their own
 };
@@ -113,6 +116,7 @@ class DeliveryLoop final {
     long long delivered = 0, retried = 0, failed = 0, claimed = 0;
   } counts_;
   std::chrono::steady_clock::time_point next_summary_{};
+  HistogramCache histogram_cache_;
 };
 
 }  // namespace lokahi::webhook
