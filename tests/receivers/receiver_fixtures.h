@@ -44,9 +44,12 @@ int CountEvents(const std::string& log, const std::string& event);
 class FakeChatEndpoint {
  public:
   struct Answer {
-    int status = 200;
+    Answer(int status = 200, std::string retry_after = "",
+           std::chrono::milliseconds delay = std::chrono::milliseconds(0))
+        : status(status), retry_after(std::move(retry_after)), delay(delay) {}
+    int status;
     std::string retry_after;  // sent as Retry-After when not empty
-    std::chrono::milliseconds delay{0};
+    std::chrono::milliseconds delay;
   };
   struct Received {
     std::string path;
