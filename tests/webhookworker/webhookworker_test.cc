@@ -21,6 +21,7 @@
 #include "tests/lib/webhook/outbox_rows.h"
 #include "tests/lib/webhook/receiver.h"
 #include "tests/support/daemon.h"
+#include "tests/support/ports.h"
 #include "tests/support/shared_services.h"
 
 namespace lokahi::webhookworker {
@@ -475,6 +476,32 @@ TEST_F(WebhookWorkerTest, MassOutageIsSentConcurrently) {
 
 namespace lokahi::webhookworker {
 namespace {
+
+TEST_F(WebhookWorkerTest, UnreachableReceiverIsLoggedWithoutTheUrlSecrets) {
+  const int closed_port = lokahi::testing::FreePort();
+  const auto t = Transition(Check("http://alice:hunter2@127.0.0.1:" + std::to_string(closed_port) +
+                                  "/T0001/secret-path-token?key=querysecret"),
+                            0, 1);
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return !webhook::testrows::ReadOutbox(*sql_, t).last_error.empty() &&
+               worker->Log().find("event=delivery_attempt_failed") != std::string::npos;
+      },
+      20s))
+      << worker->Log();
+  const auto row = webhook::testrows::ReadOutbox(*sql_, t);
+  EXPECT_EQ(row.delivery_state, 0);
+  EXPECT_EQ(row.last_status_code, 0);
+  EXPECT_NE(row.last_error, "");
+  const auto log = worker->Log();
+  EXPECT_NE(log.find("url=http://127.0.0.1:" + std::to_string(closed_port) + "/…"),
+            std::string::npos)
+      << log;
+  for (const char* secret : {"alice", "hunter2", "T0001", "secret-path-token", "querysecret"}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into:\n" << log;
+  }
+}
 
 TEST(WebhookWorkerStartupTest, BadConfigurationFailsFastNamingTheVariable) {
   const auto result = lokahi::testing::RunCommand(
