@@ -9,6 +9,7 @@ source_dir="$1"
 binary_dir="$2"
 end_to_end="${3:-}"
 deploy="$source_dir/deploy/local"
+# shellcheck source=stack_test_lib.sh
 . "$(dirname "$0")/stack_test_lib.sh"
 
 data_parent="$(mktemp -d /tmp/lokahi-deploy-test-XXXXXX)"
@@ -59,19 +60,17 @@ built duke-of-york && { port_accepts $((LOKAHI_PORT_BASE + 21)) || fail "duke-of
 built sample_hook && { port_accepts $((LOKAHI_PORT_BASE + 20)) || fail "sample_hook port not open"; }
 built lokahid && { port_accepts $((LOKAHI_PORT_BASE + 3)) || fail "lokahid port not open"; }
 
-# Daemons serving the ops endpoint answer /healthz with 200 and /metrics in the Prometheus format.
+# Every daemon answers /healthz with 200 and /metrics in the Prometheus format.
 for daemon_offset in lokahid:30 healthworker:40 webhookworker:50; do
   daemon="${daemon_offset%%:*}"
   port=$((LOKAHI_PORT_BASE + ${daemon_offset##*:}))
   built "$daemon" || continue
-  if ! port_accepts "$port"; then
-    echo "note: $daemon serves no ops endpoint on $port (LOKAHI_METRICS_PORT not implemented yet)"
-    continue
-  fi
   [ "$(curl -s --max-time 5 "http://127.0.0.1:$port/healthz")" = ok ] ||
     fail "$daemon /healthz on $port is not 'ok'"
-  curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | grep -q '^# TYPE lokahi_' ||
-    fail "$daemon /metrics on $port has no lokahi_ series"
+  # Read whole before grep: grep -q stopping early would fail curl (SIGPIPE) under pipefail.
+  metrics="$(curl -s --max-time 5 "http://127.0.0.1:$port/metrics")" ||
+    fail "$daemon /metrics on $port did not answer"
+  grep -q '^# TYPE lokahi_' <<<"$metrics" || fail "$daemon /metrics on $port has no lokahi_ series"
 done
 
 # The demo check exists exactly once, even after a second `up`, which must keep every process.

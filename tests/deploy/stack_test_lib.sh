@@ -70,10 +70,12 @@ expect_component_state() {
 }
 
 demo_check_count() {
-  local userpass
+  local userpass listing
   userpass="$(cat "$LOKAHI_DATA_DIR/secrets/userpass")"
-  "$(binary_of lokahictl/lokahictl)" --server "http://$userpass@127.0.0.1:$((LOKAHI_PORT_BASE + 3))" \
-    list --count 1000 | grep -cE "\"url\": *\"http://127\\.0\\.0\\.1:$((LOKAHI_PORT_BASE + 21))/?\""
+  listing="$("$(binary_of lokahictl/lokahictl)" \
+    --server "http://$userpass@127.0.0.1:$((LOKAHI_PORT_BASE + 3))" list --count 1000)" ||
+    fail "lokahictl list failed: $listing"
+  grep -cE "\"url\": *\"http://127\\.0\\.0\\.1:$((LOKAHI_PORT_BASE + 21))/?\"" <<<"$listing" || true
 }
 
 wait_for_log_line() {
@@ -95,12 +97,18 @@ processes_in_data_dir() {
   done
 }
 
+alive() {
+  [ -d "/proc/$1" ] && [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || echo Z)" != Z ]
+}
+
 # After down: no recorded pid lives, nothing works in the data dir, status says stopped (exit 3).
 expect_all_stopped() {
   local pid leftovers status_rc=0
   for pid in $recorded_pids; do
-    if [ -d "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
-      fail "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline")) survived down"
+    # A process may still be tearing down for a moment after it stopped serving.
+    for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then
+      fail "process $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)) survived down"
     fi
   done
   leftovers="$(processes_in_data_dir)"

@@ -106,5 +106,11 @@ pg_stop() {
     echo "warning: Postgres did not stop cleanly within ${LOKAHI_STOP_TIMEOUT}s; stopping it immediately" >&2
     as_postgres "$bin/pg_ctl" -D "$(pg_data)" -m immediate -w stop >/dev/null || true
   fi
+  # pg_ctl returns once the pid file is gone; the postmaster exits a moment later.
+  local waited=0
+  while pid_runs_binary "$pid" "$bin/postgres" && [ "$waited" -lt 100 ]; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
   echo "stopped postgres (pid $pid)"
 }

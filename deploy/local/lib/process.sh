@@ -92,7 +92,6 @@ log_tail() {
 wait_ready() {
   local name="$1" binary="$2" port="$3" healthz_port="${4:-}"
   local deadline=$((SECONDS + LOKAHI_START_TIMEOUT)) pid status reason=""
-  local metrics_missing_since=""
   while true; do
     if ! pid="$(running_pid "$name" "$binary")"; then
       echo "error: $name exited during start-up" >&2
@@ -104,13 +103,7 @@ wait_ready() {
       status="$(http_status "http://127.0.0.1:$healthz_port/healthz")"
       [ "$status" = 200 ] && return 0
       if [ "$status" = 000 ]; then
-        # Nothing listens on the metrics port. Tolerated (with a warning) only after a grace
-        # period, for a daemon that does not serve LOKAHI_METRICS_PORT yet.
-        metrics_missing_since="${metrics_missing_since:-$SECONDS}"
-        if [ $((SECONDS - metrics_missing_since)) -ge 5 ]; then
-          echo "warning: $name runs but serves no /healthz on port $healthz_port (does it implement LOKAHI_METRICS_PORT yet?); treating it as started" >&2
-          return 0
-        fi
+        reason="nothing answers on its metrics port $healthz_port"
       else
         reason="$(curl -s --max-time 2 "http://127.0.0.1:$healthz_port/healthz" 2>/dev/null || true)"
       fi
