@@ -1,5 +1,4 @@
-// discord_hook and slack_hook run as real processes, relaying to a fake chat
-// service on 127.0.0.1.
+// discord_hook and slack_hook run as real processes, relaying to a fake chat service on 127.0.0.1.
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
@@ -52,8 +51,7 @@ class ChatRelayTest : public ::testing::Test {
   }
 
   int port_ = 0;
-  // Declared first so it is destroyed last: the relay stops before its chat
-  // service does.
+  // Declared first so it is destroyed last: the relay stops before its chat service does.
   std::unique_ptr<FakeChatEndpoint> endpoint_;
   std::unique_ptr<lokahi::testing::ChildProcess> process_;
 };
@@ -146,8 +144,7 @@ TEST_F(ChatRelayTest, HonoursRetryAfterOn429) {
 }
 
 TEST_F(ChatRelayTest, AnswersBusyWhenTheQueueIsFull) {
-  // The first message holds the worker (a slow chat service); one more fills
-  // the queue.
+  // The first message holds the worker (a slow chat service); one more fills the queue.
   FakeChatEndpoint& endpoint =
       Start("receivers/discord_hook", {{200, "", std::chrono::milliseconds(3000)}},
             {{"FORWARD_QUEUE_CAPACITY", "1"}});
@@ -168,10 +165,10 @@ TEST_F(ChatRelayTest, AnswersBusyWhenTheQueueIsFull) {
 
 TEST_F(ChatRelayTest, SigtermFinishesQueuedForwards) {
   FakeChatEndpoint& endpoint =
-      Start("receivers/discord_hook", {{500}, {200}}, {{"FORWARD_BACKOFF_MS", "500"}});
+      Start("receivers/discord_hook", {{500}, {200}}, {{"FORWARD_BACKOFF_MS", "1500"}});
   ASSERT_EQ(PostStatus(port_, SampleStatus(), "msg_drain")->status, 200);
   ASSERT_EQ(endpoint.WaitForRequests(1, kRelayWait).size(), 1u);
-  // Now the relay waits 500 ms to retry; SIGTERM must not lose the message.
+  // Now the relay waits 1.5 s to retry; SIGTERM must not lose the message.
   const int status = process_->Stop(SIGTERM, std::chrono::seconds(8));
   ASSERT_TRUE(WIFEXITED(status)) << process_->Log();
   EXPECT_EQ(WEXITSTATUS(status), 0);

@@ -19,9 +19,7 @@ TEST(DukeOfYorkTest, FlipsBetweenUpAndDownEveryPeriod) {
                              {{"PORT", std::to_string(port)}, {"DUKE_PERIOD", "0.5"}}, port);
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(std::chrono::seconds(2));
-  // Observe, in order, up -> down -> up, each well within two periods of the
-  // last.
-  std::vector<std::pair<int, std::string>> seen;
+  // Observe, in order, up -> down -> up; a generous bound per step for a loaded machine.
   for (const auto& [status, body] :
        std::vector<std::pair<int, std::string>>{{200, "up"}, {500, "down"}, {200, "up"}}) {
     const bool observed = WaitFor(
@@ -29,7 +27,7 @@ TEST(DukeOfYorkTest, FlipsBetweenUpAndDownEveryPeriod) {
           const auto result = client.Get("/");
           return result && result->status == status && result->body == body;
         },
-        std::chrono::milliseconds(1500));
+        std::chrono::seconds(3));
     EXPECT_TRUE(observed) << "never saw " << status << " " << body << "\n" << process->Log();
   }
   EXPECT_TRUE(WaitFor(

@@ -12,8 +12,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// Answers from a script (then 200s), records every body, and can hold posts
-// until released.
+// Answers from a script (then 200s), records every body, and can hold posts until released.
 class ScriptedPoster final : public JsonPoster {
  public:
   explicit ScriptedPoster(std::vector<PostResult> script = {}) : script_(std::move(script)) {}

@@ -1,7 +1,6 @@
 #pragma once
 // What the receiver integration tests share: a sample CheckStatus, posting it
-// as lokahi does, reading key=value log lines, and a fake chat service to relay
-// to.
+// as lokahi does, reading key=value log lines, and a fake chat service to relay to.
 
 #include <httplib.h>
 
@@ -39,8 +38,7 @@ std::vector<std::map<std::string, std::string>> LogLines(const std::string& log,
 // How many log lines carry event=`event`.
 int CountEvents(const std::string& log, const std::string& event);
 
-// A chat webhook on 127.0.0.1 that records each request and answers from a
-// script (then 200s).
+// A chat webhook on 127.0.0.1 that records each request and answers from a script (then 200s).
 class FakeChatEndpoint {
  public:
   struct Answer {

@@ -1,5 +1,4 @@
-// sample_hook run as a real process on a free port, fed lokahi's deliveries
-// over HTTP.
+// sample_hook run as a real process on a free port, fed lokahi's deliveries over HTTP.
 
 #include <gtest/gtest.h>
 #include <signal.h>

@@ -63,8 +63,7 @@ TEST(TruncateUtf8Test, CutsToTheLimitWithAnEllipsis) {
 }
 
 TEST(TruncateUtf8Test, NeverSplitsASurrogatePairOrMultiByteCharacter) {
-  // Budget of 3 units before the ellipsis: one emoji (2) fits, a second (2
-  // more) does not.
+  // Budget of 3 units before the ellipsis: one emoji (2) fits, a second (2 more) does not.
   EXPECT_EQ(TruncateUtf8("🔴🔴🔴", 4), "🔴…");
   EXPECT_EQ(TruncateUtf8("🔴🔴🔴", 3), "🔴…");
   EXPECT_EQ(TruncateUtf8("🔴🔴🔴", 2), "…");
