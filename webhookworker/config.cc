@@ -26,6 +26,14 @@ WebhookWorkerConfig WebhookWorkerConfig::FromEnv(const config::Env& env) {
   c.sweep_interval =
       std::chrono::milliseconds(env.Int("LOKAHI_SWEEP_INTERVAL_MS", 1000, 10, 3600000));
   c.metrics_port = static_cast<int>(env.Int("LOKAHI_METRICS_PORT", 0, 0, 65535));
+  // The healthworker's default: link-local (cloud metadata) and "this network" are never a
+  // legitimate webhook receiver; private ranges are, for self-hosted receivers.
+  c.egress_deny = env.List("LOKAHI_EGRESS_DENY", {"169.254.0.0/16", "fe80::/10", "0.0.0.0/8"});
+  try {
+    c.egress_policy = probe::AddressPolicy::FromCidrs(c.egress_deny);
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(std::string("LOKAHI_EGRESS_DENY: ") + e.what());
+  }
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   c.instance_name =
@@ -42,7 +50,9 @@ std::string WebhookWorkerConfig::Describe() const {
       << " LOKAHI_WEBHOOK_TIMEOUT_MS=" << request_timeout.count()
       << " LOKAHI_WEBHOOK_CONCURRENCY=" << concurrency << " LOKAHI_DB_POOL_SIZE=" << db_pool_size
       << " LOKAHI_SWEEP_INTERVAL_MS=" << sweep_interval.count()
-      << " LOKAHI_METRICS_PORT=" << metrics_port << " LOKAHI_INSTANCE=" << instance_name;
+      << " LOKAHI_METRICS_PORT=" << metrics_port << " LOKAHI_EGRESS_DENY=";
+  for (size_t i = 0; i < egress_deny.size(); ++i) out << (i ? "," : "") << egress_deny[i];
+  out << " LOKAHI_INSTANCE=" << instance_name;
   return out.str();
 }
 

@@ -2,8 +2,10 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/config/env.h"
+#include "lib/probe/address_policy.h"
 #include "lib/webhook/signature.h"
 
 namespace lokahi::webhookworker {
@@ -20,6 +22,9 @@ struct WebhookWorkerConfig {
   int db_pool_size = 4;
   std::chrono::milliseconds sweep_interval{1000};
   int metrics_port = 0;  // 0 = no metrics listener
+  // LOKAHI_EGRESS_DENY: CIDRs webhooks may not connect to (checked on the connected address).
+  std::vector<std::string> egress_deny;
+  probe::AddressPolicy egress_policy;
   std::string instance_name;
 
   // Throws config::ConfigError naming the variable at fault.

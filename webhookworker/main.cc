@@ -49,7 +49,11 @@ int Run() {
 
   lokahi::webhook::PgOutbox outbox(pool, config.deadline);
   lokahi::store::PgStatusQuery status_query(pool);
-  lokahi::webhook::CurlMultiPoster poster;
+  lokahi::webhook::CurlMultiPoster poster(
+      [&policy = config.egress_policy](const sockaddr& address) -> std::optional<std::string> {
+        if (!policy.Denies(address)) return std::nullopt;
+        return "address " + lokahi::probe::AddressText(address) + " denied by LOKAHI_EGRESS_DENY";
+      });
   lokahi::webhook::Mt19937Random random(std::random_device{}());
   lokahi::webhookworker::DeliveryMetrics observer(registry);
   lokahi::webhook::DeliveryLoopOptions options;

@@ -1,6 +1,7 @@
 #include "lib/webhook/curl_multi_poster.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <stdexcept>
 #include <string_view>
@@ -40,6 +41,25 @@ struct CurlMultiPoster::Transfer {
   Completion on_done;
   PostResponse response;
   char error_buffer[CURL_ERROR_SIZE] = {};
+  const ConnectPolicy* connect_policy = nullptr;  // null: allow every address
+  std::string refused_address;                    // why the policy refused a connect
+
+  static curl_socket_t OnOpenSocket(void* closure, curlsocktype purpose,
+                                    curl_sockaddr* address) noexcept {
+    auto* transfer = static_cast<Transfer*>(closure);
+    if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+    try {
+      if (transfer->connect_policy != nullptr) {
+        if (auto refused = (*transfer->connect_policy)(address->addr)) {
+          transfer->refused_address = std::move(*refused);
+          return CURL_SOCKET_BAD;
+        }
+      }
+    } catch (...) {  // never throw into libcurl; refuse the connect instead
+      return CURL_SOCKET_BAD;
+    }
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  }
 
   // The body of the answer is not needed: discarded as it arrives, so nothing is buffered.
   static size_t OnBody(char*, size_t size, size_t count, void*) noexcept { return size * count; }
@@ -73,7 +93,8 @@ void CurlMultiPoster::MultiDeleter::operator()(void* multi) const noexcept {
   curl_multi_cleanup(static_cast<CURLM*>(multi));
 }
 
-CurlMultiPoster::CurlMultiPoster() : multi_(curl_multi_init()) {
+CurlMultiPoster::CurlMultiPoster(ConnectPolicy connect_policy)
+    : connect_policy_(std::move(connect_policy)), multi_(curl_multi_init()) {
   if (!multi_) throw std::runtime_error("libcurl could not create a multi handle");
 }
 
@@ -119,6 +140,11 @@ void CurlMultiPoster::Start(PostRequest request, Completion on_done) {
   set(CURLOPT_HEADERDATA, transfer.get());
   set(CURLOPT_ERRORBUFFER, transfer->error_buffer);
   set(CURLOPT_PRIVATE, transfer.get());
+  if (connect_policy_) {
+    transfer->connect_policy = &connect_policy_;
+    set(CURLOPT_OPENSOCKETFUNCTION, &Transfer::OnOpenSocket);
+    set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(transfer.get()));
+  }
   if (code != CURLE_OK) {
     transfer->response.error =
         std::string("libcurl refused the request: ") + curl_easy_strerror(code);
@@ -175,8 +201,12 @@ void CurlMultiPoster::FinishCompleted() {
       response.status_code = static_cast<int>(status);
     } else {
       response.retry_after.reset();
-      response.error =
-          transfer->error_buffer[0] != '\0' ? transfer->error_buffer : curl_easy_strerror(result);
+      if (!transfer->refused_address.empty()) {
+        response.error = transfer->refused_address;
+      } else {
+        response.error =
+            transfer->error_buffer[0] != '\0' ? transfer->error_buffer : curl_easy_strerror(result);
+      }
     }
     transfer->on_done(std::move(response));
   }

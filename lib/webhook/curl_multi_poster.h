@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+struct sockaddr;
+
 namespace lokahi::webhook {
 
 // libcurl's process-wide state: declare one in main() before any poster, like nats::Library.
@@ -40,12 +42,19 @@ struct PostResponse {
   std::chrono::nanoseconds elapsed{0};
 };
 
+// Judges the address a transfer is about to connect to (after DNS, on every connection, so
+// redirects are moot and DNS rebinding cannot get around it): nullopt allows it, otherwise the
+// reason it is refused, which becomes the response's error. Called on the Poll thread; must not
+// throw.
+using ConnectPolicy = std::function<std::optional<std::string>(const sockaddr& address)>;
+
 class CurlMultiPoster final {
  public:
   using Completion = std::function<void(PostResponse&&)>;
 
-  // Throws std::runtime_error if libcurl cannot create a multi handle.
-  CurlMultiPoster();
+  // Throws std::runtime_error if libcurl cannot create a multi handle. An empty policy allows
+  // every address.
+  explicit CurlMultiPoster(ConnectPolicy connect_policy = {});
   ~CurlMultiPoster();
   CurlMultiPoster(const CurlMultiPoster&) = delete;
   CurlMultiPoster& operator=(const CurlMultiPoster&) = delete;
@@ -73,6 +82,7 @@ class CurlMultiPoster final {
   };
   void FinishCompleted();
 
+  const ConnectPolicy connect_policy_;
   std::unique_ptr<void, MultiDeleter> multi_;
   std::map<void*, std::unique_ptr<Transfer>> transfers_;  // keyed by easy handle
   std::vector<std::unique_ptr<Transfer>> refused_;        // completed on the next Poll

@@ -17,6 +17,7 @@ TEST(WebhookWorkerConfigTest, Defaults) {
   EXPECT_EQ(c.sweep_interval, std::chrono::milliseconds(1000));
   EXPECT_EQ(c.metrics_port, 0);
   EXPECT_FALSE(c.default_key);
+  EXPECT_EQ(c.egress_deny, (std::vector<std::string>{"169.254.0.0/16", "fe80::/10", "0.0.0.0/8"}));
 }
 
 TEST(WebhookWorkerConfigTest, ReadsEveryVariable) {
@@ -72,6 +73,7 @@ TEST(WebhookWorkerConfigTest, BadValuesNameTheVariable) {
   ExpectErrorNaming({{"LOKAHI_DB_POOL_SIZE", "-1"}}, "LOKAHI_DB_POOL_SIZE");
   ExpectErrorNaming({{"LOKAHI_SWEEP_INTERVAL_MS", "1"}}, "LOKAHI_SWEEP_INTERVAL_MS");
   ExpectErrorNaming({{"LOKAHI_METRICS_PORT", "70000"}}, "LOKAHI_METRICS_PORT");
+  ExpectErrorNaming({{"LOKAHI_EGRESS_DENY", "10.0.0.0/33"}}, "LOKAHI_EGRESS_DENY");
 }
 
 }  // namespace

@@ -477,6 +477,19 @@ TEST_F(WebhookWorkerTest, MassOutageIsSentConcurrently) {
 namespace lokahi::webhookworker {
 namespace {
 
+TEST_F(WebhookWorkerTest, EgressPolicyKeepsWebhooksFromDeniedAddresses) {
+  Receiver receiver;
+  const auto t = Transition(Check(receiver.Url()), 0, 1);
+  auto worker = StartWorker({{"LOKAHI_EGRESS_DENY", "127.0.0.0/8,::1/128"}});
+  ASSERT_TRUE(
+      WaitFor([&] { return !webhook::testrows::ReadOutbox(*sql_, t).last_error.empty(); }, 20s))
+      << worker->Log();
+  EXPECT_EQ(webhook::testrows::ReadOutbox(*sql_, t).last_error,
+            "no answer: address 127.0.0.1 denied by LOKAHI_EGRESS_DENY");
+  EXPECT_EQ(DeliveryState(t), 0);
+  EXPECT_EQ(receiver.Count(), 0u);
+}
+
 TEST_F(WebhookWorkerTest, UnreachableReceiverIsLoggedWithoutTheUrlSecrets) {
   const int closed_port = lokahi::testing::FreePort();
   const auto t = Transition(Check("http://alice:hunter2@127.0.0.1:" + std::to_string(closed_port) +

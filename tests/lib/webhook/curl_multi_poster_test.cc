@@ -3,6 +3,8 @@
 #include "lib/webhook/curl_multi_poster.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cstdlib>
 #include <thread>
@@ -176,6 +178,33 @@ TEST_F(CurlMultiPosterTest, AbortAllDropsTransfersWithoutCompletions) {
   EXPECT_EQ(poster_.in_flight(), 0u);
   poster_.Poll(50ms);
   EXPECT_EQ(completions, 0);
+}
+
+TEST(CurlMultiPosterPolicyTest, ConnectPolicyRefusesTheConnectedAddress) {
+  CurlLibrary curl;
+  Receiver receiver;
+  int judged = 0;
+  CurlMultiPoster poster([&](const sockaddr& address) -> std::optional<std::string> {
+    ++judged;
+    EXPECT_TRUE(address.sa_family == AF_INET || address.sa_family == AF_INET6);
+    return "address 127.0.0.1 denied by test policy";
+  });
+  PostResponse response;
+  bool done = false;
+  PostRequest request;
+  // A name rather than an address literal: the policy sees what DNS resolution produced.
+  request.url = "http://localhost:" + std::to_string(receiver.port()) + "/hook";
+  request.timeout = 5000ms;
+  poster.Start(std::move(request), [&](PostResponse&& r) {
+    response = std::move(r);
+    done = true;
+  });
+  for (int i = 0; i < 100 && !done; ++i) poster.Poll(50ms);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(response.status_code, 0);
+  EXPECT_EQ(response.error, "address 127.0.0.1 denied by test policy");
+  EXPECT_GE(judged, 1);
+  EXPECT_EQ(receiver.Count(), 0u);
 }
 
 }  // namespace
