@@ -490,6 +490,30 @@ TEST_F(WebhookWorkerTest, EgressPolicyKeepsWebhooksFromDeniedAddresses) {
   EXPECT_EQ(receiver.Count(), 0u);
 }
 
+TEST_F(WebhookWorkerTest, DatabaseErrorsAreSurvivedAndDeliveryResumes) {
+  Receiver receiver;
+  const auto check = Check(receiver.Url());
+  auto worker = StartWorker();
+  {
+    // The outbox disappears for a moment, as in a failover: every claim fails.
+    pqxx::work txn(*sql_);
+    txn.exec0("ALTER TABLE transitions RENAME TO transitions_away");
+    txn.commit();
+  }
+  ASSERT_TRUE(
+      WaitFor([&] { return worker->Log().find("event=claim_failed") != std::string::npos; }, 10s))
+      << worker->Log();
+  {
+    pqxx::work txn(*sql_);
+    txn.exec0("ALTER TABLE transitions_away RENAME TO transitions");
+    txn.commit();
+  }
+  const auto t = Transition(check, 0, 1);
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(t) == 1; }, 20s)) << worker->Log();
+  EXPECT_TRUE(worker->Running());
+  EXPECT_EQ(receiver.Count(), 1u);
+}
+
 TEST_F(WebhookWorkerTest, UnreachableReceiverIsLoggedWithoutTheUrlSecrets) {
   const int closed_port = lokahi::testing::FreePort();
   const auto t = Transition(Check("http://alice:hunter2@127.0.0.1:" + std::to_string(closed_port) +
