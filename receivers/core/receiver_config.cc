@@ -40,6 +40,7 @@ SampleHookConfig SampleHookConfig::FromEnv(const config::Env& env) {
   SampleHookConfig config;
   config.port = PortFromEnv(env);
   config.fail_first = env.Int("SAMPLE_HOOK_FAIL_FIRST", 0, 0, 1'000'000'000);
+  config.signature_check = SignatureCheckFromEnv(env);
   return config;
 }
 
@@ -63,6 +64,7 @@ ChatRelayConfig ChatRelayConfig::FromEnv(const config::Env& env) {
   config.request_timeout =
       Milliseconds(env, "FORWARD_TIMEOUT_MS", config.request_timeout, 100, 600'000);
   config.drain_timeout = Milliseconds(env, "FORWARD_DRAIN_MS", config.drain_timeout, 0, 600'000);
+  config.signature_check = SignatureCheckFromEnv(env);
   return config;
 }
 
@@ -73,6 +75,18 @@ DukeConfig DukeConfig::FromEnv(const config::Env& env) {
     config.period = ParseSeconds("DUKE_PERIOD", *text, 0.01, 86400);
   }
   return config;
+}
+
+std::optional<SignatureVerifier> SignatureCheckFromEnv(const config::Env& env) {
+  const auto secret = env.Get("WEBHOOK_SECRET");
+  if (!secret) return std::nullopt;
+  auto verifier = SignatureVerifier::FromSecret(*secret);
+  if (!verifier) {
+    throw config::ConfigError(
+        "WEBHOOK_SECRET must be \"whsec_\" followed by standard base64 (the check's "
+        "webhook_secret)");
+  }
+  return verifier;
 }
 
 std::string ScrubWebhookUrl(const std::string& url) {

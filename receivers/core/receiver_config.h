@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "lib/config/env.h"
+#include "receivers/core/webhook_signature.h"
 
 namespace lokahi::receivers {
 
@@ -18,6 +20,8 @@ struct SampleHookConfig {
   // SAMPLE_HOOK_FAIL_FIRST: refuse the first N well-formed deliveries with 500, to exercise a
   // sender's retries. 0 (the default) refuses none.
   long long fail_first = 0;
+  // WEBHOOK_SECRET: see SignatureCheckFromEnv.
+  std::optional<SignatureVerifier> signature_check;
 
   static SampleHookConfig FromEnv(const config::Env& env);
 };
@@ -32,6 +36,7 @@ struct ChatRelayConfig {
   std::chrono::milliseconds max_backoff{60000};      // FORWARD_MAX_BACKOFF_MS
   std::chrono::milliseconds request_timeout{10000};  // FORWARD_TIMEOUT_MS
   std::chrono::milliseconds drain_timeout{5000};     // FORWARD_DRAIN_MS
+  std::optional<SignatureVerifier> signature_check;  // WEBHOOK_SECRET
 
   static ChatRelayConfig FromEnv(const config::Env& env);
 };
@@ -43,6 +48,10 @@ struct DukeConfig {
 
   static DukeConfig FromEnv(const config::Env& env);
 };
+
+// WEBHOOK_SECRET, the check's webhook_secret ("whsec_" + base64): when set, deliveries must carry a
+// valid Standard Webhooks signature. Unset: no check.
+std::optional<SignatureVerifier> SignatureCheckFromEnv(const config::Env& env);
 
 // A chat webhook URL reduced to what may be logged: scheme, host and port. Discord and Slack put
 // the secret token in the path ("https://discord.com/api/webhooks/<id>/<token>"), so the path,

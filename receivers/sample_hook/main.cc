@@ -8,11 +8,13 @@ int main() {
   using namespace lokahi::receivers;
   return RunReceiver("sample_hook", [](lokahi::logging::Logger& logger) {
     const auto config = SampleHookConfig::FromEnv(lokahi::config::Env::Process());
-    logger.Info("config", {{"port", config.port}, {"fail_first", config.fail_first}});
+    logger.Info("config", {{"port", config.port},
+                           {"fail_first", config.fail_first},
+                           {"signature_check", config.signature_check ? "on" : "off"}});
     RecentWebhookIds recent(kRememberedWebhookIds);
     SampleHook hook(logger, recent, config.fail_first);
     httplib::Server server;
-    InstallWebhookEndpoint(server, logger,
+    InstallWebhookEndpoint(server, logger, config.signature_check,
                            [&hook](const Delivery& delivery) { return hook.Handle(delivery); });
     ServeUntilSignalled(server, config.port, logger);
     logger.Info("stopped");

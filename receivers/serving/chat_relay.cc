@@ -43,7 +43,8 @@ int RunChatRelay(const config::Env& env, logging::Logger& logger, ChatFormatter 
                          {"backoff_ms", config.initial_backoff.count()},
                          {"max_backoff_ms", config.max_backoff.count()},
                          {"timeout_ms", config.request_timeout.count()},
-                         {"drain_ms", config.drain_timeout.count()}});
+                         {"drain_ms", config.drain_timeout.count()},
+                         {"signature_check", config.signature_check ? "on" : "off"}});
   CurlGlobal curl;
   CurlJsonPoster poster(config.webhook_url, config.request_timeout);
   ForwardQueue queue(poster, logger,
@@ -52,7 +53,7 @@ int RunChatRelay(const config::Env& env, logging::Logger& logger, ChatFormatter 
                       config.drain_timeout});
   RecentWebhookIds recent(kRememberedWebhookIds);
   httplib::Server server;
-  InstallWebhookEndpoint(server, logger,
+  InstallWebhookEndpoint(server, logger, config.signature_check,
                          ChatRelayHandler(std::move(format), queue, recent, logger));
   ServeUntilSignalled(server, config.port, logger);
   queue.Shutdown();

@@ -16,6 +16,7 @@ void RefuseBody(logging::Logger& logger, const httplib::Request& request,
 }  // namespace
 
 void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
+                            std::optional<SignatureVerifier> signature_check,
                             DeliveryHandler handler) {
   server.set_payload_max_length(kMaxWebhookBodyBytes);
   server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
@@ -25,8 +26,19 @@ void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
     response.set_content("webhooks are delivered with POST\n", "text/plain");
     return httplib::Server::HandlerResponse::Handled;
   });
-  server.Post(".*", [&logger, handler = std::move(handler)](const httplib::Request& request,
-                                                            httplib::Response& response) {
+  server.Post(".*", [&logger, signature_check = std::move(signature_check),
+                     handler = std::move(handler)](const httplib::Request& request,
+                                                   httplib::Response& response) {
+    if (signature_check) {
+      const auto refusal = signature_check->Verify(request.get_header_value("webhook-id"),
+                                                   request.get_header_value("webhook-timestamp"),
+                                                   request.get_header_value("webhook-signature"),
+                                                   request.body, std::chrono::system_clock::now());
+      if (refusal) {
+        RefuseBody(logger, request, response, 401, "signature: " + *refusal);
+        return;
+      }
+    }
     const std::string content_type = request.get_header_value("Content-Type");
     const auto format = FormatOfContentType(content_type);
     if (!format) {

@@ -10,6 +10,7 @@
 #include "lib/logging/logger.h"
 #include "lokahi.pb.h"
 #include "receivers/core/check_status_body.h"
+#include "receivers/core/webhook_signature.h"
 
 namespace lokahi::receivers {
 
@@ -35,10 +36,13 @@ struct DeliveryReply {
 using DeliveryHandler = std::function<DeliveryReply(const Delivery&)>;
 
 // Installs on `server`: POST on any path (lokahi's /twirp/github.xe.lokahi.Webhook/Handle among
-// them) decodes the body by its Content-Type and passes it to `handler`. Undecodable bodies get
-// 400 (415 for an unknown Content-Type) and a `bad_webhook reason=...` log line; other methods
-// get 405; an exception from `handler` gets 500 and a log line. `logger` must outlive `server`.
+// them) decodes the body by its Content-Type and passes it to `handler`. With a
+// `signature_check`, a delivery without a valid Standard Webhooks signature gets 401. Undecodable
+// bodies get 400 (415 for an unknown Content-Type); every refusal logs `bad_webhook reason=...`.
+// Other methods get 405; an exception from `handler` gets 500 and a log line. `logger` must
+// outlive `server`.
 void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
+                            std::optional<SignatureVerifier> signature_check,
                             DeliveryHandler handler);
 
 }  // namespace lokahi::receivers

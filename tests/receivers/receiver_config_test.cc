@@ -35,6 +35,16 @@ TEST(SampleHookConfigTest, DefaultsAndOverrides) {
             std::string::npos);
 }
 
+TEST(SignatureCheckFromEnvTest, IsOffUnlessAWellFormedSecretIsSet) {
+  EXPECT_FALSE(SignatureCheckFromEnv(Env::FromMap({})));
+  EXPECT_TRUE(SignatureCheckFromEnv(Env::FromMap({{"WEBHOOK_SECRET", "whsec_c2VjcmV0"}})));
+  const std::string error = ErrorOf([] {
+    SignatureCheckFromEnv(Env::FromMap({{"WEBHOOK_SECRET", "hunter2"}}));
+  });
+  EXPECT_NE(error.find("WEBHOOK_SECRET must be \"whsec_\""), std::string::npos) << error;
+  EXPECT_EQ(error.find("hunter2"), std::string::npos) << error;
+}
+
 TEST(ChatRelayConfigTest, NeedsAnHttpWebhookUrl) {
   EXPECT_EQ(ErrorOf([] { ChatRelayConfig::FromEnv(Env::FromMap({})); }), "WEBHOOK_URL must be set");
   const std::string error = ErrorOf([] {

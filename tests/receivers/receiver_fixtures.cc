@@ -28,7 +28,7 @@ CheckStatus SampleStatus() {
 }
 
 httplib::Result PostStatus(int port, const CheckStatus& status, const std::string& webhook_id,
-                           bool json) {
+                           bool json, const SignatureVerifier* sign_with) {
   std::string body;
   if (json) {
     google::protobuf::util::JsonPrintOptions options;
@@ -43,11 +43,18 @@ httplib::Result PostStatus(int port, const CheckStatus& status, const std::strin
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(std::chrono::seconds(5));
   client.set_read_timeout(std::chrono::seconds(10));
-  const httplib::Headers headers = {
-      {"Accept", content_type},
-      {"User-Agent", "lokahi-cpp/test (+https://github.com/Xe/lokahi)"},
-      {"webhook-id", webhook_id},
-      {"webhook-timestamp", "1700000000"}};
+  const std::string timestamp =
+      sign_with ? std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count())
+                : "1700000000";
+  httplib::Headers headers = {{"Accept", content_type},
+                              {"User-Agent", "lokahi-cpp/test (+https://github.com/Xe/lokahi)"},
+                              {"webhook-id", webhook_id},
+                              {"webhook-timestamp", timestamp}};
+  if (sign_with) {
+    headers.emplace("webhook-signature", sign_with->Sign(webhook_id, timestamp, body));
+  }
   return client.Post("/twirp/github.xe.lokahi.Webhook/Handle", headers, body, content_type);
 }
 

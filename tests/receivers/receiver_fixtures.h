@@ -14,19 +14,21 @@
 #include <vector>
 
 #include "lokahi.pb.h"
+#include "receivers/core/webhook_signature.h"
 
 namespace lokahi::receivers::testing {
 
 // chk_1: DOWN (was UP), answered 500 in 2.265 ms, playbook set, transition 42.
 github::xe::lokahi::CheckStatus SampleStatus();
 
-// POSTs `status` to 127.0.0.1:`port` at lokahi's Twirp path with lokahi's
-// headers, as protobuf or (json = true) the JSON mapping.
+// POSTs `status` to 127.0.0.1:`port` at lokahi's Twirp path with lokahi's headers, as protobuf or
+// (json = true) the JSON mapping; signed now, as Standard Webhooks says, when `sign_with` is given.
 httplib::Result PostStatus(int port, const github::xe::lokahi::CheckStatus& status,
-                           const std::string& webhook_id, bool json = false);
+                           const std::string& webhook_id, bool json = false,
+                           const SignatureVerifier* sign_with = nullptr);
 
-// The fields of the first log line in `log` with event=`event` and
-// check_id=`check_id` (quoted values unquoted); nullopt when there is none.
+// The fields of the first log line in `log` with event=`event` and check_id=`check_id` (quoted
+// values unquoted); nullopt when there is none.
 std::optional<std::map<std::string, std::string>> FindLogLine(const std::string& log,
                                                               const std::string& event,
                                                               const std::string& check_id);

@@ -142,6 +142,34 @@ TEST_F(SampleHookTest, FailFirstRefusesTheFirstDeliveries) {
   EXPECT_EQ(testing::CountEvents(process_->Log(), "webhook"), 1);
 }
 
+TEST_F(SampleHookTest, WithASecretOnlySignedDeliveriesAreAccepted) {
+  const std::string secret = "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=";
+  Start({{"WEBHOOK_SECRET", secret}});
+  const auto unsigned_reply = PostStatus(port_, SampleStatus(), "msg_unsigned");
+  ASSERT_TRUE(unsigned_reply);
+  EXPECT_EQ(unsigned_reply->status, 401);
+  const auto wrong_key = SignatureVerifier::FromSecret("whsec_b3RoZXIta2V5");
+  ASSERT_TRUE(wrong_key);
+  const auto forged = PostStatus(port_, SampleStatus(), "msg_forged", false, &*wrong_key);
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401);
+  const auto key = SignatureVerifier::FromSecret(secret);
+  ASSERT_TRUE(key);
+  const auto signed_reply = PostStatus(port_, SampleStatus(), "msg_signed", true, &*key);
+  ASSERT_TRUE(signed_reply);
+  EXPECT_EQ(signed_reply->status, 200);
+  const auto line = WaitForLogLine("webhook", "chk_1");
+  ASSERT_TRUE(line) << process_->Log();
+  EXPECT_EQ(line->at("webhook_id"), "msg_signed");
+  const std::string log = process_->Log();
+  EXPECT_EQ(testing::CountEvents(log, "webhook"), 1) << log;
+  EXPECT_NE(log.find("signature_check=on"), std::string::npos) << log;
+  EXPECT_NE(log.find("reason=\"signature: no webhook-signature matches WEBHOOK_SECRET\""),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find(secret), std::string::npos) << log;
+}
+
 TEST_F(SampleHookTest, StopsCleanlyOnSigterm) {
   Start();
   const int status = process_->Stop(SIGTERM, std::chrono::seconds(5));
