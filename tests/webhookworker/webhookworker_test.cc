@@ -439,6 +439,24 @@ TEST_F(WebhookWorkerTest, SigtermFinishesInFlightDeliveriesAndExitsZero) {
       txn.exec1("SELECT count(*) FROM transitions WHERE lease_until IS NOT NULL")[0].as<int>(), 0);
 }
 
+TEST_F(WebhookWorkerTest, SigtermWithAHungReceiverHandsTheTransitionBackPromptly) {
+  Receiver receiver([](const ReceivedRequest&) {
+    std::this_thread::sleep_for(6s);
+    return Answer{200};
+  });
+  const auto t = Transition(Check(receiver.Url()), 0, 1);
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_TIMEOUT_MS", "1500"}});
+  ASSERT_TRUE(WaitFor([&] { return webhook::testrows::ReadOutbox(*sql_, t).leased; }, 20s));
+  const auto stopping = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(worker->pid(), SIGTERM), 0);
+  EXPECT_EQ(worker->WaitExit(10s), 0) << worker->Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, 5s);
+  const auto row = webhook::testrows::ReadOutbox(*sql_, t);
+  EXPECT_FALSE(row.leased) << "another worker could not take it over before the lease ran out";
+  EXPECT_EQ(row.delivery_state, 0);
+  EXPECT_LE(row.next_attempt_in_seconds, 2.0);
+}
+
 TEST_F(WebhookWorkerTest, MassOutageIsSentConcurrently) {
   constexpr int kTransitions = 10000;
   Receiver receiver([](const ReceivedRequest&) {
