@@ -1,0 +1,100 @@
+// Measures Get and List latency against a running lokahid, as a client sees it.
+// Usage: api_latency HOST:PORT [calls=2000] [user:pass]
+// Prints p50/p99/max per call kind and one JSON line.
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "lib/auth/basic_auth.h"
+#include "lokahi.grpc.pb.h"
+
+namespace pb = github::xe::lokahi;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Summary {
+  double p50_ms, p99_ms, max_ms;
+};
+
+Summary Summarise(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  const auto at = [&](double q) { return ms[static_cast<size_t>(q * (ms.size() - 1))]; };
+  return {at(0.5), at(0.99), ms.back()};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s HOST:PORT [calls] [user:pass]\n", argv[0]);
+    return 2;
+  }
+  const int calls = argc > 2 ? std::stoi(argv[2]) : 2000;
+  std::optional<lokahi::auth::Credentials> credentials;
+  if (argc > 3) credentials = lokahi::auth::ParseUserPass(argv[3]);
+  auto stub = pb::Checks::NewStub(grpc::CreateChannel(argv[1], grpc::InsecureChannelCredentials()));
+  const auto context = [&] {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (credentials) c->AddMetadata("authorization", lokahi::auth::BasicAuthorizationHeader(*credentials));
+    return c;
+  };
+
+  // Ids to Get: the first page, then pages spread through the table.
+  std::vector<std::string> ids;
+  long long total = 0;
+  for (int offset : {0, 1000, 10000, 100000, 500000, 900000}) {
+    pb::ListOpts opts;
+    opts.set_count(100);
+    opts.set_offset(offset);
+    pb::ChecksPage page;
+    if (!stub->List(context().get(), opts, &page).ok()) break;
+    total = page.total();
+    for (const auto& r : page.results()) ids.push_back(r.check().id());
+  }
+  if (ids.empty()) {
+    std::fprintf(stderr, "no checks listed: is lokahid at %s with checks stored?\n", argv[1]);
+    return 1;
+  }
+  std::mt19937 random(42);
+  std::vector<double> get_ms, list_ms, deep_list_ms;
+  for (int i = 0; i < calls; ++i) {
+    pb::CheckID id;
+    id.set_id(ids[random() % ids.size()]);
+    pb::Check check;
+    auto start = Clock::now();
+    if (!stub->Get(context().get(), id, &check).ok()) return 1;
+    get_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+
+    pb::ListOpts opts;
+    opts.set_count(50);
+    opts.set_offset(static_cast<int>(random() % 1000));
+    pb::ChecksPage page;
+    start = Clock::now();
+    if (!stub->List(context().get(), opts, &page).ok()) return 1;
+    list_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (i % 10 == 0) {
+      opts.set_offset(static_cast<int>(random() % std::max<long long>(total - 50, 1)));
+      start = Clock::now();
+      if (!stub->List(context().get(), opts, &page).ok()) return 1;
+      deep_list_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+  }
+  const auto g = Summarise(get_ms), l = Summarise(list_ms), d = Summarise(deep_list_ms);
+  std::printf("checks stored (List total): %lld\n", total);
+  std::printf("%-28s %8s %8s %8s\n", "call", "p50 ms", "p99 ms", "max ms");
+  std::printf("%-28s %8.2f %8.2f %8.2f\n", "Get", g.p50_ms, g.p99_ms, g.max_ms);
+  std::printf("%-28s %8.2f %8.2f %8.2f\n", "List 50, offset < 1000", l.p50_ms, l.p99_ms, l.max_ms);
+  std::printf("%-28s %8.2f %8.2f %8.2f\n", "List 50, any offset", d.p50_ms, d.p99_ms, d.max_ms);
+  std::printf("{\"checks\":%lld,\"get_p50_ms\":%.3f,\"get_p99_ms\":%.3f,\"list_p50_ms\":%.3f,"
+              "\"list_p99_ms\":%.3f,\"deep_list_p99_ms\":%.3f}\n",
+              total, g.p50_ms, g.p99_ms, l.p50_ms, l.p99_ms, d.p99_ms);
+  return 0;
+}
