@@ -17,7 +17,7 @@ int main() {
     SteadyClock clock;
     const DukeSchedule schedule(clock, config.period);
     FlipAnnouncer announcer(schedule, logger);
-    httplib::Server server;
+    ReceiverServer server;
     // Every method and path answers with the current phase, as lokahi's duke-of-york did.
     server.set_pre_routing_handler([&schedule](const httplib::Request&, httplib::Response& res) {
       const bool up = schedule.Now().up;

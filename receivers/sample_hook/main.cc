@@ -13,7 +13,7 @@ int main() {
                            {"signature_check", config.signature_check ? "on" : "off"}});
     RecentWebhookIds recent(kRememberedWebhookIds);
     SampleHook hook(logger, recent, config.fail_first);
-    httplib::Server server;
+    ReceiverServer server;
     InstallWebhookEndpoint(server, logger, config.signature_check,
                            [&hook](const Delivery& delivery) { return hook.Handle(delivery); });
     ServeUntilSignalled(server, config.port, logger);

@@ -52,7 +52,7 @@ int RunChatRelay(const config::Env& env, logging::Logger& logger, ChatFormatter 
                       {config.max_attempts, config.initial_backoff, config.max_backoff},
                       config.drain_timeout});
   RecentWebhookIds recent(kRememberedWebhookIds);
-  httplib::Server server;
+  ReceiverServer server;
   InstallWebhookEndpoint(server, logger, config.signature_check,
                          ChatRelayHandler(std::move(format), queue, recent, logger));
   ServeUntilSignalled(server, config.port, logger);

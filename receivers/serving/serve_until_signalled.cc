@@ -1,6 +1,7 @@
 #include "receivers/serving/serve_until_signalled.h"
 
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cerrno>
@@ -51,11 +52,25 @@ int RunReceiver(const std::string& component, const std::function<int(logging::L
   }
 }
 
-void ServeUntilSignalled(httplib::Server& server, int port, logging::Logger& logger) {
-  if (!server.bind_to_port("0.0.0.0", port)) {
+ReceiverServer::ReceiverServer() {
+  new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  set_keep_alive_timeout(kKeepAliveIdleSeconds);
+}
+
+void ReceiverServer::Bind(int port) {
+  if (!bind_to_port("0.0.0.0", port)) {
     throw std::runtime_error("cannot listen on 0.0.0.0:" + std::to_string(port) + ": " +
                              std::strerror(errno) + " (is PORT already in use?)");
   }
+  // Listening again on a listening socket only changes its backlog (Linux).
+  if (::listen(svr_sock_, SOMAXCONN) != 0) {
+    throw std::runtime_error("cannot raise the listen backlog on 0.0.0.0:" + std::to_string(port) +
+                             ": " + std::strerror(errno));
+  }
+}
+
+void ServeUntilSignalled(ReceiverServer& server, int port, logging::Logger& logger) {
+  server.Bind(port);
   std::atomic<bool> served{false};
   std::thread stopper([&] {
     const int signal = AwaitStopSignal(served);

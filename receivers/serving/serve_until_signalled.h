@@ -3,6 +3,8 @@
 
 #include <httplib.h>
 
+#include <cstddef>
+#include <ctime>
 #include <functional>
 #include <string>
 
@@ -17,9 +19,24 @@ namespace lokahi::receivers {
 // take them synchronously: call it at the top of main(), before any thread starts.
 int RunReceiver(const std::string& component, const std::function<int(logging::Logger&)>& body);
 
-// Listens on 0.0.0.0:`port` (throwing std::runtime_error with the reason when it cannot) and
-// serves until SIGINT or SIGTERM, then stops accepting, lets requests under way finish and
-// returns. Needs the signals blocked as RunReceiver does.
-void ServeUntilSignalled(httplib::Server& server, int port, logging::Logger& logger);
+// httplib::Server tuned for a sender that opens many connections at once (a webhookworker posting
+// in parallel):
+// - httplib gives each connection a thread for as long as it stays open, idle keep-alive included,
+//   and its default pool has 8, so a sender with more connections waited seconds for a thread;
+// - the library listens with a backlog of 5, so a burst of connects overflowed it and some were
+//   reset; Bind listens again with the system's maximum.
+class ReceiverServer final : public httplib::Server {
+ public:
+  static constexpr std::size_t kThreads = 64;  // connections beyond this many still wait
+  static constexpr time_t kKeepAliveIdleSeconds = 2;
+
+  ReceiverServer();
+  // Binds 0.0.0.0:`port`; throws std::runtime_error with the reason when it cannot.
+  void Bind(int port);
+};
+
+// Binds `server` to 0.0.0.0:`port` and serves until SIGINT or SIGTERM, then stops accepting, lets
+// requests under way finish and returns. Needs the signals blocked as RunReceiver does.
+void ServeUntilSignalled(ReceiverServer& server, int port, logging::Logger& logger);
 
 }  // namespace lokahi::receivers

@@ -4,6 +4,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <atomic>
+#include <thread>
+
 #include "tests/receivers/receiver_fixtures.h"
 #include "tests/support/daemon.h"
 #include "tests/support/ports.h"
@@ -168,6 +171,37 @@ TEST_F(SampleHookTest, WithASecretOnlySignedDeliveriesAreAccepted) {
             std::string::npos)
       << log;
   EXPECT_EQ(log.find(secret), std::string::npos) << log;
+}
+
+TEST_F(SampleHookTest, ServesManyKeptAliveConnectionsAtOnce) {
+  // A webhookworker posts over many connections it keeps open. A server with fewer threads than
+  // connections leaves the extra ones waiting until an idle one times out (seconds).
+  Start();
+  constexpr int kConnections = 24;
+  std::atomic<int> accepted{0};
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> senders;
+  for (int c = 0; c < kConnections; ++c) {
+    senders.emplace_back([&, c] {
+      httplib::Client client("127.0.0.1", port_);
+      client.set_keep_alive(true);
+      const std::string body = SampleStatus().SerializeAsString();
+      for (int i = 0; i < 2; ++i) {
+        const auto result = client.Post("/", {{"webhook-id", "msg_" + std::to_string(c)}}, body,
+                                        "application/protobuf");
+        if (result && result->status == 200) {
+          ++accepted;
+        } else {
+          ADD_FAILURE() << "connection " << c << " post " << i << ": "
+                        << (result ? std::to_string(result->status)
+                                   : httplib::to_string(result.error()));
+        }
+      }
+    });
+  }
+  for (auto& sender : senders) sender.join();
+  EXPECT_EQ(accepted.load(), 2 * kConnections);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
 }
 
 TEST_F(SampleHookTest, StopsCleanlyOnSigterm) {
