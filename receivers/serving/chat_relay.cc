@@ -10,14 +10,16 @@ DeliveryHandler ChatRelayHandler(ChatFormatter format, ForwardQueue& queue,
                                  RecentWebhookIds& recent, logging::Logger& logger) {
   return [format = std::move(format), &queue, &recent, &logger](const Delivery& delivery) {
     const auto& check = delivery.status.check();
+    // Formatted before the id is claimed, so a delivery that fails here is not taken for a
+    // duplicate when lokahi sends it again.
+    Forward forward{format(delivery.status), check.id(), delivery.status.transition_id(),
+                    delivery.webhook_id};
     if (!recent.Claim(delivery.webhook_id)) {
       logger.Info("webhook_duplicate", {{"check_id", check.id()},
                                         {"transition_id", delivery.status.transition_id()},
                                         {"webhook_id", delivery.webhook_id}});
       return DeliveryReply{};
     }
-    Forward forward{format(delivery.status), check.id(), delivery.status.transition_id(),
-                    delivery.webhook_id};
     if (!queue.TryEnqueue(std::move(forward))) {
       recent.Release(delivery.webhook_id);
       logger.Warn("webhook_refused", {{"check_id", check.id()},

@@ -42,10 +42,9 @@ void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
     const std::string content_type = request.get_header_value("Content-Type");
     const auto format = FormatOfContentType(content_type);
     if (!format) {
-      RefuseBody(logger, request, response, 415,
-                 "unsupported Content-Type \"" + content_type +
-                     "\"; send application/protobuf or "
-                     "application/json");
+      const std::string reason = "unsupported Content-Type \"" + content_type +
+                                 "\"; send application/protobuf or application/json";
+      RefuseBody(logger, request, response, 415, reason);
       return;
     }
     DecodedBody decoded = DecodeCheckStatus(*format, request.body);
