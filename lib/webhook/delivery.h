@@ -46,6 +46,9 @@ struct DeliveryOutcome {
   int status_code = 0;                    // the receiver's answer; 0 = none
   std::string error;                      // why it was not delivered; empty when delivered
   int64_t response_time_ns = 0;           // for kDelivered
+  // False when nothing was sent (the deadline had passed before this attempt): the last real
+  // attempt's status and error are kept for the record.
+  bool attempted = true;
 };
 
 // The Standard Webhooks idempotency key of a transition: the same on every attempt.

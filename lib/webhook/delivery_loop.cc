@@ -138,6 +138,7 @@ void DeliveryLoop::StartOne(const ClaimedDelivery& claim,
     outcome.ref = claim.ref;
     outcome.kind = OutcomeKind::kFailed;
     outcome.error = "delivery deadline passed before this attempt";
+    outcome.attempted = false;
     log_.Error("delivery_failed", {{"transition_id", claim.ref.transition_id},
                                    {"check_id", claim.check.id},
                                    {"url", flight.redacted_url},

@@ -41,8 +41,8 @@ ORDER BY claimed.id
 constexpr const char* kRecordSql = R"sql(
 WITH outcome AS (
   SELECT * FROM unnest($1::bigint[], $2::int[], $3::smallint[], $4::bigint[], $5::int[],
-                       $6::text[], $7::bigint[])
-    AS o(id, attempt, new_state, retry_in_ms, status_code, error, response_ns)
+                       $6::text[], $7::bigint[], $8::int[])
+    AS o(id, attempt, new_state, retry_in_ms, status_code, error, response_ns, attempted)
 ), updated AS (
   UPDATE transitions t SET
     delivery_state = o.new_state,
@@ -51,8 +51,9 @@ WITH outcome AS (
                            THEN now() + o.retry_in_ms * interval '1 millisecond'
                            ELSE t.next_attempt_at END,
     delivered_at = CASE WHEN o.new_state = 1 THEN now() ELSE t.delivered_at END,
-    last_status_code = o.status_code,
-    last_error = o.error
+    last_status_code = CASE WHEN o.attempted = 1 THEN o.status_code ELSE t.last_status_code END,
+    last_error = CASE WHEN o.attempted = 1 OR t.last_error = '' THEN o.error
+                      ELSE o.error || ' (last attempt: ' || t.last_error || ')' END
   FROM outcome o
   WHERE t.id = o.id AND t.attempts = o.attempt AND t.delivery_state = 0
   RETURNING t.check_id, o.new_state, o.response_ns
@@ -116,7 +117,7 @@ std::vector<ClaimedDelivery> PgOutbox::ClaimDue(int limit, std::chrono::millisec
 
 int PgOutbox::Record(const std::vector<DeliveryOutcome>& outcomes) {
   if (outcomes.empty()) return 0;
-  std::vector<int64_t> ids, attempts, states, retry_in_ms, status_codes, response_ns;
+  std::vector<int64_t> ids, attempts, states, retry_in_ms, status_codes, response_ns, attempted;
   std::vector<std::string> errors;
   for (const auto& o : outcomes) {
     ids.push_back(o.ref.transition_id);
@@ -126,13 +127,14 @@ int PgOutbox::Record(const std::vector<DeliveryOutcome>& outcomes) {
     status_codes.push_back(o.status_code);
     errors.push_back(o.error);
     response_ns.push_back(o.response_time_ns);
+    attempted.push_back(o.attempted ? 1 : 0);
   }
   auto connection = pool_.Acquire();
   pqxx::work txn(*connection);
   const auto row = txn.exec_params1(
       kRecordSql, postgres::IntArray(ids), postgres::IntArray(attempts), postgres::IntArray(states),
       postgres::IntArray(retry_in_ms), postgres::IntArray(status_codes),
-      postgres::TextArray(errors), postgres::IntArray(response_ns));
+      postgres::TextArray(errors), postgres::IntArray(response_ns), postgres::IntArray(attempted));
   txn.commit();
   return row[0].as<int>();
 }

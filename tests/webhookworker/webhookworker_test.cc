@@ -346,12 +346,14 @@ TEST_F(WebhookWorkerTest, NudgeWakesDeliveryLongBeforeTheSweep) {
 
 TEST_F(WebhookWorkerTest, TwoWorkersDeliverEachTransitionOnce) {
   Receiver receiver([](const ReceivedRequest&) {
-    std::this_thread::sleep_for(20ms);
+    std::this_thread::sleep_for(50ms);
     return Answer{200};
   });
-  const auto [per_check, all] = ChecksWithThreeTransitions(40, receiver.Url());
+  // Both run before the work appears; each holds at most 16 transfers, so neither can take all
+  // 40 checks' transitions alone.
   auto a = StartWorker({{"LOKAHI_WEBHOOK_CONCURRENCY", "16"}});
   auto b = StartWorker({{"LOKAHI_WEBHOOK_CONCURRENCY", "16"}});
+  const auto [per_check, all] = ChecksWithThreeTransitions(40, receiver.Url());
   ASSERT_TRUE(WaitFor([&] { return AllFinal(all); }, 90s)) << a->Log() << b->Log();
   const auto delivered = receiver.DeliveredCounts();
   EXPECT_EQ(delivered.size(), all.size());
@@ -374,8 +376,12 @@ TEST_F(WebhookWorkerTest, PastTheDeadlineATransitionFailsAndTheNextOneProceeds) 
   const auto stale = Transition(check, 0, 1, "now() - interval '1 hour'");
   const auto failing = Transition(check, 1, 2);
   always_failing = failing;
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_DEADLINE", "5"}});
+  // The next transition comes a while after the failing one, so its own 5 s deadline outlasts
+  // the failing one's (which is given up before its deadline passes).
+  ASSERT_TRUE(WaitFor([&] { return receiver.Count() >= 1; }, 20s)) << worker->Log();
+  std::this_thread::sleep_for(1s);
   const auto next = Transition(check, 2, 1);
-  auto worker = StartWorker({{"LOKAHI_WEBHOOK_DEADLINE", "3"}});
   ASSERT_TRUE(WaitFor([&] { return DeliveryState(next) == 1; }, 30s)) << worker->Log();
   EXPECT_EQ(DeliveryState(stale), 2);
   EXPECT_EQ(DeliveryState(failing), 2);

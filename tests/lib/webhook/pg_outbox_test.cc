@@ -140,6 +140,31 @@ TEST_F(PgOutboxTest, RetrySchedulesTheNextAttemptAndKeepsTheError) {
   EXPECT_TRUE(outbox_->ClaimDue(10, 30s).empty()) << "not due for a minute";
 }
 
+TEST_F(PgOutboxTest, FailingWithoutAnAttemptKeepsTheLastAttemptsAnswer) {
+  const auto t = Transition(Check());
+  auto claims = outbox_->ClaimDue(10, 30s);
+  ASSERT_EQ(claims.size(), 1u);
+  EXPECT_EQ(outbox_->Record({Outcome(claims[0].ref, OutcomeKind::kRetry)}), 1);
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        claims = outbox_->ClaimDue(10, 30s);
+        return !claims.empty();
+      },
+      5s));
+  DeliveryOutcome expired;
+  expired.ref = claims[0].ref;
+  expired.kind = OutcomeKind::kFailed;
+  expired.error = "delivery deadline passed before this attempt";
+  expired.attempted = false;
+  EXPECT_EQ(outbox_->Record({expired}), 1);
+  const auto row = testrows::ReadOutbox(*sql_, t);
+  EXPECT_EQ(row.delivery_state, 2);
+  EXPECT_EQ(row.last_status_code, 500);
+  EXPECT_EQ(row.last_error,
+            "delivery deadline passed before this attempt (last attempt: receiver answered HTTP "
+            "500)");
+}
+
 TEST_F(PgOutboxTest, DeliveredRecordsTimesOnTransitionAndCheck) {
   const auto check = Check();
   const auto t = Transition(check);
