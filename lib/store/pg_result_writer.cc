@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <set>
+#include <stdexcept>
 #include <pqxx/pqxx>
 #include <tuple>
 
@@ -19,6 +21,9 @@ struct StateRow {
   checks::Tracking tracking;
   checks::Thresholds thresholds;
   int64_t last_slot_ms = 0;
+  // As read: the compare-and-set's expectation.
+  int read_state = 0;
+  int64_t read_slot_ms = 0;
   // What the batch changes, written back in one statement.
   bool touched = false;
   int last_status = 0;
@@ -27,6 +32,86 @@ struct StateRow {
   int64_t changed_us = 0;
 };
 
+// Concurrent writers rarely touch one check at once (a duplicate dispatch, a takeover); a row that
+// keeps moving under us this often means something else is wrong.
+constexpr int kMaxStateAttempts = 8;
+
+// The per-row statements below touch a few thousand of possibly millions of checks: one index
+// probe each. With default costs the planner prefers hashing the whole table per batch, which
+// at 100,000 checks was most of Postgres's time; nested loops also take row locks in id order.
+void PreferIndexLookups(pqxx::work& txn) {
+  txn.exec("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;"
+           " SET LOCAL enable_seqscan = off");
+}
+
+// The current state of every check `records` refers to (absent: deleted), without locking.
+std::map<std::string, StateRow> LoadStates(pqxx::work& txn,
+                                           const std::vector<const ProbeRecord*>& records) {
+  std::vector<std::string> ids;
+  for (const ProbeRecord* r : records) {
+    if (ids.empty() || ids.back() != r->check_id) ids.push_back(r->check_id);  // sorted by id
+  }
+  std::map<std::string, StateRow> states;
+  const auto rows = txn.exec_params(
+      "SELECT s.check_id::text, s.state, s.consecutive_failures, s.consecutive_successes,"
+      " s.last_slot_ms, c.failure_threshold, c.recovery_threshold"
+      " FROM unnest($1::uuid[]) AS want(id)"
+      " JOIN check_states s ON s.check_id = want.id JOIN checks c ON c.id = want.id",
+      TextArray(ids));
+  for (const auto& row : rows) {
+    StateRow state;
+    state.tracking = {static_cast<checks::State>(row[1].as<int>()), row[2].as<int>(),
+                      row[3].as<int>()};
+    state.last_slot_ms = row[4].as<int64_t>();
+    state.read_state = static_cast<int>(state.tracking.state);
+    state.read_slot_ms = state.last_slot_ms;
+    state.thresholds = {row[5].as<int>(), row[6].as<int>()};
+    states.emplace(row[0].as<std::string>(), state);
+  }
+  return states;
+}
+
+// Writes back the touched states where each row is still as LoadStates read it; returns the ids
+// updated.
+std::set<std::string> UpdateStates(pqxx::work& txn, const std::map<std::string, StateRow>& states) {
+  std::vector<std::string> u_id;
+  std::vector<int64_t> u_state, u_failures, u_successes, u_slot, u_status, u_latency, u_probed,
+      u_changed, u_read_state, u_read_slot;
+  for (const auto& [id, state] : states) {
+    if (!state.touched) continue;
+    u_id.push_back(id);
+    u_state.push_back(static_cast<int>(state.tracking.state));
+    u_failures.push_back(state.tracking.consecutive_failures);
+    u_successes.push_back(state.tracking.consecutive_successes);
+    u_slot.push_back(state.last_slot_ms);
+    u_status.push_back(state.last_status);
+    u_latency.push_back(state.last_latency_ns);
+    u_probed.push_back(state.last_probed_us);
+    u_changed.push_back(state.changed_us);
+    u_read_state.push_back(state.read_state);
+    u_read_slot.push_back(state.read_slot_ms);
+  }
+  std::set<std::string> updated;
+  if (u_id.empty()) return updated;
+  const auto rows = txn.exec_params(
+      "UPDATE check_states s SET state = u.state, consecutive_failures = u.failures,"
+      " consecutive_successes = u.successes, last_slot_ms = u.slot,"
+      " last_status_code = u.status, last_latency_ns = u.latency,"
+      " last_probed_at = to_timestamp(u.probed_us / 1e6),"
+      " state_changed_at = CASE WHEN u.changed_us > 0 THEN to_timestamp(u.changed_us / 1e6)"
+      "   ELSE s.state_changed_at END"
+      " FROM unnest($1::uuid[], $2::smallint[], $3::int[], $4::int[], $5::bigint[], $6::int[],"
+      "   $7::bigint[], $8::bigint[], $9::bigint[], $10::smallint[], $11::bigint[])"
+      "   AS u(check_id, state, failures, successes, slot, status, latency, probed_us, changed_us,"
+      "        read_state, read_slot)"
+      " WHERE s.check_id = u.check_id AND s.state = u.read_state AND s.last_slot_ms = u.read_slot"
+      " RETURNING s.check_id::text",
+      TextArray(u_id), IntArray(u_state), IntArray(u_failures), IntArray(u_successes),
+      IntArray(u_slot), IntArray(u_status), IntArray(u_latency), IntArray(u_probed),
+      IntArray(u_changed), IntArray(u_read_state), IntArray(u_read_slot));
+  for (const auto& row : rows) updated.insert(row[0].as<std::string>());
+  return updated;
+}
 
 }  // namespace
 
@@ -65,101 +150,82 @@ WriteOutcome PgResultWriter::Write(const std::vector<ProbeRecord>& batch, int64_
     outcome.results_written = batch.size();
   }
 
-  std::vector<std::string> ids;
+  PreferIndexLookups(txn);
+  // Scheduled probes in slot order within each check, so a batch holding several slots of one
+  // check replays them in the order they were due.
+  std::vector<const ProbeRecord*> pending;
   for (const auto& r : batch) {
-    if (r.applies_to_state) ids.push_back(r.check_id);
+    if (r.applies_to_state) pending.push_back(&r);
   }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-
-  std::map<std::string, StateRow> states;
-  if (!ids.empty()) {
-    const auto rows = txn.exec_params(
-        "SELECT s.check_id::text, s.state, s.consecutive_failures, s.consecutive_successes,"
-        " s.last_slot_ms, c.failure_threshold, c.recovery_threshold"
-        " FROM check_states s JOIN checks c ON c.id = s.check_id"
-        " WHERE s.check_id = ANY($1::uuid[]) ORDER BY s.check_id FOR UPDATE OF s",
-        TextArray(ids));
-    for (const auto& row : rows) {
-      StateRow state;
-      state.tracking = {static_cast<checks::State>(row[1].as<int>()), row[2].as<int>(),
-                        row[3].as<int>()};
-      state.last_slot_ms = row[4].as<int64_t>();
-      state.thresholds = {row[5].as<int>(), row[6].as<int>()};
-      states.emplace(row[0].as<std::string>(), state);
-    }
-  }
-
-  // Slot order within each check, so a batch holding several slots of one check replays them
-  // in the order they were due.
-  std::vector<const ProbeRecord*> ordered;
-  for (const auto& r : batch) {
-    if (r.applies_to_state) ordered.push_back(&r);
-  }
-  std::stable_sort(ordered.begin(), ordered.end(), [](const ProbeRecord* a, const ProbeRecord* b) {
+  std::stable_sort(pending.begin(), pending.end(), [](const ProbeRecord* a, const ProbeRecord* b) {
     return std::tie(a->check_id, a->slot_ms) < std::tie(b->check_id, b->slot_ms);
   });
 
+  // Optimistic compare-and-set: read the states without locking, decide, and update only rows
+  // still as read. A row another writer moved meanwhile is re-read (READ COMMITTED: each statement
+  // sees what has committed) and decided again, so concurrent writers record one transition per
+  // change. Locking the rows first (FOR UPDATE) cost a WAL record and a dirtied page per check.
   std::vector<std::string> t_check, t_error;
   std::vector<int64_t> t_from, t_to, t_at, t_slot, t_status, t_latency;
-  for (const ProbeRecord* r : ordered) {
-    const auto it = states.find(r->check_id);
-    if (it == states.end()) continue;  // deleted since it was dispatched
-    StateRow& state = it->second;
-    if (r->slot_ms <= state.last_slot_ms) {
-      ++outcome.stale_or_duplicate;
-      continue;
+  for (int attempt = 1; !pending.empty(); ++attempt) {
+    if (attempt > kMaxStateAttempts) {
+      throw std::runtime_error("check states kept changing under concurrent writers (" +
+                               std::to_string(pending.size()) + " results undecided after " +
+                               std::to_string(kMaxStateAttempts) + " attempts)");
     }
-    const auto evaluation = checks::Evaluate(state.tracking, r->verdict, state.thresholds);
-    if (evaluation.changed) {
-      t_check.push_back(r->check_id);
-      t_from.push_back(static_cast<int>(state.tracking.state));
-      t_to.push_back(static_cast<int>(evaluation.next.state));
-      t_at.push_back(r->probed_unix_us);
-      t_slot.push_back(r->slot_ms);
-      t_status.push_back(r->status_code);
-      t_latency.push_back(r->latency_ns);
-      t_error.push_back(r->error);
-      state.changed_us = r->probed_unix_us;
+    std::map<std::string, StateRow> states = LoadStates(txn, pending);
+    std::vector<std::string> c_check, c_error;
+    std::vector<int64_t> c_from, c_to, c_at, c_slot, c_status, c_latency;
+    std::vector<const ProbeRecord*> stale;
+    for (const ProbeRecord* r : pending) {
+      const auto it = states.find(r->check_id);
+      if (it == states.end()) continue;  // deleted since it was dispatched
+      StateRow& state = it->second;
+      if (r->slot_ms <= state.last_slot_ms) {
+        stale.push_back(r);
+        continue;
+      }
+      const auto evaluation = checks::Evaluate(state.tracking, r->verdict, state.thresholds);
+      if (evaluation.changed) {
+        c_check.push_back(r->check_id);
+        c_from.push_back(static_cast<int>(state.tracking.state));
+        c_to.push_back(static_cast<int>(evaluation.next.state));
+        c_at.push_back(r->probed_unix_us);
+        c_slot.push_back(r->slot_ms);
+        c_status.push_back(r->status_code);
+        c_latency.push_back(r->latency_ns);
+        c_error.push_back(r->error);
+        state.changed_us = r->probed_unix_us;
+      }
+      state.tracking = evaluation.next;
+      state.last_slot_ms = r->slot_ms;
+      state.last_status = r->status_code;
+      state.last_latency_ns = r->latency_ns;
+      state.last_probed_us = r->probed_unix_us;
+      state.touched = true;
     }
-    state.tracking = evaluation.next;
-    state.last_slot_ms = r->slot_ms;
-    state.last_status = r->status_code;
-    state.last_latency_ns = r->latency_ns;
-    state.last_probed_us = r->probed_unix_us;
-    state.touched = true;
-  }
 
-  std::vector<std::string> u_id;
-  std::vector<int64_t> u_state, u_failures, u_successes, u_slot, u_status, u_latency, u_probed,
-      u_changed;
-  for (const auto& [id, state] : states) {
-    if (!state.touched) continue;
-    u_id.push_back(id);
-    u_state.push_back(static_cast<int>(state.tracking.state));
-    u_failures.push_back(state.tracking.consecutive_failures);
-    u_successes.push_back(state.tracking.consecutive_successes);
-    u_slot.push_back(state.last_slot_ms);
-    u_status.push_back(state.last_status);
-    u_latency.push_back(state.last_latency_ns);
-    u_probed.push_back(state.last_probed_us);
-    u_changed.push_back(state.changed_us);
-  }
-  if (!u_id.empty()) {
-    txn.exec_params(
-        "UPDATE check_states s SET state = u.state, consecutive_failures = u.failures,"
-        " consecutive_successes = u.successes, last_slot_ms = u.slot,"
-        " last_status_code = u.status, last_latency_ns = u.latency,"
-        " last_probed_at = to_timestamp(u.probed_us / 1e6),"
-        " state_changed_at = CASE WHEN u.changed_us > 0 THEN to_timestamp(u.changed_us / 1e6)"
-        "   ELSE s.state_changed_at END"
-        " FROM unnest($1::uuid[], $2::smallint[], $3::int[], $4::int[], $5::bigint[], $6::int[],"
-        "   $7::bigint[], $8::bigint[], $9::bigint[])"
-        "   AS u(check_id, state, failures, successes, slot, status, latency, probed_us, changed_us)"
-        " WHERE s.check_id = u.check_id",
-        TextArray(u_id), IntArray(u_state), IntArray(u_failures), IntArray(u_successes),
-        IntArray(u_slot), IntArray(u_status), IntArray(u_latency), IntArray(u_probed),
-        IntArray(u_changed));
+    const std::set<std::string> updated = UpdateStates(txn, states);
+    // Transitions of checks whose update landed are final; the others are decided again.
+    for (size_t i = 0; i < c_check.size(); ++i) {
+      if (!updated.count(c_check[i])) continue;
+      t_check.push_back(c_check[i]);
+      t_from.push_back(c_from[i]);
+      t_to.push_back(c_to[i]);
+      t_at.push_back(c_at[i]);
+      t_slot.push_back(c_slot[i]);
+      t_status.push_back(c_status[i]);
+      t_latency.push_back(c_latency[i]);
+      t_error.push_back(c_error[i]);
+    }
+    const auto lost_race = [&](const ProbeRecord* r) {
+      const auto it = states.find(r->check_id);
+      return it != states.end() && it->second.touched && !updated.count(r->check_id);
+    };
+    for (const ProbeRecord* r : stale) {
+      if (!lost_race(r)) ++outcome.stale_or_duplicate;
+    }
+    std::erase_if(pending, [&](const ProbeRecord* r) { return !lost_race(r); });
   }
   if (!t_check.empty()) {
     const auto inserted = txn.exec_params(

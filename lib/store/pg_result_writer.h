@@ -4,9 +4,9 @@
 
 namespace lokahi::store {
 
-// Per batch: COPY into results; lock the batch's check_states rows in id order (so concurrent
-// writers cannot deadlock and each decision is a compare-and-set on the committed state); apply
-// checks::Evaluate in slot order; one UPDATE and one INSERT for the outcome.
+// Per batch, one transaction: COPY into results; read the batch's check_states; apply
+// checks::Evaluate in slot order; one UPDATE that is a compare-and-set on the state as read (rows
+// another writer moved meanwhile are re-read and decided again); one INSERT of the transitions.
 class PgResultWriter final : public ResultWriter {
  public:
   explicit PgResultWriter(postgres::ConnectionPool& pool) : pool_(pool) {}

@@ -109,6 +109,55 @@ TEST_F(ResultWriterTest, TwoWritersRacingOnOneCheckRecordOneTransition) {
   }
 }
 
+// Two writers interleaving slots of the same 100 checks, batch after batch: neither fails, and
+// each check's transitions form one chain in slot order that ends in its stored state, whatever
+// order the writers' statements landed in.
+TEST_F(ResultWriterTest, ConcurrentBatchesOverManyChecksKeepEachHistoryConsistent) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) ids.push_back(CreateCheck());
+  const auto batch_of = [&](int round, int parity) {
+    std::vector<ProbeRecord> batch;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const int64_t slot = (round * 2 + parity + 1) * 1000;
+      const Verdict verdict = (i + round + parity) % 3 == 0   ? Verdict::kUp
+                              : (i + round + parity) % 3 == 1 ? Verdict::kDown
+                                                              : Verdict::kError;
+      batch.push_back(Probe(ids[parity ? ids.size() - 1 - i : i], slot, verdict));
+    }
+    return batch;
+  };
+  PgResultWriter a(*pool_), b(*pool_);
+  std::thread ta([&] {
+    for (int round = 0; round < 15; ++round) EXPECT_NO_THROW(a.Write(batch_of(round, 0), 0));
+  });
+  std::thread tb([&] {
+    for (int round = 0; round < 15; ++round) EXPECT_NO_THROW(b.Write(batch_of(round, 1), 0));
+  });
+  ta.join();
+  tb.join();
+
+  auto c = pool_->Acquire();
+  pqxx::read_transaction txn(*c);
+  for (const auto& id : ids) {
+    int expected_from = 0;
+    int64_t previous_slot = 0;
+    for (const auto& row : txn.exec_params("SELECT from_state, to_state, slot_ms FROM transitions"
+                                           " WHERE check_id = $1::uuid ORDER BY id",
+                                           id)) {
+      EXPECT_EQ(row[0].as<int>(), expected_from) << id;
+      EXPECT_NE(row[0].as<int>(), row[1].as<int>()) << id;
+      EXPECT_GT(row[2].as<int64_t>(), previous_slot) << id;
+      expected_from = row[1].as<int>();
+      previous_slot = row[2].as<int64_t>();
+    }
+    EXPECT_EQ(txn.exec_params1("SELECT state FROM check_states WHERE check_id = $1::uuid", id)[0]
+                  .as<int>(),
+              expected_from)
+        << id;
+    EXPECT_EQ(ResultCount(id), 30) << id;
+  }
+}
+
 TEST_F(ResultWriterTest, FailureThresholdHoldsUpUntilConsecutiveFailures) {
   const auto id = CreateCheck(3, 2);
   PgResultWriter writer(*pool_);

@@ -1,0 +1,97 @@
+// How fast one healthworker's prober runs against a local target, without the rest of the
+// pipeline: keeps the prober saturated for a fixed time and prints completed probes per second
+// and the process's CPU time per probe (user + system, which on loopback includes the kernel's
+// TCP work for both ends of each connection).
+//
+// Usage: probe_rate PORT [seconds=20] [in_flight=1000] [addresses=200]
+// Probes http://127.0.0.{2..}:PORT/ round-robin (bench/probe_rate starts nginx for it).
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lib/probe/curl_multi_prober.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s PORT [seconds=20] [in_flight=1000] [addresses=200]\n", argv[0]);
+    return 2;
+  }
+  const int port = std::stoi(argv[1]);
+  const int seconds = argc > 2 ? std::stoi(argv[2]) : 20;
+  const size_t in_flight = argc > 3 ? std::stoul(argv[3]) : 1000;
+  const int addresses = argc > 4 ? std::stoi(argv[4]) : 200;
+
+  std::vector<std::string> urls;
+  for (int i = 0; i < addresses; ++i) {
+    urls.push_back("http://127.0.0." + std::to_string(2 + i) + ":" + std::to_string(port) + "/");
+  }
+  std::atomic<uint64_t> completed{0}, failed{0};
+  lokahi::probe::ProberOptions options;
+  options.max_in_flight = in_flight;
+  lokahi::probe::CurlMultiProber prober(options, [&](std::vector<lokahi::probe::ProbeResult>&& done) {
+    for (const auto& result : done) {
+      if (result.status_code != 200) failed.fetch_add(1, std::memory_order_relaxed);
+    }
+    completed.fetch_add(done.size(), std::memory_order_relaxed);
+  });
+
+  uint64_t next_tag = 0;
+  const auto top_up = [&] {
+    // Keep a batch waiting behind the in-flight ones, as the healthworker does under load.
+    if (prober.Queued() >= in_flight) return;
+    std::vector<lokahi::probe::ProbeRequest> batch;
+    batch.reserve(in_flight);
+    for (size_t i = 0; i < in_flight; ++i, ++next_tag) {
+      batch.push_back({next_tag, urls[next_tag % urls.size()], 5000});
+    }
+    prober.Submit(std::move(batch));
+  };
+
+  // Warm up for a second so connection setup and allocator growth are not in the figure.
+  const auto warm_until = Clock::now() + std::chrono::seconds(1);
+  while (Clock::now() < warm_until) {
+    top_up();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const uint64_t completed_before = completed.load(), failed_before = failed.load();
+  const double cpu_before = CpuSeconds();
+  const auto start = Clock::now(), end = start + std::chrono::seconds(seconds);
+  while (Clock::now() < end) {
+    top_up();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  const double cpu = CpuSeconds() - cpu_before;
+  const uint64_t probes = completed.load() - completed_before;
+  const uint64_t not_200 = failed.load() - failed_before;
+  prober.Stop(std::chrono::milliseconds(0));
+
+  const double per_second = probes / wall;
+  const double cpu_us_per_probe = probes ? cpu * 1e6 / probes : 0;
+  std::printf("probes/s %.0f  CPU µs/probe %.1f  CPU %.0f%% of a core  not 200: %llu\n", per_second,
+              cpu_us_per_probe, 100 * cpu / wall, static_cast<unsigned long long>(not_200));
+  std::printf("{\"bench\":\"probe_rate\",\"in_flight\":%zu,\"seconds\":%.1f,\"probes_per_s\":%.0f,"
+              "\"cpu_us_per_probe\":%.1f,\"cpu_pct\":%.0f,\"not_200\":%llu}\n",
+              in_flight, wall, per_second, cpu_us_per_probe, 100 * cpu / wall,
+              static_cast<unsigned long long>(not_200));
+  return not_200 == probes && probes > 0 ? 1 : 0;
+}
