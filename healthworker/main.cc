@@ -9,6 +9,7 @@
 #include "healthworker/worker_metrics.h"
 #include "internal.pb.h"
 #include "lib/daemon/dependency_health.h"
+#include "lib/daemon/open_files.h"
 #include "lib/daemon/schema_setup.h"
 #include "lib/daemon/stop_signals.h"
 #include "lib/metrics/ops_server.h"
@@ -35,6 +36,15 @@ int Run() {
     return 2;
   }
   log.Info("config", {{"effective", config.Describe()}});
+  try {
+    // One socket per probe in flight, plus Postgres, NATS, the ops server and a margin.
+    lokahi::daemon::RequireOpenFiles(static_cast<uint64_t>(config.max_in_flight) + 64,
+                                     lokahi::daemon::RaiseOpenFilesLimit(),
+                                     "LOKAHI_MAX_IN_FLIGHT=" + std::to_string(config.max_in_flight));
+  } catch (const std::runtime_error& e) {
+    std::cerr << "healthworker: bad configuration: " << e.what() << "\n";
+    return 2;
+  }
 
   lokahi::metrics::Registry registry;
   const auto histograms = lokahi::healthworker::RegisterWorkerHistograms(registry);

@@ -11,6 +11,7 @@
 
 #include "lib/config/env.h"
 #include "lib/daemon/dependency_health.h"
+#include "lib/daemon/open_files.h"
 #include "lib/daemon/schema_setup.h"
 #include "lib/daemon/stop_signals.h"
 #include "lib/metrics/ops_server.h"
@@ -42,6 +43,14 @@ int Run() {
     return 2;
   }
   log.Info("config", {{"effective", config.Describe()}});
+  try {
+    lokahi::daemon::RequireOpenFiles(static_cast<uint64_t>(config.concurrency) + 64,
+                                     lokahi::daemon::RaiseOpenFilesLimit(),
+                                     "LOKAHI_WEBHOOK_CONCURRENCY=" + std::to_string(config.concurrency));
+  } catch (const std::runtime_error& e) {
+    std::cerr << "webhookworker: bad configuration: " << e.what() << "\n";
+    return 2;
+  }
   lokahi::postgres::ConnectionPool pool(config.database_url,
                                         static_cast<size_t>(config.db_pool_size));
   lokahi::daemon::MigrateWithRetry(pool, log);
