@@ -63,7 +63,11 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
       stats_.lag_samples.fetch_add(1);
       const uint64_t tag = next_tag_.fetch_add(1);
       pending_.emplace(tag, Pending{spec.id(), spec.due_unix_ms(), spec.expected_status(), ""});
-      requests.push_back({tag, spec.url(), spec.timeout_ms()});
+      // Not started once its slot is as stale as one skipped on arrival (a backlog inside the
+      // prober must not delay every probe behind it): counted as a stale skip instead.
+      const auto start_by = std::chrono::system_clock::time_point(
+          std::chrono::milliseconds(spec.due_unix_ms() + stale_after));
+      requests.push_back({tag, spec.url(), spec.timeout_ms(), start_by});
     }
   }
   if (stale + overload > 0) {
@@ -94,6 +98,7 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
   std::vector<store::ProbeRecord> records;
   records.reserve(results.size());
   std::vector<std::pair<std::string, std::string>> replies;
+  long long not_started = 0;
   {
     std::lock_guard lock(mutex_);
     for (auto& result : results) {
@@ -102,6 +107,10 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
       Pending pending = std::move(it->second);
       pending_.erase(it);
       if (result.stopped) continue;  // cut off by Stop: says nothing about the target
+      if (result.not_started) {
+        ++not_started;
+        continue;
+      }
 
       store::ProbeRecord record;
       record.check_id = std::move(pending.check_id);
@@ -160,6 +169,10 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
     } catch (const std::exception& e) {
       log_.Warn("run_now_reply_failed", {{"error", e.what()}});
     }
+  }
+  if (not_started > 0) {
+    stats_.skipped_stale.fetch_add(not_started);
+    batcher_.CountSkipped(not_started);
   }
   if (!records.empty()) batcher_.Add(std::move(records));
 }

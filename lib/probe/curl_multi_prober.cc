@@ -119,10 +119,22 @@ class CurlMultiProber::Loop {
   }
 
   void Admit() {
+    std::optional<std::chrono::system_clock::time_point> now;
     while (!waiting_.empty() && active_.size() < options_.max_in_flight) {
       ProbeRequest request = std::move(waiting_.front());
       waiting_.pop_front();
       queued_.fetch_sub(1, std::memory_order_relaxed);
+      if (request.start_by) {
+        if (!now) now = std::chrono::system_clock::now();
+        if (*now > *request.start_by) {
+          ProbeResult late;
+          late.tag = request.tag;
+          late.error = "not started: still queued at its start-by time";
+          late.not_started = true;
+          finished_.push_back(std::move(late));
+          continue;
+        }
+      }
       Transfer* transfer = AcquireTransfer();
       if (!transfer->Start(std::move(request))) {
         Release(transfer, transfer->Abandon("could not configure probe"));

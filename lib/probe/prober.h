@@ -20,6 +20,10 @@ struct ProbeRequest {
   // Whole-probe deadline: DNS, connect, TLS, redirects and reading. There is no "no timeout":
   // values below 1 mean 1 ms.
   int timeout_ms;
+  // When set, a request still waiting for an in-flight slot at this time is not started: it
+  // comes back with `not_started` set. A probe that starts too late to mean anything (its slot
+  // has passed) only delays the ones behind it.
+  std::optional<std::chrono::system_clock::time_point> start_by = std::nullopt;
 };
 
 // Exactly one of `status_code` and `error` is set: a status means the target answered (any status,
@@ -44,6 +48,8 @@ struct ProbeResult {
   // Cut off (or never started) because the prober stopped: the result says nothing about the
   // target, and a caller judging health must not treat it as an outage.
   bool stopped = false;
+  // Never started: it was still queued at its `start_by`. Says nothing about the target.
+  bool not_started = false;
 };
 
 struct ProberOptions {

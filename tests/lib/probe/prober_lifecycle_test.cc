@@ -113,6 +113,37 @@ TEST(ProberLifecycleTest, HandlesAreReusedAcrossManyProbes) {
   EXPECT_EQ(target.Served(), 500);  // one fresh connection per probe
 }
 
+// A backlog must not start probes whose slot has passed: those behind one slow target (limit 1,
+// each answer 300 ms) with a start-by 500 ms away come back not started, without a connection.
+TEST(ProberLifecycleTest, RequestsStillQueuedAtTheirStartByAreNotStarted) {
+  SlowTarget target(300ms);
+  CollectingProber running(WithLimit(1));
+  std::vector<ProbeRequest> requests = Requests(target.Url(), 6, 5000);
+  const auto start_by = std::chrono::system_clock::now() + 500ms;
+  for (ProbeRequest& request : requests) request.start_by = start_by;
+  requests.push_back({6, target.Url(), 5000});  // no start-by: waits as long as it takes
+  running.prober.Submit(std::move(requests));
+
+  const std::vector<ProbeResult> results = running.collector.WaitFor(7, 20s);
+  ASSERT_EQ(results.size(), 7u);
+  int started = 0, not_started = 0;
+  for (const ProbeResult& result : results) {
+    if (result.not_started) {
+      ++not_started;
+      EXPECT_EQ(result.status_code, 0);
+      EXPECT_EQ(result.error, "not started: still queued at its start-by time");
+      EXPECT_NE(result.tag, 6u);
+    } else {
+      ++started;
+      EXPECT_EQ(result.status_code, 200) << result.error;
+    }
+  }
+  // Started at 0 and 300 ms, maybe at ~600 ms if the clock was slow; the rest were too late.
+  EXPECT_GE(not_started, 3);
+  EXPECT_EQ(results[6].status_code, 200) << "the request without a start-by still ran";
+  EXPECT_EQ(target.Served(), started);
+}
+
 TEST(ProberLifecycleTest, StopCompletesEveryRequestWithAResult) {
   RawServer silent([](int fd, const RawServer& server) { HoldUntilClosed(fd, server); });
   CollectingProber running(WithLimit(3));
