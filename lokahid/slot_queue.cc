@@ -1,37 +1,116 @@
 #include "lokahid/slot_queue.h"
 
+#include <cstring>
+#include <stdexcept>
+
 #include "lib/checks/schedule.h"
 
 namespace lokahi::lokahid {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool ParseKey(const std::string& id, SlotQueue::Key& key) {
+  if (id.size() != 36) return false;
+  size_t out = 0;
+  for (size_t i = 0; i < id.size();) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (id[i] != '-') return false;
+      ++i;
+      continue;
+    }
+    const int high = HexValue(id[i]), low = HexValue(id[i + 1]);
+    if (high < 0 || low < 0) return false;
+    key[out++] = static_cast<uint8_t>(high << 4 | low);
+    i += 2;
+  }
+  return true;
+}
+
+std::string FormatKey(const SlotQueue::Key& key) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  id.reserve(36);
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) id.push_back('-');
+    id.push_back(kHex[key[i] >> 4]);
+    id.push_back(kHex[key[i] & 0xf]);
+  }
+  return id;
+}
+
+SlotQueue::Key KeyOrThrow(const std::string& id) {
+  SlotQueue::Key key{};
+  if (!ParseKey(id, key)) throw std::invalid_argument("check id is not a UUID: \"" + id + "\"");
+  return key;
+}
+
+}  // namespace
+
+size_t SlotQueue::KeyHash::operator()(const Key& key) const noexcept {
+  // UUIDs (v4 random, or time-based with a random tail) are already well mixed.
+  uint64_t high = 0, low = 0;
+  std::memcpy(&high, key.data(), 8);
+  std::memcpy(&low, key.data() + 8, 8);
+  return static_cast<size_t>(high ^ (low * 0x9e3779b97f4a7c15ULL));
+}
 
 void SlotQueue::Upsert(ScheduledCheck check, int64_t first_due_ms) {
+  const Key key = KeyOrThrow(check.id);
+  auto [it, inserted] = index_.try_emplace(key, 0);
+  if (inserted) {
+    if (free_entries_.empty()) {
+      it->second = static_cast<uint32_t>(entries_.size());
+      entries_.emplace_back();
+    } else {
+      it->second = free_entries_.back();
+      free_entries_.pop_back();
+    }
+  }
+  Entry& entry = entries_[it->second];
   const int64_t every_ms = int64_t{check.every_seconds} * 1000;
-  auto [it, inserted] = checks_.try_emplace(check.id);
-  Entry& entry = it->second;
+  entry.key = key;
+  entry.url = std::move(check.url);
+  entry.timeout_ms = check.timeout_ms;
+  entry.expected_status = check.expected_status;
+  entry.every_seconds = check.every_seconds;
+  entry.version = check.version;
   entry.phase_ms = checks::SlotPhaseMs(check.id, every_ms);
-  entry.check = std::move(check);
-  entry.generation = next_generation_++;
-  heap_.push({first_due_ms, entry.generation, it->first});
+  ++entry.generation;
+  heap_.push({first_due_ms, it->second, entry.generation});
 }
 
 void SlotQueue::Remove(const std::string& id) {
-  // Its slots stay in the heap and are dropped when they come up (no entry).
-  checks_.erase(id);
+  Key key{};
+  if (!ParseKey(id, key)) return;
+  const auto it = index_.find(key);
+  if (it == index_.end()) return;
+  Entry& entry = entries_[it->second];
+  ++entry.generation;  // its slots still in the heap are dropped when they come up
+  entry.url = std::string();
+  free_entries_.push_back(it->second);
+  index_.erase(it);
 }
 
 int64_t SlotQueue::Version(const std::string& id) const {
-  const auto it = checks_.find(id);
-  return it == checks_.end() ? -1 : it->second.check.version;
+  Key key{};
+  if (!ParseKey(id, key)) return -1;
+  const auto it = index_.find(key);
+  return it == index_.end() ? -1 : entries_[it->second].version;
 }
 
 void SlotQueue::PopDue(int64_t now_ms, std::vector<DueCheck>& out, int64_t& skipped) {
   while (!heap_.empty() && heap_.top().due_ms <= now_ms) {
-    Slot slot = heap_.top();
+    const Slot slot = heap_.top();
     heap_.pop();
-    const auto it = checks_.find(slot.id);
-    if (it == checks_.end() || it->second.generation != slot.generation) continue;  // replaced
-    Entry& entry = it->second;
-    const int64_t every_ms = int64_t{entry.check.every_seconds} * 1000;
+    Entry& entry = entries_[slot.entry];
+    if (entry.generation != slot.generation) continue;  // replaced or removed since
+    const int64_t every_ms = int64_t{entry.every_seconds} * 1000;
     int64_t due = slot.due_ms;
     if (now_ms - due >= every_ms) {
       // Jump to the latest slot not after now; everything between is skipped.
@@ -39,16 +118,19 @@ void SlotQueue::PopDue(int64_t now_ms, std::vector<DueCheck>& out, int64_t& skip
       skipped += (latest - due) / every_ms;
       due = latest;
     }
-    out.push_back({entry.check, due});
-    entry.generation = next_generation_++;
-    heap_.push({checks::NextSlotAfter(due, every_ms, entry.phase_ms), entry.generation,
-                std::move(slot.id)});
+    out.push_back({{FormatKey(entry.key), entry.url, entry.timeout_ms, entry.expected_status,
+                    entry.every_seconds, entry.version},
+                   due});
+    ++entry.generation;
+    heap_.push({checks::NextSlotAfter(due, every_ms, entry.phase_ms), slot.entry, entry.generation});
   }
 }
 
 void SlotQueue::Clear() {
   heap_ = {};
-  checks_.clear();
+  index_.clear();
+  entries_.clear();
+  free_entries_.clear();
 }
 
 }  // namespace lokahi::lokahid

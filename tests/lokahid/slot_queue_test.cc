@@ -46,22 +46,50 @@ TEST(SlotQueue, FarBehindGetsOnlyTheLatestSlotAndCountsTheRest) {
   EXPECT_EQ(skipped, 5);
 }
 
+constexpr const char* kX = "11111111-2222-4333-8444-555555555555";
+constexpr const char* kY = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+
 TEST(SlotQueue, RemoveAndReplace) {
   SlotQueue q;
-  q.Upsert(Check("x", 10), 100);
-  q.Upsert(Check("y", 10), 100);
-  q.Remove("x");
+  q.Upsert(Check(kX, 10), 100);
+  q.Upsert(Check(kY, 10), 100);
+  q.Remove(kX);
   auto due = Pop(q, 100);
   ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0].check.id, "y");
-  auto replaced = Check("y", 20);
+  EXPECT_EQ(due[0].check.id, kY);
+  auto replaced = Check(kY, 20);
   replaced.version = 2;
   q.Upsert(replaced, 500);
-  EXPECT_EQ(q.Version("y"), 2);
-  EXPECT_EQ(q.Version("x"), -1);
+  EXPECT_EQ(q.Version(kY), 2);
+  EXPECT_EQ(q.Version(kX), -1);
   due = Pop(q, 500);
   ASSERT_EQ(due.size(), 1u) << "the old schedule of y was dropped";
   EXPECT_EQ(due[0].check.every_seconds, 20);
+}
+
+TEST(SlotQueue, ARemovedChecksPlaceReusedByAnotherDoesNotRevivePendingSlots) {
+  SlotQueue q;
+  const std::string z = "0f0f0f0f-1e1e-4d2d-8c3c-4b4b4b4b4b4b";
+  q.Upsert(Check(kX, 10), 100);
+  q.Remove(kX);
+  q.Upsert(Check(z, 10), 1000);
+  EXPECT_TRUE(Pop(q, 999).empty()) << "x's slot at 100 went with x";
+  const auto due = Pop(q, 1000);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].check.id, z);
+  EXPECT_EQ(q.size(), 1u);
+}
+
+TEST(SlotQueue, IdsComeBackAsGivenAndMalformedOnesAreRefused) {
+  SlotQueue q;
+  q.Upsert(Check(kY, 10), 0);
+  const auto due = Pop(q, 0);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].check.id, kY);
+  EXPECT_EQ(due[0].check.url, "http://t/");
+  EXPECT_EQ(due[0].check.timeout_ms, 1000);
+  EXPECT_THROW(q.Upsert(Check("not-a-uuid", 10), 0), std::invalid_argument);
+  EXPECT_EQ(q.Version("not-a-uuid"), -1);
 }
 
 TEST(SlotQueue, SpreadsManyChecksAcrossTheInterval) {
