@@ -96,7 +96,8 @@ const std::map<std::string, std::vector<FlagSpec>>& CommandFlags() {
     flags["runstats"] = {};
     flags["deliveries"] = {};
     flags["list"] = {{"count", "checks per page (default 50, max 1000)"},
-                     {"offset", "checks to skip (default 0)"}};
+                     {"offset", "checks to skip (default 0)"},
+                     {"page-token", "continue after an earlier page (its next_page_token)"}};
     return flags;
   }();
   return kFlags;
@@ -110,7 +111,7 @@ std::string Usage() {
          "  create_load  creates many checks concurrently and reports the rate\n"
          "  delete ID    deletes a check and prints what was deleted\n"
          "  get ID       prints a check\n"
-         "  list         lists checks (--count, --offset)\n"
+         "  list         lists checks (--count, --offset, --page-token)\n"
          "  put ID       updates a check (flags for what changes)\n"
          "  status ID    latency histogram (24 h), uptime ratios, last probe\n"
          "  run ID       probes a check now and prints the result\n"
@@ -248,6 +249,7 @@ int Commands::List(const ParsedArgs& args) {
   pb::ListOpts request;
   request.set_count(IntFlag(args, "count", 0));
   request.set_offset(IntFlag(args, "offset", 0));
+  request.set_page_token(FlagOr(args, "page-token", ""));
   pb::ChecksPage response;
   return Print(stub_->List(NewContext().get(), request, &response), response);
 }

@@ -2,6 +2,7 @@
 
 #include "lokahid/convert.h"
 #include "lokahid/guarded_call.h"
+#include "lokahid/page_token.h"
 
 namespace lokahi::lokahid {
 
@@ -76,11 +77,22 @@ grpc::Status ChecksService::List(grpc::ServerContext* context, const pb::ListOpt
     if (request->offset() < 0) {
       return Invalid("offset must be 0 or more, got " + std::to_string(request->offset()));
     }
-    const auto page = store_.List(count, request->offset());
+    std::optional<store::ListCursor> after;
+    if (!request->page_token().empty()) {
+      after = ParsePageToken(request->page_token());
+      if (!after) {
+        return Invalid("page_token is not one this server issued: pass a next_page_token"
+                       " from an earlier List unchanged");
+      }
+    }
+    const auto page = store_.List(count, request->offset(), after);
     for (const auto& check : page.checks) {
       *response->add_results()->mutable_check() = CheckToProto(check);
     }
     response->set_total(page.total);
+    if (page.checks.size() == static_cast<size_t>(count)) {
+      response->set_next_page_token(PageTokenAfter(page.checks.back()));
+    }
     return grpc::Status::OK;
   });
 }

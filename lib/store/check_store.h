@@ -2,6 +2,7 @@
 // Where checks live. Implementations are thread-safe.
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "lib/checks/check.h"
@@ -16,14 +17,21 @@ struct ChecksPage {
 
 inline constexpr long long kExactTotalUpTo = 10000;
 
+// A position in List's order (creation time, then id): the page continues after it.
+struct ListCursor {
+  long long created_unix_us = 0;
+  std::string id;
+};
+
 class CheckStore {
  public:
   virtual ~CheckStore() = default;
   // Options must be validated, defaults applied.
   virtual checks::Check Create(const checks::CheckOptions& options) = 0;
   virtual std::optional<checks::Check> Get(const checks::CheckId& id) = 0;
-  // In creation order (then id): stable across calls while checks are added.
-  virtual ChecksPage List(int count, int offset) = 0;
+  // In creation order (then id): stable across calls while checks are added. With `after`, the
+  // checks that follow it, skipping `offset` more.
+  virtual ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) = 0;
   // Replaces the options; nullopt when the id does not exist.
   virtual std::optional<checks::Check> Update(const checks::CheckId& id,
                                               const checks::CheckOptions& options) = 0;

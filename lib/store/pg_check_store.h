@@ -10,7 +10,7 @@ class PgCheckStore final : public CheckStore {
   explicit PgCheckStore(postgres::ConnectionPool& pool) : pool_(pool) {}
   checks::Check Create(const checks::CheckOptions& options) override;
   std::optional<checks::Check> Get(const checks::CheckId& id) override;
-  ChecksPage List(int count, int offset) override;
+  ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) override;
   std::optional<checks::Check> Update(const checks::CheckId& id,
                                       const checks::CheckOptions& options) override;
   std::optional<checks::Check> Delete(const checks::CheckId& id) override;

@@ -106,6 +106,24 @@ TEST_F(LokahictlTest, CreateLoadReportsCountAndRate) {
   EXPECT_NE(load.output.find("\"per_second\""), std::string::npos);
   const auto listed = Ctl({"--server", server_, "list", "--count", "1"});
   EXPECT_NE(listed.output.find("\"total\": \"300\""), std::string::npos) << listed.output;
+
+  // The next page by its token: another check than the first page's.
+  const std::string key = "\"next_page_token\": \"";
+  const size_t at = listed.output.find(key);
+  ASSERT_NE(at, std::string::npos) << listed.output;
+  const std::string token =
+      listed.output.substr(at + key.size(), listed.output.find('"', at + key.size()) - at - key.size());
+  const auto next = Ctl({"--server", server_, "list", "--count", "1", "--page-token", token});
+  ASSERT_EQ(next.exit_code, 0) << next.output;
+  const auto first_id = listed.output.substr(listed.output.find("\"id\""), 50);
+  EXPECT_EQ(next.output.find(first_id), std::string::npos) << next.output;
+  EXPECT_NE(next.output.find("\"id\""), std::string::npos) << next.output;
+
+  const auto bad = Ctl({"--server", server_, "list", "--page-token", "nonsense"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("INVALID_ARGUMENT: page_token is not one this server issued"),
+            std::string::npos)
+      << bad.output;
 }
 
 }  // namespace

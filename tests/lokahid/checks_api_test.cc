@@ -144,6 +144,44 @@ TEST_F(ChecksApiTest, PaginatesOver250ChecksInStableOrder) {
   EXPECT_EQ(page.results_size(), 50) << "default page size";
 }
 
+TEST_F(ChecksApiTest, PageTokensWalkEveryCheckOnceEvenWhileChecksAreDeletedAndAdded) {
+  StartLokahid();
+  std::vector<std::string> created_ids;
+  for (int i = 0; i < 250; ++i) created_ids.push_back(MustCreate(ValidOpts()).id());
+
+  std::vector<std::string> listed;
+  std::string token;
+  for (int page_number = 0; page_number < 10; ++page_number) {
+    pb::ListOpts opts;
+    opts.set_count(100);
+    opts.set_page_token(token);
+    pb::ChecksPage page;
+    ASSERT_TRUE(stub_->List(Context().get(), opts, &page).ok());
+    for (const auto& r : page.results()) listed.push_back(r.check().id());
+    if (page_number == 0) {
+      // Deleting a check already listed shifts offsets; a token still continues after page one.
+      pb::CheckID first;
+      first.set_id(created_ids[0]);
+      pb::Check deleted;
+      ASSERT_TRUE(stub_->Delete(Context().get(), first, &deleted).ok());
+      created_ids.push_back(MustCreate(ValidOpts()).id());  // a new check comes last
+    }
+    token = page.next_page_token();
+    if (token.empty()) break;
+    EXPECT_EQ(page.results_size(), 100) << "only a full page has a next page";
+  }
+  EXPECT_EQ(listed, created_ids) << "every check once, in creation order";
+
+  pb::ListOpts bad;
+  bad.set_page_token("c1.12.not-a-uuid");
+  pb::ChecksPage page;
+  const auto status = stub_->List(Context().get(), bad, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "page_token is not one this server issued: pass a next_page_token from an earlier"
+            " List unchanged");
+}
+
 TEST_F(ChecksApiTest, AuthenticatesEveryCallWhenUserpassIsSet) {
   StartLokahid({{"USERPASS", "AzureDiamond:hunter2"}});
   const auth::Credentials right{"AzureDiamond", "hunter2"};

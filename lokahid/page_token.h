@@ -1,0 +1,19 @@
+#pragma once
+// List's page tokens: where the previous page ended (creation time and id of its last check).
+// Opaque to clients; versioned so the form can change without misreading old tokens.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lib/checks/check.h"
+#include "lib/store/check_store.h"
+
+namespace lokahi::lokahid {
+
+std::string PageTokenAfter(const checks::Check& last);
+
+// nullopt when `token` is not one PageTokenAfter made.
+std::optional<store::ListCursor> ParsePageToken(std::string_view token);
+
+}  // namespace lokahi::lokahid
