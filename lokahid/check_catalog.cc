@@ -45,26 +45,37 @@ int64_t PgCheckCatalog::LoadAll(pqxx::connection& connection,
   return newest;
 }
 
-CatalogChanges PgCheckCatalog::ChangesSince(pqxx::connection& connection,
-                                            int64_t after_version) const {
-  CatalogChanges changes;
-  changes.newest_version = after_version;
-  pqxx::read_transaction txn(connection);
-  const auto rows = txn.exec_params(
-      std::string("SELECT ") + kColumns + " FROM checks WHERE version > $1 ORDER BY version",
-      after_version);
-  for (const auto& row : rows) {
-    auto check = FromRow(row);
-    changes.newest_version = std::max(changes.newest_version, check.version);
-    changes.upserted.push_back(std::move(check));
+int64_t PgCheckCatalog::ChangesSince(pqxx::connection& connection, int64_t after_version,
+                                     const CatalogSinks& sinks) const {
+  int64_t newest = after_version;
+  // One snapshot for every page, so a check cannot move between pages while they are read.
+  pqxx::transaction<pqxx::repeatable_read, pqxx::readwrite_policy::read_only> txn(
+      connection);
+  for (int64_t from = after_version;;) {
+    const auto rows = txn.exec_params(std::string("SELECT ") + kColumns +
+                                          " FROM checks WHERE version > $1 ORDER BY version LIMIT $2",
+                                      from, kPageSize);
+    for (const auto& row : rows) {
+      auto check = FromRow(row);
+      newest = std::max(newest, check.version);
+      from = check.version;
+      sinks.upserted(std::move(check));
+    }
+    if (rows.size() < static_cast<size_t>(kPageSize)) break;
   }
-  const auto tombstones = txn.exec_params(
-      "SELECT id::text, version FROM check_tombstones WHERE version > $1", after_version);
-  for (const auto& row : tombstones) {
-    changes.deleted.push_back(row[0].as<std::string>());
-    changes.newest_version = std::max(changes.newest_version, row[1].as<int64_t>());
+  for (int64_t from = after_version;;) {
+    const auto rows = txn.exec_params(
+        "SELECT id::text, version FROM check_tombstones WHERE version > $1 ORDER BY version"
+        " LIMIT $2",
+        from, kPageSize);
+    for (const auto& row : rows) {
+      newest = std::max(newest, row[1].as<int64_t>());
+      from = row[1].as<int64_t>();
+      sinks.deleted(row[0].as<std::string>());
+    }
+    if (rows.size() < static_cast<size_t>(kPageSize)) break;
   }
-  return changes;
+  return newest;
 }
 
 }  // namespace lokahi::lokahid

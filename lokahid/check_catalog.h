@@ -17,10 +17,9 @@
 
 namespace lokahi::lokahid {
 
-struct CatalogChanges {
-  std::vector<ScheduledCheck> upserted;
-  std::vector<std::string> deleted;
-  int64_t newest_version = 0;
+struct CatalogSinks {
+  std::function<void(ScheduledCheck&&)> upserted;
+  std::function<void(const std::string& id)> deleted;  // called after every upsert
 };
 
 class PgCheckCatalog {
@@ -28,8 +27,10 @@ class PgCheckCatalog {
   // Streams every check to `sink` in pages; returns the newest version seen.
   int64_t LoadAll(pqxx::connection& connection,
                   const std::function<void(ScheduledCheck&&)>& sink) const;
-  // Changes with a version above `after_version`.
-  CatalogChanges ChangesSince(pqxx::connection& connection, int64_t after_version) const;
+  // Streams the changes with a version above `after_version` in pages, so a bulk insert of a
+  // million checks is never one result in memory; returns the newest version seen.
+  int64_t ChangesSince(pqxx::connection& connection, int64_t after_version,
+                       const CatalogSinks& sinks) const;
 };
 
 }  // namespace lokahi::lokahid

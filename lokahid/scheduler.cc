@@ -132,10 +132,10 @@ void Scheduler::RunActive() {
 }
 
 void Scheduler::ApplyChanges(int64_t now_ms) {
-  auto changes = catalog_.ChangesSince(*connection_, poll_from_version_);
-  for (auto& check : changes.upserted) {
+  CatalogSinks sinks;
+  sinks.upserted = [&](ScheduledCheck&& check) {
     const int64_t queued_version = queue_.Version(check.id);
-    if (queued_version == check.version) continue;
+    if (queued_version == check.version) return;
     // A new check gets its first probe within min(interval, kFirstProbeWithinMs), spread by its
     // phase so a bulk load does not land in one tick; an edited one continues on its interval.
     const bool is_new = queued_version < 0;
@@ -144,9 +144,10 @@ void Scheduler::ApplyChanges(int64_t now_ms) {
         is_new ? now_ms + checks::SlotPhaseMs(check.id, std::min(every_ms, kFirstProbeWithinMs))
                : now_ms + every_ms;
     queue_.Upsert(std::move(check), first_due);
-  }
-  for (const auto& id : changes.deleted) queue_.Remove(id);
-  version_history_.push_back({now_ms, changes.newest_version});
+  };
+  sinks.deleted = [&](const std::string& id) { queue_.Remove(id); };
+  const int64_t newest_version = catalog_.ChangesSince(*connection_, poll_from_version_, sinks);
+  version_history_.push_back({now_ms, newest_version});
   // Next poll starts from the newest version seen at least kVersionLookbackMs ago.
   while (version_history_.size() > 1 && version_history_[1].first <= now_ms - kVersionLookbackMs) {
     version_history_.erase(version_history_.begin());
