@@ -4,7 +4,6 @@
 #include <pqxx/pqxx>
 
 #include "internal.pb.h"
-#include "lib/checks/schedule.h"
 #include "lokahid/maintenance.h"
 
 namespace lokahi::lokahid {
@@ -13,8 +12,6 @@ namespace {
 constexpr int64_t kSchedulerLockKey = 0x6c6f6b6168690002LL;
 // How far back version polls reach, to see transactions that committed out of order.
 constexpr int64_t kVersionLookbackMs = 5000;
-// A newly created check is first probed within this long (or its interval, if shorter).
-constexpr int64_t kFirstProbeWithinMs = 10000;
 
 int64_t UnixMillis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -22,7 +19,11 @@ int64_t UnixMillis(std::chrono::system_clock::time_point t) {
 }  // namespace
 
 Scheduler::Scheduler(SchedulerOptions options, Publish publish, Clock clock, logging::Logger& log)
-    : options_(std::move(options)), publish_(std::move(publish)), clock_(std::move(clock)), log_(log) {}
+    : options_(std::move(options)),
+      publish_(std::move(publish)),
+      clock_(std::move(clock)),
+      log_(log),
+      first_probes_(options_.first_probes_per_second) {}
 
 Scheduler::~Scheduler() { Stop(); }
 
@@ -136,13 +137,10 @@ void Scheduler::ApplyChanges(int64_t now_ms) {
   sinks.upserted = [&](ScheduledCheck&& check) {
     const int64_t queued_version = queue_.Version(check.id);
     if (queued_version == check.version) return;
-    // A new check gets its first probe within min(interval, kFirstProbeWithinMs), spread by its
-    // phase so a bulk load does not land in one tick; an edited one continues on its interval.
-    const bool is_new = queued_version < 0;
-    const int64_t every_ms = int64_t{check.every_seconds} * 1000;
-    const int64_t first_due =
-        is_new ? now_ms + checks::SlotPhaseMs(check.id, std::min(every_ms, kFirstProbeWithinMs))
-               : now_ms + every_ms;
+    // A new check is probed as soon as the first-probe pace allows; an edited one continues on
+    // its (possibly new) interval.
+    int64_t first_due = now_ms + int64_t{check.every_seconds} * 1000;
+    if (queued_version < 0) first_due = first_probes_.Next(now_ms);
     queue_.Upsert(std::move(check), first_due);
   };
   sinks.deleted = [&](const std::string& id) { queue_.Remove(id); };

@@ -19,6 +19,7 @@
 #include "lib/logging/logger.h"
 #include "lib/metrics/series.h"
 #include "lokahid/check_catalog.h"
+#include "lokahid/first_probe_pacer.h"
 #include "lokahid/slot_queue.h"
 
 #include <pqxx/connection>
@@ -35,6 +36,9 @@ struct SchedulerOptions {
   size_t max_batch = 1000;
   int result_retention_days = 7;
   std::chrono::minutes maintenance_every{60};
+  // New checks' first probes are paced at this rate: one created check is probed at once, a
+  // bulk load of a million is probed over 100 s instead of in one burst no worker could take.
+  int first_probes_per_second = 10000;
   metrics::Histogram* dispatch_lag_seconds = nullptr;  // optional: dispatch time - due time
 };
 
@@ -74,6 +78,7 @@ class Scheduler {
   SchedulerStats stats_;
   PgCheckCatalog catalog_;
   SlotQueue queue_;
+  FirstProbePacer first_probes_;
   std::unique_ptr<pqxx::connection> connection_;
   int64_t poll_from_version_ = 0;
   int64_t pending_skipped_ = 0;  // counted at takeover, recorded with the next dispatch

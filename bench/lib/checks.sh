@@ -5,8 +5,8 @@
 # that its state starts UP instead of INIT: every probe against the target answers 200, so no
 # check changes state and the run measures steady probing, not the burst of 100,000 first
 # "INIT -> UP" webhooks that real checks created one by one would spread over time.
-# lokahid's scheduler sees the new versions on its next poll (every 0.5 s) and probes each new
-# check within min(interval, 10 s), spread by its phase, then on its own phase of the interval.
+# lokahid's scheduler sees the new versions on its next poll (every 0.5 s) and paces the new
+# checks' first probes at 10,000 a second, then probes each on its own phase of the interval.
 
 bench_create_checks() {
   local count="$1" every="$2" timeout_ms="$3" port="$4" addresses="$5"
