@@ -54,16 +54,9 @@ ChatRelayConfig ChatRelayConfig::FromEnv(const config::Env& env) {
     throw config::ConfigError("WEBHOOK_URL must be an http:// or https:// URL with a host, got \"" +
                               ScrubWebhookUrl(config.webhook_url) + "\"");
   }
-  config.queue_capacity =
-      static_cast<std::size_t>(env.Int("FORWARD_QUEUE_CAPACITY", 1000, 1, 1'000'000));
-  config.max_attempts = static_cast<int>(env.Int("FORWARD_MAX_ATTEMPTS", 5, 1, 100));
-  config.initial_backoff =
-      Milliseconds(env, "FORWARD_BACKOFF_MS", config.initial_backoff, 1, 3'600'000);
-  config.max_backoff = Milliseconds(env, "FORWARD_MAX_BACKOFF_MS", config.max_backoff,
-                                    config.initial_backoff.count(), 3'600'000);
   config.request_timeout =
       Milliseconds(env, "FORWARD_TIMEOUT_MS", config.request_timeout, 100, 600'000);
-  config.drain_timeout = Milliseconds(env, "FORWARD_DRAIN_MS", config.drain_timeout, 0, 600'000);
+  config.busy_wait = Milliseconds(env, "FORWARD_BUSY_WAIT_MS", config.busy_wait, 0, 600'000);
   config.signature_check = SignatureCheckFromEnv(env);
   return config;
 }

@@ -26,16 +26,13 @@ struct SampleHookConfig {
   static SampleHookConfig FromEnv(const config::Env& env);
 };
 
-// discord_hook and slack_hook: where to relay and how hard to try.
+// discord_hook and slack_hook: where to relay. The defaults add up to under lokahi's 10 s
+// per-attempt webhook timeout, so the relay answers before the sender gives up and retries.
 struct ChatRelayConfig {
   int port = kDefaultPort;
   std::string webhook_url;  // WEBHOOK_URL, required, http:// or https://; holds a secret token
-  std::size_t queue_capacity = 1000;                 // FORWARD_QUEUE_CAPACITY
-  int max_attempts = 5;                              // FORWARD_MAX_ATTEMPTS
-  std::chrono::milliseconds initial_backoff{1000};   // FORWARD_BACKOFF_MS
-  std::chrono::milliseconds max_backoff{60000};      // FORWARD_MAX_BACKOFF_MS
-  std::chrono::milliseconds request_timeout{10000};  // FORWARD_TIMEOUT_MS
-  std::chrono::milliseconds drain_timeout{5000};     // FORWARD_DRAIN_MS
+  std::chrono::milliseconds request_timeout{4000};   // FORWARD_TIMEOUT_MS: one post, in total
+  std::chrono::milliseconds busy_wait{4000};         // FORWARD_BUSY_WAIT_MS: wait for our turn
   std::optional<SignatureVerifier> signature_check;  // WEBHOOK_SECRET
 
   static ChatRelayConfig FromEnv(const config::Env& env);

@@ -14,23 +14,38 @@ namespace lokahi::receivers {
 // Enough for hours of transitions at any realistic rate; ~100 bytes each.
 inline constexpr std::size_t kRememberedWebhookIds = 10000;
 
-// The last `capacity` ids claimed, forgetting the least recently claimed first. Thread-safe.
+// What Begin found for an id.
+enum class WebhookIdClaim {
+  kNew,         // not seen: the caller handles it, then calls Finish or Release
+  kInProgress,  // another request with this id is being handled right now
+  kDone,        // handled already: a redelivery
+};
+
+// The last `capacity` ids, forgetting the least recently claimed first. Thread-safe.
 class RecentWebhookIds {
  public:
   explicit RecentWebhookIds(std::size_t capacity);
 
-  // True, remembering `id`, when it is not remembered already; false for a repeat. An empty id
-  // (a sender without Standard Webhooks headers) is always claimable and never remembered.
-  bool Claim(const std::string& id);
-  // Forgets `id`, for a delivery that was claimed but then refused (so its retry is not taken
-  // for a repeat).
+  // Remembers `id` as in progress when it is new. An empty id (a sender without Standard
+  // Webhooks headers) is always kNew and never remembered.
+  WebhookIdClaim Begin(const std::string& id);
+  // Marks a begun id as handled: later deliveries with it are kDone.
+  void Finish(const std::string& id);
+  // Forgets `id`, for a delivery that was begun but then failed, so its retry is handled anew.
   void Release(const std::string& id);
 
+  // Begin and Finish at once, for receivers whose handling cannot fail: true when new.
+  bool Claim(const std::string& id);
+
  private:
+  struct Entry {
+    std::list<std::string>::iterator position;
+    bool done = false;
+  };
   const std::size_t capacity_;
   std::mutex mutex_;
-  std::list<std::string> order_;  // most recent first; guarded by mutex_
-  std::unordered_map<std::string, std::list<std::string>::iterator> index_;  // guarded by mutex_
+  std::list<std::string> order_;                  // most recent first; guarded by mutex_
+  std::unordered_map<std::string, Entry> index_;  // guarded by mutex_
 };
 
 }  // namespace lokahi::receivers

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "receivers/forward/retry_policy.h"
+#include "receivers/forward/retry_after.h"
 
 namespace lokahi::receivers {
 namespace {

@@ -1,5 +1,5 @@
 #pragma once
-// Sending one JSON document to a chat webhook: the seam between the relay queue and libcurl.
+// Sending one JSON document to a chat webhook: the seam between the relay and libcurl.
 
 #include <chrono>
 #include <optional>
@@ -19,7 +19,7 @@ struct PostResult {
 };
 
 // Posts to one fixed URL, given at construction. Implementations need not be thread-safe: the
-// relay queue uses one poster from its single worker thread.
+// relay serialises its posts through a SharedPoster.
 class JsonPoster {
  public:
   virtual ~JsonPoster() = default;

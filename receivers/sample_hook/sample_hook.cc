@@ -17,7 +17,8 @@ DeliveryReply SampleHook::Handle(const Delivery& delivery) {
                                      {"reason", "SAMPLE_HOOK_FAIL_FIRST"},
                                      {"refusal", number},
                                      {"of", fail_first_}});
-    return {500, "refused on purpose (SAMPLE_HOOK_FAIL_FIRST=" + std::to_string(fail_first_) + ")"};
+    return {500, "refused on purpose (SAMPLE_HOOK_FAIL_FIRST=" + std::to_string(fail_first_) + ")",
+            std::nullopt};
   }
   logger_.Info("webhook",
                {{"check_id", status.check().id()},

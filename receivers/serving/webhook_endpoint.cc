@@ -61,7 +61,7 @@ void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
       logger.Error("webhook_handler_failed", {{"check_id", delivery.status.check().id()},
                                               {"webhook_id", delivery.webhook_id},
                                               {"error", error.what()}});
-      reply = {500, "internal error handling the webhook"};
+      reply = {500, "internal error handling the webhook", std::nullopt};
     }
     response.status = reply.status;
     if (reply.status >= 200 && reply.status < 300) {
@@ -69,6 +69,9 @@ void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
       response.set_content(ack.body, ack.content_type);
     } else {
       response.set_content(reply.message + "\n", "text/plain");
+      if (reply.retry_after) {
+        response.set_header("Retry-After", std::to_string(reply.retry_after->count()));
+      }
     }
   });
 }

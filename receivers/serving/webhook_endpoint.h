@@ -3,7 +3,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <cstddef>
+#include <optional>
 #include <functional>
 #include <string>
 
@@ -26,10 +28,12 @@ struct Delivery {
 };
 
 // How to answer a delivery. A 2xx carries the acknowledgement lokahi expects (an empty Nil in
-// the request's format); anything else carries `message` as text/plain.
+// the request's format); anything else carries `message` as text/plain, and `retry_after` as a
+// Retry-After header when set (lokahi's webhookworker waits at least that long).
 struct DeliveryReply {
   int status = 200;
   std::string message;
+  std::optional<std::chrono::seconds> retry_after;
 };
 
 // Called on the server's worker threads, concurrently: must be thread-safe.

@@ -58,21 +58,20 @@ TEST(ChatRelayConfigTest, NeedsAnHttpWebhookUrl) {
 }
 
 TEST(ChatRelayConfigTest, ReadsForwardSettings) {
+  const auto defaults =
+      ChatRelayConfig::FromEnv(Env::FromMap({{"WEBHOOK_URL", "http://127.0.0.1:1/h"}}));
+  // Within lokahi's 10 s per-attempt timeout, so the relay answers before the sender retries.
+  EXPECT_LT(defaults.request_timeout + defaults.busy_wait, std::chrono::seconds(10));
   const auto config =
       ChatRelayConfig::FromEnv(Env::FromMap({{"WEBHOOK_URL", "http://127.0.0.1:1/h"},
-                                             {"FORWARD_QUEUE_CAPACITY", "7"},
-                                             {"FORWARD_MAX_ATTEMPTS", "3"},
-                                             {"FORWARD_BACKOFF_MS", "50"},
-                                             {"FORWARD_DRAIN_MS", "0"}}));
+                                             {"FORWARD_TIMEOUT_MS", "1500"},
+                                             {"FORWARD_BUSY_WAIT_MS", "0"}}));
   EXPECT_EQ(config.webhook_url, "http://127.0.0.1:1/h");
-  EXPECT_EQ(config.queue_capacity, 7u);
-  EXPECT_EQ(config.max_attempts, 3);
-  EXPECT_EQ(config.initial_backoff, std::chrono::milliseconds(50));
-  EXPECT_EQ(config.max_backoff, std::chrono::milliseconds(60000));
-  EXPECT_EQ(config.drain_timeout, std::chrono::milliseconds(0));
+  EXPECT_EQ(config.request_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(config.busy_wait, std::chrono::milliseconds(0));
   EXPECT_FALSE(ErrorOf([] {
                  ChatRelayConfig::FromEnv(
-                     Env::FromMap({{"WEBHOOK_URL", "http://h/x"}, {"FORWARD_MAX_ATTEMPTS", "0"}}));
+                     Env::FromMap({{"WEBHOOK_URL", "http://h/x"}, {"FORWARD_TIMEOUT_MS", "0"}}));
                }).empty());
 }
 

@@ -40,5 +40,16 @@ TEST(RecentWebhookIdsTest, ReleaseMakesAnIdClaimableAgain) {
   EXPECT_TRUE(recent.Claim("refused"));
 }
 
+TEST(RecentWebhookIdsTest, AnIdInProgressIsNeitherNewNorDone) {
+  RecentWebhookIds recent(10);
+  EXPECT_EQ(recent.Begin("msg_1"), WebhookIdClaim::kNew);
+  EXPECT_EQ(recent.Begin("msg_1"), WebhookIdClaim::kInProgress);
+  recent.Finish("msg_1");
+  EXPECT_EQ(recent.Begin("msg_1"), WebhookIdClaim::kDone);
+  EXPECT_EQ(recent.Begin("msg_2"), WebhookIdClaim::kNew);
+  recent.Release("msg_2");  // its relay failed: the retry is handled anew
+  EXPECT_EQ(recent.Begin("msg_2"), WebhookIdClaim::kNew);
+}
+
 }  // namespace
 }  // namespace lokahi::receivers

@@ -1,4 +1,4 @@
-#include "receivers/forward/retry_policy.h"
+#include "receivers/forward/retry_after.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,22 +6,6 @@
 #include <string>
 
 namespace lokahi::receivers {
-
-bool RetryPolicy::IsRetryable(const PostResult& result) {
-  const long status = result.status_code;
-  return status == 0 || status == 408 || status == 429 || status >= 500;
-}
-
-std::optional<std::chrono::milliseconds> RetryPolicy::NextDelay(int attempts_made,
-                                                                const PostResult& result) const {
-  if (result.Delivered() || !IsRetryable(result) || attempts_made >= max_attempts) {
-    return std::nullopt;
-  }
-  if (result.retry_after) return *result.retry_after;
-  auto delay = initial_backoff;
-  for (int i = 1; i < attempts_made && delay < max_backoff; ++i) delay *= 2;
-  return std::min(delay, max_backoff);
-}
 
 std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value) {
   const auto first = value.find_first_not_of(" \t\r\n");
