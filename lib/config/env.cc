@@ -1,5 +1,7 @@
 #include "lib/config/env.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <limits>
 
@@ -84,16 +86,116 @@ std::vector<std::string> Env::List(const std::string& name,
   return items;
 }
 
-std::string ScrubUrl(const std::string& url) {
+namespace {
+
+bool IsSecretKey(std::string key) {
+  std::transform(key.begin(), key.end(), key.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (const char* word : {"pass", "token", "secret"}) {
+    if (key.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// libpq's keyword form: "host=h user=u password='it''s' dbname=d".
+std::string ScrubKeywordString(const std::string& text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto eq = text.find('=', i);
+    if (eq == std::string::npos) return out + text.substr(i);
+    // libpq allows "key = value": the key is the word before '=', spaces skipped.
+    size_t key_end = eq;
+    while (key_end > i && std::isspace(static_cast<unsigned char>(text[key_end - 1]))) --key_end;
+    size_t key_start = key_end;
+    while (key_start > i && !std::isspace(static_cast<unsigned char>(text[key_start - 1]))) {
+      --key_start;
+    }
+    const std::string key = text.substr(key_start, key_end - key_start);
+    out += text.substr(i, eq + 1 - i);
+    size_t value_start = text.find_first_not_of(" \t", eq + 1);
+    if (value_start == std::string::npos) return out + text.substr(eq + 1);
+    out += text.substr(eq + 1, value_start - eq - 1);
+    size_t value_end = value_start;
+    if (text[value_start] == '\'') {
+      value_end = value_start + 1;
+      while (value_end < text.size() && text[value_end] != '\'') {
+        if (text[value_end] == '\\') ++value_end;
+        ++value_end;
+      }
+      value_end = std::min(value_end + 1, text.size());
+    } else {
+      value_end = text.find_first_of(" \t", value_start);
+      if (value_end == std::string::npos) value_end = text.size();
+    }
+    out += IsSecretKey(key) ? "***" : text.substr(value_start, value_end - value_start);
+    i = value_end;
+  }
+  return out;
+}
+
+// Query parameters named like secrets ("?password=x&sslmode=require").
+std::string ScrubQuery(const std::string& url) {
+  const auto question = url.find('?');
+  if (question == std::string::npos) return url;
+  std::string out = url.substr(0, question + 1);
+  size_t i = question + 1;
+  while (i <= url.size()) {
+    auto amp = url.find_first_of("&#", i);
+    if (amp == std::string::npos) amp = url.size();
+    const std::string param = url.substr(i, amp - i);
+    const auto eq = param.find('=');
+    if (eq != std::string::npos && IsSecretKey(param.substr(0, eq))) {
+      out += param.substr(0, eq + 1) + "***";
+    } else {
+      out += param;
+    }
+    if (amp == url.size()) break;
+    if (url[amp] == '#') return out + url.substr(amp);
+    out += '&';
+    i = amp + 1;
+  }
+  return out;
+}
+
+// One URL: the password of user:password, a NATS token (nats://TOKEN@host) and secret query
+// parameters.
+std::string ScrubOneUrl(const std::string& url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return url;
+  const std::string scheme = url.substr(0, scheme_end);
   const auto authority_start = scheme_end + 3;
-  const auto at = url.find('@', authority_start);
-  const auto slash = url.find('/', authority_start);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
-  const auto colon = url.find(':', authority_start);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
+  const auto authority_end = std::min(url.find_first_of("/?#", authority_start), url.size());
+  const auto at = url.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+  std::string scrubbed = url;
+  if (at != std::string::npos && at >= authority_start && at < authority_end) {
+    const auto colon = url.find(':', authority_start);
+    if (colon != std::string::npos && colon < at) {
+      scrubbed = url.substr(0, colon + 1) + "***" + url.substr(at);
+    } else if (scheme == "nats" || scheme == "tls" || scheme == "ws" || scheme == "wss") {
+      scrubbed = url.substr(0, authority_start) + "***" + url.substr(at);
+    }
+  }
+  return ScrubQuery(scrubbed);
+}
+
+}  // namespace
+
+std::string ScrubUrl(const std::string& url) {
+  if (url.find("://") == std::string::npos) {
+    return url.find('=') == std::string::npos ? url : ScrubKeywordString(url);
+  }
+  // NATS_URL may list several servers: "nats://a:x@h1:4222,nats://a:x@h2:4222".
+  std::string out;
+  size_t start = 0;
+  while (true) {
+    const auto comma = url.find(',', start);
+    out += ScrubOneUrl(
+        url.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    out += ',';
+    start = comma + 1;
+  }
 }
 
 std::string ScrubUserPass(const std::string& userpass) {

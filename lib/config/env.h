@@ -40,8 +40,11 @@ class Env {
   Lookup lookup_;
 };
 
-// Replaces the password in a URL ("postgres://u:secret@h/db" -> "postgres://u:***@h/db") and
-// the password half of "user:pass", so effective config can be printed safely.
+// Replaces what is secret in a connection string, so effective config can be printed safely: the
+// password in a URL ("postgres://u:secret@h/db" -> "postgres://u:***@h/db"), a NATS token
+// ("nats://TOKEN@h" -> "nats://***@h"), query parameters named like secrets ("?password=***"),
+// each URL of a comma-separated list, and libpq's keyword form ("host=h password=***").
+// ScrubUserPass replaces the password half of "user:pass".
 std::string ScrubUrl(const std::string& url);
 std::string ScrubUserPass(const std::string& userpass);
 

@@ -46,5 +46,27 @@ TEST(Scrub, HidesPasswords) {
   EXPECT_EQ(ScrubUserPass("AzureDiamond:hunter2"), "AzureDiamond:***");
 }
 
+TEST(Scrub, HidesTokensQuerySecretsAndKeywordPasswords) {
+  EXPECT_EQ(ScrubUrl("nats://s3cr3tT0ken@nats:4222"), "nats://***@nats:4222");
+  EXPECT_EQ(ScrubUrl("tls://s3cr3tT0ken@nats:4222"), "tls://***@nats:4222");
+  EXPECT_EQ(ScrubUrl("nats://a:hunter2@n1:4222,nats://b:hunter3@n2:4222"),
+            "nats://a:***@n1:4222,nats://b:***@n2:4222");
+  EXPECT_EQ(ScrubUrl("postgresql://u@db/app?password=hunter2&sslmode=require"),
+            "postgresql://u@db/app?password=***&sslmode=require");
+  EXPECT_EQ(ScrubUrl("postgresql:///app?host=/run/pg&sslpassword=k3y#frag"),
+            "postgresql:///app?host=/run/pg&sslpassword=***#frag");
+  EXPECT_EQ(ScrubUrl("host=db user=app password=hunter2 dbname=app"),
+            "host=db user=app password=*** dbname=app");
+  EXPECT_EQ(ScrubUrl("host=db password = 'it\\'s secret' port=5432"),
+            "host=db password = *** port=5432");
+  EXPECT_EQ(ScrubUrl("host=db port=5432"), "host=db port=5432");
+  EXPECT_EQ(ScrubUrl("http://proxy:3128"), "http://proxy:3128");
+  for (const std::string& printed :
+       {ScrubUrl("nats://s3cr3tT0ken@nats:4222"), ScrubUrl("user=u password=s3cr3tT0ken"),
+        ScrubUrl("postgres://h/d?password=s3cr3tT0ken")}) {
+    EXPECT_EQ(printed.find("s3cr3tT0ken"), std::string::npos) << printed;
+  }
+}
+
 }  // namespace
 }  // namespace lokahi::config
