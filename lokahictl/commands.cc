@@ -66,14 +66,22 @@ std::string ToJson(const google::protobuf::Message& message) {
 
 std::string StatusCodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    default: return "code " + std::to_string(static_cast<int>(code));
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    default:
+      return "code " + std::to_string(static_cast<int>(code));
   }
 }
 
@@ -117,7 +125,7 @@ std::string Usage() {
          "  run ID       probes a check now and prints the result\n"
          "  runstats     probes per minute, latency and scheduling lag over the last hour\n"
          "  deliveries ID  webhook deliveries of a check and their outcome\n\n"
-         "--server: http://user:pass@host:port; else $LOKAHI_SERVER, else server = \"…\" in\n"
+         "--server: http[s]://user:pass@host:port; else $LOKAHI_SERVER, else server = \"…\" in\n"
          "~/.lokahictl.hcl, else http://127.0.0.1:24253.\n"
          "Use \"lokahictl COMMAND --help\" for a command's flags.\n";
 }
@@ -139,7 +147,9 @@ std::string CommandUsage(const std::string& command) {
 
 Commands::Commands(ServerAddress server, std::ostream& out, std::ostream& err)
     : server_(std::move(server)),
-      channel_(grpc::CreateChannel(server_.target, grpc::InsecureChannelCredentials())),
+      channel_(grpc::CreateChannel(server_.target,
+                                   server_.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions())
+                                               : grpc::InsecureChannelCredentials())),
       stub_(pb::Checks::NewStub(channel_)),
       out_(out),
       err_(err) {}
@@ -160,8 +170,8 @@ int Commands::Print(const grpc::Status& status, const google::protobuf::Message&
       err_ << "lokahictl: cannot reach lokahid at " << server_.target << ": "
            << status.error_message() << "\n";
     } else {
-      err_ << "lokahictl: " << StatusCodeName(status.error_code()) << ": "
-           << status.error_message() << "\n";
+      err_ << "lokahictl: " << StatusCodeName(status.error_code()) << ": " << status.error_message()
+           << "\n";
     }
     return 1;
   }
@@ -229,8 +239,8 @@ int Commands::CreateLoad(const ParsedArgs& args) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out_ << "{\n  \"created\": " << created.load() << ",\n  \"failed\": " << failed.load()
-       << ",\n  \"seconds\": " << seconds << ",\n  \"per_second\": "
-       << (seconds > 0 ? created.load() / seconds : 0) << "\n}\n";
+       << ",\n  \"seconds\": " << seconds
+       << ",\n  \"per_second\": " << (seconds > 0 ? created.load() / seconds : 0) << "\n}\n";
   if (failed.load() > 0) {
     err_ << "lokahictl: " << failed.load() << " creates failed, first: " << first_error << "\n";
     return 1;

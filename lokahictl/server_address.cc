@@ -7,17 +7,18 @@ namespace lokahi::lokahictl {
 
 ServerAddress ParseServerAddress(const std::string& text) {
   std::string rest = text;
+  ServerAddress address;
   const auto scheme_end = rest.find("://");
   if (scheme_end != std::string::npos) {
     const std::string scheme = rest.substr(0, scheme_end);
     if (scheme != "http" && scheme != "https") {
-      throw std::invalid_argument("server must be http://[user:pass@]host:port, got scheme \"" +
+      throw std::invalid_argument("server must be http[s]://[user:pass@]host:port, got scheme \"" +
                                   scheme + "\"");
     }
+    address.tls = scheme == "https";
     rest = rest.substr(scheme_end + 3);
   }
   if (const auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
-  ServerAddress address;
   if (const auto at = rest.rfind('@'); at != std::string::npos) {
     address.credentials = auth::ParseUserPass(rest.substr(0, at));
     if (!address.credentials) {
@@ -26,7 +27,9 @@ ServerAddress ParseServerAddress(const std::string& text) {
     rest = rest.substr(at + 1);
   }
   if (rest.empty()) throw std::invalid_argument("server has no host: \"" + text + "\"");
-  if (rest.find(':') == std::string::npos || rest.back() == ']') rest += ":24253";
+  if (rest.find(':') == std::string::npos || rest.back() == ']') {
+    rest += address.tls ? ":443" : ":24253";
+  }
   address.target = rest;
   return address;
 }

@@ -16,6 +16,17 @@ TEST(ServerAddress, AcceptsLokahisUrlForm) {
   EXPECT_EQ(ParseServerAddress("lokahid.internal").target, "lokahid.internal:24253");
   EXPECT_FALSE(ParseServerAddress("http://h:1").credentials);
   EXPECT_THROW(ParseServerAddress("ftp://h:1"), std::invalid_argument);
+  EXPECT_FALSE(ParseServerAddress("http://h:1").tls);
+  EXPECT_FALSE(ParseServerAddress("h:1").tls);
+}
+
+TEST(ServerAddress, HttpsMeansTls) {
+  const auto a = ParseServerAddress("https://AzureDiamond:hunter2@lokahi.example.com");
+  EXPECT_TRUE(a.tls);
+  EXPECT_EQ(a.target, "lokahi.example.com:443");
+  ASSERT_TRUE(a.credentials);
+  EXPECT_EQ(a.credentials->password, "hunter2");
+  EXPECT_EQ(ParseServerAddress("https://h:8443").target, "h:8443");
 }
 
 TEST(ServerAddress, ResolutionOrder) {
