@@ -66,22 +66,14 @@ std::string ToJson(const google::protobuf::Message& message) {
 
 std::string StatusCodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::StatusCode::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    case grpc::StatusCode::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::INTERNAL:
-      return "INTERNAL";
-    default:
-      return "code " + std::to_string(static_cast<int>(code));
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    default: return "code " + std::to_string(static_cast<int>(code));
   }
 }
 
@@ -170,8 +162,8 @@ int Commands::Print(const grpc::Status& status, const google::protobuf::Message&
       err_ << "lokahictl: cannot reach lokahid at " << server_.target << ": "
            << status.error_message() << "\n";
     } else {
-      err_ << "lokahictl: " << StatusCodeName(status.error_code()) << ": " << status.error_message()
-           << "\n";
+      err_ << "lokahictl: " << StatusCodeName(status.error_code()) << ": "
+           << status.error_message() << "\n";
     }
     return 1;
   }
@@ -239,8 +231,8 @@ int Commands::CreateLoad(const ParsedArgs& args) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out_ << "{\n  \"created\": " << created.load() << ",\n  \"failed\": " << failed.load()
-       << ",\n  \"seconds\": " << seconds
-       << ",\n  \"per_second\": " << (seconds > 0 ? created.load() / seconds : 0) << "\n}\n";
+       << ",\n  \"seconds\": " << seconds << ",\n  \"per_second\": "
+       << (seconds > 0 ? created.load() / seconds : 0) << "\n}\n";
   if (failed.load() > 0) {
     err_ << "lokahictl: " << failed.load() << " creates failed, first: " << first_error << "\n";
     return 1;
