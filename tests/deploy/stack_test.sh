@@ -18,7 +18,8 @@ export LOKAHI_DATA_DIR="$data_parent/data"
 export LOKAHI_PORT_BASE
 LOKAHI_PORT_BASE="$(free_port_base)"
 export LOKAHI_SKIP_BUILD=1 LOKAHI_BUILD_DIR="$binary_dir" LOKAHI_START_TIMEOUT=60
-export LOKAHI_STOP_TIMEOUT=30 DUKE_PERIOD=3 LOKAHI_DEMO_EVERY=10
+# The demo check probes every second, so duke's 3 s flips each show up as a transition.
+export LOKAHI_STOP_TIMEOUT=30 DUKE_PERIOD=3 LOKAHI_DEMO_EVERY=1 LOKAHI_MIN_EVERY=1
 unset USERPASS LOKAHI_WEBHOOK_SECRET
 echo "stack test: data $LOKAHI_DATA_DIR, ports from $LOKAHI_PORT_BASE"
 
@@ -88,9 +89,21 @@ if [ "$end_to_end" = --end-to-end ]; then
   for needed in lokahid healthworker webhookworker sample_hook duke-of-york; do
     built "$needed" || fail "end-to-end needs $needed, which is not built"
   done
-  wait_for_log_line sample_hook "event=webhook" 120 ||
-    fail "no webhook reached sample_hook within 120 s; logs: $LOKAHI_DATA_DIR/logs"
-  echo "end-to-end: a webhook reached sample_hook"
+  # What the README promises: sample_hook's log shows the demo check going DOWN and UP.
+  started_waiting=$SECONDS
+  wait_for_log_line sample_hook "event=webhook .* state=DOWN previous_state=UP" 90 ||
+    fail "sample_hook saw no UP -> DOWN within 90 s; logs: $LOKAHI_DATA_DIR/logs"
+  wait_for_log_line sample_hook "event=webhook .* state=UP previous_state=DOWN" 30 ||
+    fail "sample_hook saw no DOWN -> UP within 30 s; logs: $LOKAHI_DATA_DIR/logs"
+  # Each delivery continues from the one before: no transition missing, none twice.
+  states="$(grep -o 'event=webhook .* state=[A-Z]* previous_state=[A-Z]*' \
+    "$LOKAHI_DATA_DIR/logs/sample_hook.log" | sed 's/.* state=\([A-Z]*\) previous_state=\([A-Z]*\)/\2>\1/')"
+  previous=INIT
+  while read -r step; do
+    [ "${step%%>*}" = "$previous" ] || fail "deliveries out of order or missing: $(echo $states)"
+    previous="${step##*>}"
+  done <<<"$states"
+  echo "end-to-end: sample_hook logged $(echo $states) in $((SECONDS - started_waiting)) s"
 fi
 
 run_logged "$deploy/down" || fail "down failed"

@@ -6,6 +6,7 @@
 
 #include <regex>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "lokahi.grpc.pb.h"
@@ -121,6 +122,17 @@ TEST_F(AlertsEndToEndTest, FlappingTargetDeliversEveryTransitionOnceInOrder) {
 
   ASSERT_TRUE(WaitFor([&] { return DeliveredTo(*sample_hook_, id).size() >= 3; }, 30s))
       << sample_hook_->Log();
+  // Before any fault: each transition exactly once, in order, alternating DOWN / UP.
+  const auto clean = DeliveredTo(*sample_hook_, id);
+  std::set<std::string> clean_ids;
+  for (size_t i = 0; i < clean.size(); ++i) {
+    EXPECT_TRUE(clean_ids.insert(clean[i].webhook_id).second)
+        << "sent twice: " << clean[i].webhook_id;
+    EXPECT_EQ(clean[i].previous_state, i == 0 ? "INIT" : clean[i - 1].state) << "delivery " << i;
+    if (i > 0) {
+      EXPECT_TRUE(clean[i].state == "UP" || clean[i].state == "DOWN") << clean[i].state;
+    }
+  }
   // A transition while the webhookworker is down is delivered when it returns.
   webhookworker_->Stop(SIGKILL, 1s);
   const auto before_outage = DeliveredTo(*sample_hook_, id).size();
