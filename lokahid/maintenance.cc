@@ -2,11 +2,15 @@
 
 #include <pqxx/pqxx>
 
+#include "lib/store/uptime_rollup.h"
+
 namespace lokahi::lokahid {
 
 void RunMaintenance(pqxx::connection& connection, int retention_days, logging::Logger& log) {
   pqxx::work txn(connection);
   txn.exec0("SELECT lokahi_ensure_result_partitions(current_date, 3)");
+  // Counted before any partition is dropped: the 30-day uptime needs each day's counts.
+  const int days_counted = store::RollUpDailyUptime(txn);
   const int dropped =
       txn.exec_params1("SELECT lokahi_drop_result_partitions(current_date - $1::int)",
                        retention_days)[0]
@@ -17,7 +21,8 @@ void RunMaintenance(pqxx::connection& connection, int retention_days, logging::L
       retention_days);
   txn.exec0("DELETE FROM check_tombstones WHERE deleted_at < now() - interval '1 hour'");
   txn.commit();
-  log.Info("maintenance", {{"partitions_dropped", dropped},
+  log.Info("maintenance", {{"uptime_days_counted", days_counted},
+                           {"partitions_dropped", dropped},
                            {"default_rows_trimmed", static_cast<long long>(trimmed.affected_rows())},
                            {"retention_days", retention_days}});
 }

@@ -67,14 +67,34 @@ LatencyHistogram PgStatusQuery::HistogramFor(const checks::CheckId& check_id,
 UptimeRatios PgStatusQuery::UptimeRatiosFor(const checks::CheckId& check_id) {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
-  // One scan of 30 days; the shorter windows are filtered aggregates of the same rows.
+  // 24 h and 7 d come from raw results. 30 d adds the per-day counts (daily_uptime) of the days
+  // already counted to the raw results after the last of them, so it holds past retention.
   const auto row = txn.exec_params1(
       R"sql(
-SELECT coalesce(avg((verdict = $2)::int) FILTER (WHERE probed_at >= now() - interval '24 hours'), 0)::float8,
-       coalesce(avg((verdict = $2)::int) FILTER (WHERE probed_at >= now() - interval '7 days'), 0)::float8,
-       coalesce(avg((verdict = $2)::int), 0)::float8
-FROM results
-WHERE check_id = $1::uuid AND probed_at >= now() - interval '30 days'
+WITH boundary AS (
+  SELECT coalesce(max(day) + 1, current_date - 30) AS raw_from_day
+  FROM daily_uptime_days WHERE day >= current_date - 30
+), rolled AS (
+  SELECT coalesce(sum(probes), 0) AS probes, coalesce(sum(up), 0) AS up
+  FROM daily_uptime
+  WHERE check_id = $1::uuid AND day >= current_date - 30
+    AND day < (SELECT raw_from_day FROM boundary)
+), raw AS (
+  SELECT count(*) FILTER (WHERE probed_at >= now() - interval '24 hours') AS probes_24h,
+         count(*) FILTER (WHERE probed_at >= now() - interval '24 hours' AND verdict = $2) AS up_24h,
+         count(*) FILTER (WHERE probed_at >= now() - interval '7 days') AS probes_7d,
+         count(*) FILTER (WHERE probed_at >= now() - interval '7 days' AND verdict = $2) AS up_7d,
+         count(*) FILTER (WHERE probed_at >= (SELECT raw_from_day FROM boundary)) AS probes_30d,
+         count(*) FILTER (WHERE probed_at >= (SELECT raw_from_day FROM boundary)
+                            AND verdict = $2) AS up_30d
+  FROM results
+  WHERE check_id = $1::uuid
+    AND probed_at >= least(now() - interval '7 days', (SELECT raw_from_day FROM boundary))
+)
+SELECT coalesce(up_24h::float8 / nullif(probes_24h, 0), 0),
+       coalesce(up_7d::float8 / nullif(probes_7d, 0), 0),
+       coalesce((up_30d + rolled.up)::float8 / nullif(probes_30d + rolled.probes, 0), 0)
+FROM raw, rolled
 )sql",
       check_id.str(), static_cast<int>(checks::Verdict::kUp));
   return UptimeRatios{row[0].as<double>(), row[1].as<double>(), row[2].as<double>()};

@@ -151,6 +151,19 @@ ALTER TABLE results ADD COLUMN written_at timestamptz NOT NULL DEFAULT now();
       {100, "index of pending transitions per check (webhook ordering)", R"sql(
 CREATE INDEX transitions_pending_by_check ON transitions (check_id, id) WHERE delivery_state = 0;
 )sql"},
+      // Raw results are kept for days (LOKAHI_RESULT_RETENTION_DAYS, 7 by default); the 30-day
+      // uptime reads these per-day counts for the days whose raw results may be gone.
+      {101, "daily uptime counts per check, for uptime past result retention", R"sql(
+CREATE TABLE daily_uptime (
+  check_id uuid NOT NULL,
+  day date NOT NULL,
+  probes bigint NOT NULL,
+  up bigint NOT NULL,
+  PRIMARY KEY (check_id, day)
+);
+-- Days counted into daily_uptime: the 30-day uptime reads raw results only after the last one.
+CREATE TABLE daily_uptime_days (day date PRIMARY KEY);
+)sql"},
   };
   return kMigrations;
 }

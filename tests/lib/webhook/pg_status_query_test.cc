@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "lib/checks/state_machine.h"
+#include "lib/store/uptime_rollup.h"
 #include "tests/lib/webhook/outbox_rows.h"
 
 namespace lokahi::store {
@@ -94,6 +95,30 @@ TEST_F(PgStatusQueryTest, UptimeRatiosPerWindow) {
   const auto none = query_->UptimeRatiosFor(NewCheck());
   EXPECT_DOUBLE_EQ(none.last_24h, 0);
   EXPECT_DOUBLE_EQ(none.last_30d, 0);
+}
+
+TEST_F(PgStatusQueryTest, ThirtyDayUptimeOutlivesTheRawResultsRetention) {
+  const auto id = NewCheck();
+  for (int i = 0; i < 2; ++i) {
+    Result(id, 1, 200, checks::Verdict::kUp, "now() - interval '20 days'");
+  }
+  Result(id, 1, 500, checks::Verdict::kDown, "now() - interval '10 days'");
+  Result(id, 1, 200, checks::Verdict::kUp, "now() - interval '1 minute'");
+  {
+    pqxx::work txn(*sql_);
+    EXPECT_GE(RollUpDailyUptime(txn), 29);  // every finished day of the last month, once
+    EXPECT_EQ(RollUpDailyUptime(txn), 0);
+    // What lokahid's retention does after counting: the old raw results are gone.
+    txn.exec0("DELETE FROM results WHERE probed_at < now() - interval '7 days'");
+    txn.commit();
+  }
+  const auto uptime = query_->UptimeRatiosFor(id);
+  EXPECT_DOUBLE_EQ(uptime.last_24h, 1.0);
+  EXPECT_DOUBLE_EQ(uptime.last_7d, 1.0);
+  EXPECT_DOUBLE_EQ(uptime.last_30d, 3.0 / 4.0) << "the 20- and 10-day-old probes still count";
+  // Results after the last counted day come from the raw table, never twice.
+  Result(id, 1, 500, checks::Verdict::kDown, "now()");
+  EXPECT_DOUBLE_EQ(query_->UptimeRatiosFor(id).last_30d, 3.0 / 5.0);
 }
 
 }  // namespace

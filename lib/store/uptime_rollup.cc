@@ -1,0 +1,31 @@
+#include "lib/store/uptime_rollup.h"
+
+#include "lib/checks/state_machine.h"
+
+namespace lokahi::store {
+
+int RollUpDailyUptime(pqxx::work& txn) {
+  const auto days = txn.exec(
+      "SELECT d::date::text FROM generate_series(current_date - 31, current_date - 1,"
+      " interval '1 day') AS d"
+      " WHERE d::date + 1 + interval '10 minutes' <= now()"
+      "   AND NOT EXISTS (SELECT 1 FROM daily_uptime_days u WHERE u.day = d::date)"
+      " ORDER BY d");
+  for (const auto& row : days) {
+    const std::string day = row[0].as<std::string>();
+    txn.exec_params(
+        "INSERT INTO daily_uptime (check_id, day, probes, up)"
+        " SELECT check_id, $1::date, count(*), count(*) FILTER (WHERE verdict = $2)"
+        " FROM results WHERE probed_at >= $1::date AND probed_at < $1::date + 1"
+        " GROUP BY check_id"
+        " ON CONFLICT (check_id, day) DO UPDATE SET probes = excluded.probes, up = excluded.up",
+        day, static_cast<int>(checks::Verdict::kUp));
+    txn.exec_params("INSERT INTO daily_uptime_days (day) VALUES ($1::date) ON CONFLICT DO NOTHING",
+                    day);
+  }
+  txn.exec0("DELETE FROM daily_uptime WHERE day < current_date - 40");
+  txn.exec0("DELETE FROM daily_uptime_days WHERE day < current_date - 40");
+  return static_cast<int>(days.size());
+}
+
+}  // namespace lokahi::store
