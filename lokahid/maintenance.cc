@@ -20,6 +20,8 @@ void RunMaintenance(pqxx::connection& connection, int retention_days, logging::L
       "DELETE FROM results_default WHERE probed_at < now() - make_interval(days => $1::int)",
       retention_days);
   txn.exec0("DELETE FROM check_tombstones WHERE deleted_at < now() - interval '1 hour'");
+  // runstats reads the last hour of these.
+  txn.exec0("DELETE FROM result_batch_stats WHERE written_at < now() - interval '1 day'");
   txn.commit();
   log.Info("maintenance", {{"uptime_days_counted", days_counted},
                            {"partitions_dropped", dropped},

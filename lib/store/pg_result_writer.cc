@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "lib/postgres/pg_array.h"
+#include "lib/store/batch_stats.h"
 
 namespace lokahi::store {
 namespace {
@@ -148,6 +149,7 @@ WriteOutcome PgResultWriter::Write(const std::vector<ProbeRecord>& batch, int64_
     }
     copy.complete();
     outcome.results_written = batch.size();
+    InsertBatchStats(txn, SummariseBatch(batch));
   }
 
   PreferIndexLookups(txn);

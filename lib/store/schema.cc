@@ -164,6 +164,24 @@ CREATE TABLE daily_uptime (
 -- Days counted into daily_uptime: the 30-day uptime reads raw results only after the last one.
 CREATE TABLE daily_uptime_days (day date PRIMARY KEY);
 )sql"},
+      // One row per batch of results (a few a second at full load): runstats sums these instead
+      // of sorting an hour of raw results. Buckets are lib/store/log_buckets.h's, sparse.
+      {102, "per-batch result statistics for runstats", R"sql(
+CREATE TABLE result_batch_stats (
+  written_at timestamptz NOT NULL DEFAULT now(),
+  probes integer NOT NULL,
+  answered integer NOT NULL,
+  latency_min_ns bigint NOT NULL,
+  latency_max_ns bigint NOT NULL,
+  latency_sum_ns float8 NOT NULL,
+  latency_sum_squares float8 NOT NULL,
+  latency_buckets integer[] NOT NULL,
+  latency_counts bigint[] NOT NULL,
+  lag_buckets integer[] NOT NULL,
+  lag_counts bigint[] NOT NULL
+);
+CREATE INDEX result_batch_stats_time ON result_batch_stats (written_at);
+)sql"},
   };
   return kMigrations;
 }
