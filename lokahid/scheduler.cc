@@ -13,6 +13,15 @@ constexpr int64_t kSchedulerLockKey = 0x6c6f6b6168690002LL;
 // How far back version polls reach, to see transactions that committed out of order.
 constexpr int64_t kVersionLookbackMs = 5000;
 
+// Adds `skipped` slots to this minute's skipped_slots row (nothing when 0).
+void RecordSkipped(pqxx::work& txn, int64_t skipped) {
+  if (skipped <= 0) return;
+  txn.exec_params(
+      "INSERT INTO skipped_slots (minute, count) VALUES (date_trunc('minute', now()), $1)"
+      " ON CONFLICT (minute) DO UPDATE SET count = skipped_slots.count + excluded.count",
+      skipped);
+}
+
 int64_t UnixMillis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
@@ -171,37 +180,49 @@ void Scheduler::Dispatch(int64_t now_ms) {
         " SET dispatched_until_ms = excluded.dispatched_until_ms, holder = excluded.holder,"
         " updated_at = now()",
         now_ms, options_.holder_name);
-    if (skipped > 0) {
-      txn.exec_params(
-          "INSERT INTO skipped_slots (minute, count) VALUES (date_trunc('minute', now()), $1)"
-          " ON CONFLICT (minute) DO UPDATE SET count = skipped_slots.count + excluded.count",
-          skipped);
-    }
+    RecordSkipped(txn, skipped);
     txn.commit();
   }
   stats_.skipped.fetch_add(skipped);
   if (due.empty()) return;
   int64_t max_lag = 0;
-  for (size_t start = 0; start < due.size(); start += options_.max_batch) {
-    lokahi::internal::RunBatch batch;
-    batch.set_dispatched_unix_ms(now_ms);
-    const size_t end = std::min(due.size(), start + options_.max_batch);
-    for (size_t i = start; i < end; ++i) {
-      const auto& d = due[i];
-      auto* spec = batch.add_checks();
-      spec->set_id(d.check.id);
-      spec->set_url(d.check.url);
-      spec->set_timeout_ms(d.check.timeout_ms);
-      spec->set_expected_status(d.check.expected_status);
-      spec->set_every(d.check.every_seconds);
-      spec->set_due_unix_ms(d.due_ms);
-      max_lag = std::max(max_lag, now_ms - d.due_ms);
-      if (options_.dispatch_lag_seconds) {
-        options_.dispatch_lag_seconds->Observe(static_cast<double>(now_ms - d.due_ms) / 1000.0);
+  size_t published = 0;
+  try {
+    for (size_t start = 0; start < due.size(); start += options_.max_batch) {
+      lokahi::internal::RunBatch batch;
+      batch.set_dispatched_unix_ms(now_ms);
+      const size_t end = std::min(due.size(), start + options_.max_batch);
+      for (size_t i = start; i < end; ++i) {
+        const auto& d = due[i];
+        auto* spec = batch.add_checks();
+        spec->set_id(d.check.id);
+        spec->set_url(d.check.url);
+        spec->set_timeout_ms(d.check.timeout_ms);
+        spec->set_expected_status(d.check.expected_status);
+        spec->set_every(d.check.every_seconds);
+        spec->set_due_unix_ms(d.due_ms);
+        max_lag = std::max(max_lag, now_ms - d.due_ms);
+        if (options_.dispatch_lag_seconds) {
+          options_.dispatch_lag_seconds->Observe(static_cast<double>(now_ms - d.due_ms) / 1000.0);
+        }
       }
+      publish_(batch.SerializeAsString());
+      published = end;
+      stats_.batches.fetch_add(1);
     }
-    publish_(batch.SerializeAsString());
-    stats_.batches.fetch_add(1);
+  } catch (...) {
+    // Progress is committed, so these slots will not be sent again (a slot goes out at most
+    // once): count them as skipped, where operators look for probes that did not happen.
+    const auto lost = static_cast<int64_t>(due.size() - published);
+    stats_.skipped.fetch_add(lost);
+    log_.Error("dispatch_failed", {{"slots_lost", lost}});
+    try {
+      pqxx::work txn(*connection_);
+      RecordSkipped(txn, lost);
+      txn.commit();
+    } catch (const std::exception&) {  // the connection may be what failed: the log has it
+    }
+    throw;
   }
   stats_.dispatched.fetch_add(static_cast<long long>(due.size()));
   stats_.tick_lag_ms.store(max_lag);
