@@ -41,7 +41,6 @@ bool Transfer::Start(ProbeRequest request) {
   result_.tag = request.tag;
   url_ = std::move(request.url);
   timeout_ms_ = request.timeout_ms;
-  https_ = StartsWithNoCase(url_, "https://");
   certificate_read_ = false;
   response_header_bytes_ = 0;
   headers_too_large_ = false;
@@ -121,15 +120,20 @@ size_t Transfer::OnBody(char*, size_t size, size_t count, void* self) noexcept {
 size_t Transfer::OnHeader(char* data, size_t size, size_t count, void* self) noexcept {
   auto* transfer = static_cast<Transfer*>(self);
   const size_t bytes = size * count;
-  // The certificate is only reachable while the connection is up; the first header line of the
-  // first hop is the earliest moment after the handshake we are called.
-  if (transfer->https_ && !transfer->certificate_read_) {
-    transfer->certificate_read_ = true;
-    transfer->result_.tls_cert_expires_at = PeerCertificateNotAfter(transfer->easy_.get());
-  }
   // A status line starts a new response (a redirect hop or a 1xx): the cap is per response.
   if (StartsWithNoCase(std::string_view(data, bytes), "HTTP/")) {
     transfer->response_header_bytes_ = 0;
+    // The certificate is only reachable while the connection is up; a hop's status line is the
+    // earliest moment after its handshake we are called. The first https hop's certificate is
+    // kept, so http://host redirecting to https://host reports it too.
+    if (!transfer->certificate_read_) {
+      const char* scheme = nullptr;
+      curl_easy_getinfo(transfer->easy_.get(), CURLINFO_SCHEME, &scheme);
+      if (scheme != nullptr && StartsWithNoCase(scheme, "https")) {
+        transfer->certificate_read_ = true;
+        transfer->result_.tls_cert_expires_at = PeerCertificateNotAfter(transfer->easy_.get());
+      }
+    }
   }
   transfer->response_header_bytes_ += bytes;
   if (transfer->response_header_bytes_ > transfer->options_.max_header_bytes) {

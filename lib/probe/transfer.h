@@ -52,7 +52,6 @@ class Transfer {
   ProbeResult result_{};
   std::string url_;
   int timeout_ms_ = 0;
-  bool https_ = false;
   bool certificate_read_ = false;
   size_t response_header_bytes_ = 0;
   bool headers_too_large_ = false;

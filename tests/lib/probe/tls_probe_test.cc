@@ -72,6 +72,35 @@ TEST_F(TlsProbeTest, TrustedCertificateReportsTimingsAndExpiry) {
   EXPECT_GT(*result.tls_cert_expires_at, expected - 1h);
 }
 
+TEST_F(TlsProbeTest, HttpRedirectingToHttpsReportsTheCertificateExpiry) {
+  httplib::Server plain;
+  const std::string secure_url = served_.Url("/", "https");
+  plain.Get("/", [&](const httplib::Request&, httplib::Response& response) {
+    response.set_redirect(secure_url, 301);
+  });
+  ServerThread plain_served(plain);
+  ProberOptions options;
+  options.ca_bundle_path = CertificatePath();
+  const ProbeResult result = ProbeOnce(options, plain_served.Url("/"));
+  ASSERT_EQ(result.error, "");
+  EXPECT_EQ(result.status_code, 200);
+  ASSERT_TRUE(result.tls_cert_expires_at.has_value()) << "the https hop's certificate";
+  const auto expected = std::chrono::system_clock::now() + std::chrono::days(kCertificateDays);
+  EXPECT_GT(*result.tls_cert_expires_at, expected - 1h);
+  EXPECT_LT(*result.tls_cert_expires_at, expected + 1h);
+}
+
+TEST_F(TlsProbeTest, PlainHttpHasNoCertificate) {
+  httplib::Server plain;
+  plain.Get("/", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("plain", "text/plain");
+  });
+  ServerThread plain_served(plain);
+  const ProbeResult result = ProbeOnce(ProberOptions{}, plain_served.Url("/"));
+  EXPECT_EQ(result.status_code, 200);
+  EXPECT_FALSE(result.tls_cert_expires_at.has_value());
+}
+
 TEST_F(TlsProbeTest, EveryProbeDoesAFullHandshake) {
   ProberOptions options;
   options.ca_bundle_path = CertificatePath();
