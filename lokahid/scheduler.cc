@@ -146,11 +146,14 @@ void Scheduler::ApplyChanges(int64_t now_ms) {
   sinks.upserted = [&](ScheduledCheck&& check) {
     const int64_t queued_version = queue_.Version(check.id);
     if (queued_version == check.version) return;
-    // A new check is probed as soon as the first-probe pace allows; an edited one continues on
-    // its (possibly new) interval.
-    int64_t first_due = now_ms + int64_t{check.every_seconds} * 1000;
-    if (queued_version < 0) first_due = first_probes_.Next(now_ms);
-    queue_.Upsert(std::move(check), first_due);
+    // A new check is probed as soon as the first-probe pace allows. An edited one keeps its
+    // next slot (sooner if its new interval ends first): editing a check, or re-applying a
+    // configuration more often than its interval, never postpones its probes.
+    if (queued_version >= 0) {
+      queue_.Edit(std::move(check), now_ms);
+    } else {
+      queue_.Upsert(std::move(check), first_probes_.Next(now_ms));
+    }
   };
   sinks.deleted = [&](const std::string& id) { queue_.Remove(id); };
   const int64_t newest_version = catalog_.ChangesSince(*connection_, poll_from_version_, sinks);

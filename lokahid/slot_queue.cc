@@ -73,16 +73,36 @@ void SlotQueue::Upsert(ScheduledCheck check, int64_t first_due_ms) {
     }
   }
   Entry& entry = entries_[it->second];
-  const int64_t every_ms = int64_t{check.every_seconds} * 1000;
   entry.key = key;
+  Assign(entry, std::move(check));
+  Schedule(it->second, first_due_ms);
+}
+
+bool SlotQueue::Edit(ScheduledCheck check, int64_t now_ms) {
+  const auto index = IndexOf(check.id);
+  if (!index) return false;
+  Entry& entry = entries_[*index];
+  const int64_t latest_due = now_ms + int64_t{check.every_seconds} * 1000;
+  Assign(entry, std::move(check));
+  // A kept slot stays in the heap as it is: frequent edits do not grow the heap.
+  if (latest_due < entry.due_ms) Schedule(*index, latest_due);
+  return true;
+}
+
+void SlotQueue::Assign(Entry& entry, ScheduledCheck&& check) {
   entry.url = std::move(check.url);
   entry.timeout_ms = check.timeout_ms;
   entry.expected_status = check.expected_status;
   entry.every_seconds = check.every_seconds;
   entry.version = check.version;
-  entry.phase_ms = checks::SlotPhaseMs(check.id, every_ms);
-  ++entry.generation;
-  heap_.push({first_due_ms, it->second, entry.generation});
+  entry.phase_ms = checks::SlotPhaseMs(check.id, int64_t{check.every_seconds} * 1000);
+}
+
+void SlotQueue::Schedule(uint32_t index, int64_t due_ms) {
+  Entry& entry = entries_[index];
+  ++entry.generation;  // the slot it had, if any, is dropped when it comes up
+  entry.due_ms = due_ms;
+  heap_.push({due_ms, index, entry.generation});
 }
 
 void SlotQueue::Remove(const std::string& id) {
@@ -97,11 +117,22 @@ void SlotQueue::Remove(const std::string& id) {
   index_.erase(it);
 }
 
-int64_t SlotQueue::Version(const std::string& id) const {
+std::optional<uint32_t> SlotQueue::IndexOf(const std::string& id) const {
   Key key{};
-  if (!ParseKey(id, key)) return -1;
+  if (!ParseKey(id, key)) return std::nullopt;
   const auto it = index_.find(key);
-  return it == index_.end() ? -1 : entries_[it->second].version;
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+int64_t SlotQueue::Version(const std::string& id) const {
+  const auto index = IndexOf(id);
+  return index ? entries_[*index].version : -1;
+}
+
+int64_t SlotQueue::NextDue(const std::string& id) const {
+  const auto index = IndexOf(id);
+  return index ? entries_[*index].due_ms : -1;
 }
 
 void SlotQueue::PopDue(int64_t now_ms, std::vector<DueCheck>& out, int64_t& skipped) {
@@ -121,8 +152,7 @@ void SlotQueue::PopDue(int64_t now_ms, std::vector<DueCheck>& out, int64_t& skip
     out.push_back({{FormatKey(entry.key), entry.url, entry.timeout_ms, entry.expected_status,
                     entry.every_seconds, entry.version},
                    due});
-    ++entry.generation;
-    heap_.push({checks::NextSlotAfter(due, every_ms, entry.phase_ms), slot.entry, entry.generation});
+    Schedule(slot.entry, checks::NextSlotAfter(due, every_ms, entry.phase_ms));
   }
 }
 

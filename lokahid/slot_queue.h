@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <queue>
 #include <string>
 #include <unordered_map>
@@ -33,9 +34,15 @@ class SlotQueue {
   // Adds or replaces a check; its next slot is `first_due_ms`, later ones follow its phase.
   // Throws std::invalid_argument when the id is not a UUID.
   void Upsert(ScheduledCheck check, int64_t first_due_ms);
+  // Replaces a queued check's options without postponing its probe: it keeps its next slot,
+  // unless now_ms + its new interval comes sooner (the interval shrank), which then becomes its
+  // next slot. Returns false, changing nothing, when the check is not queued.
+  bool Edit(ScheduledCheck check, int64_t now_ms);
   void Remove(const std::string& id);
   // Version of a queued check, or -1 when absent.
   int64_t Version(const std::string& id) const;
+  // When a queued check's next slot is due, or -1 when absent.
+  int64_t NextDue(const std::string& id) const;
   // Appends every slot due at or before `now_ms` to `out` and schedules each check's next slot.
   // A check more than one interval behind gets only its latest slot; the slots it missed are
   // added to `skipped` (they would be stale before any worker reached them).
@@ -55,12 +62,13 @@ class SlotQueue {
     int32_t timeout_ms = 0;
     int32_t expected_status = 0;
     int32_t every_seconds = 0;
-    // Bumped whenever the entry is rescheduled, replaced or freed; a heap slot carrying an
-    // older generation is dropped when it comes up (removal is lazy). Never reset, so a slot
+    // Bumped whenever the entry's slot is replaced or the entry is freed; a heap slot carrying
+    // an older generation is dropped when it comes up (removal is lazy). Never reset, so a slot
     // of a freed entry cannot match the check that reuses its place.
     uint32_t generation = 0;
     int64_t version = 0;
     int64_t phase_ms = 0;
+    int64_t due_ms = 0;  // of its one live heap slot
   };
   struct Slot {
     int64_t due_ms;
@@ -68,6 +76,10 @@ class SlotQueue {
     uint32_t generation;
     bool operator>(const Slot& other) const { return due_ms > other.due_ms; }
   };
+  std::optional<uint32_t> IndexOf(const std::string& id) const;
+  static void Assign(Entry& entry, ScheduledCheck&& check);
+  void Schedule(uint32_t index, int64_t due_ms);
+
   std::vector<Entry> entries_;
   std::vector<uint32_t> free_entries_;
   std::unordered_map<Key, uint32_t, KeyHash> index_;

@@ -32,7 +32,8 @@ class CheckStore {
   // In creation order (then id): stable across calls while checks are added. With `after`, the
   // checks that follow it, skipping `offset` more.
   virtual ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) = 0;
-  // Replaces the options; nullopt when the id does not exist.
+  // Replaces the options; nullopt when the id does not exist. Options equal to the stored ones
+  // change nothing, updated_at included.
   virtual std::optional<checks::Check> Update(const checks::CheckId& id,
                                               const checks::CheckOptions& options) = 0;
   // Removes the check, its state, results index entries and pending deliveries; returns what was

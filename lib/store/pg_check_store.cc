@@ -107,18 +107,23 @@ std::optional<checks::Check> PgCheckStore::Update(const checks::CheckId& id,
                                                   const checks::CheckOptions& o) {
   auto connection = pool_.Acquire();
   pqxx::work txn(*connection);
-  const auto updated = txn.exec_params(
+  // Only a real change takes a new version: the scheduler reacts to versions, and a tool that
+  // re-applies unchanged checks should cost it nothing.
+  txn.exec_params(
       "UPDATE checks SET url = $2, webhook_url = $3, playbook_url = $4, every_seconds = $5,"
       " timeout_ms = $6, expected_status = $7, failure_threshold = $8, recovery_threshold = $9,"
       " webhook_format = $10, webhook_secret = $11, updated_at = clock_timestamp(),"
-      " version = nextval('check_versions') WHERE id = $1::uuid",
+      " version = nextval('check_versions') WHERE id = $1::uuid"
+      " AND (url, webhook_url, playbook_url, every_seconds, timeout_ms, expected_status,"
+      " failure_threshold, recovery_threshold, webhook_format, webhook_secret)"
+      " IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
       id.str(), o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms,
       o.expected_status, o.failure_threshold, o.recovery_threshold,
       static_cast<int>(o.webhook_format), o.webhook_secret);
-  if (updated.affected_rows() == 0) return std::nullopt;
-  const auto row = txn.exec_params1(SelectById(), id.str());
+  const auto rows = txn.exec_params(SelectById(), id.str());
   txn.commit();
-  return CheckFromRow(row);
+  if (rows.empty()) return std::nullopt;
+  return CheckFromRow(rows[0]);
 }
 
 std::optional<checks::Check> PgCheckStore::Delete(const checks::CheckId& id) {

@@ -248,6 +248,31 @@ TEST_F(PipelineTest, DeletedChecksStopAndEditedChecksChangeWithinASecond) {
   EXPECT_EQ(Count(kResults, id), after_delete) << "a deleted check is no longer probed";
 }
 
+TEST_F(PipelineTest, EditingACheckMoreOftenThanItsIntervalDoesNotStopItsProbes) {
+  ControlledTarget target;
+  const auto id = CreateCheck(target.Url());
+  pb::Check slow;
+  slow.set_id(id);
+  slow.set_every(4);
+  pb::Check updated;
+  ASSERT_TRUE(Stub("A")->Put(Context().get(), slow, &updated).ok());
+  ASSERT_TRUE(WaitState(id, kUp, 10s));
+
+  // A configuration tool re-applying the check every second, its playbook changing each time:
+  // each edit used to push the next probe to now + 4 s, so none came.
+  const char* kResults = "SELECT count(*) FROM results WHERE check_id = $1::uuid";
+  const auto before = Count(kResults, id);
+  const auto until = std::chrono::steady_clock::now() + 14s;
+  for (int i = 0; std::chrono::steady_clock::now() < until; ++i) {
+    pb::Check edit;
+    edit.set_id(id);
+    edit.set_playbook_url("https://wiki.example.com/run/" + std::to_string(i % 2));
+    ASSERT_TRUE(Stub("B")->Put(Context().get(), edit, &updated).ok());
+    std::this_thread::sleep_for(1s);
+  }
+  EXPECT_GE(Count(kResults, id), before + 2) << "probed every 4 s while being edited";
+}
+
 TEST_F(PipelineTest, RestartingTheHealthworkersLosesNoStateAndRaisesNoTransition) {
   ControlledTarget target;
   const auto id = CreateCheck(target.Url());

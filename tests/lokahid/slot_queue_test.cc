@@ -67,6 +67,76 @@ TEST(SlotQueue, RemoveAndReplace) {
   EXPECT_EQ(due[0].check.every_seconds, 20);
 }
 
+// Queues kX every hour and dispatches its first slot; returns that slot.
+int64_t ProbedAtItsHourlySlot(SlotQueue& q) {
+  const int64_t phase = checks::SlotPhaseMs(kX, 3600000);
+  q.Upsert(Check(kX, 3600), phase);
+  EXPECT_EQ(Pop(q, phase).size(), 1u);
+  return phase;
+}
+
+TEST(SlotQueue, AnEditedCheckKeepsItsNextSlotAndTakesItsNewOptions) {
+  SlotQueue q;
+  const int64_t phase = ProbedAtItsHourlySlot(q);
+  const int64_t next = phase + 3600000;
+  ASSERT_EQ(q.NextDue(kX), next);
+
+  auto edited = Check(kX, 3600);
+  edited.url = "http://edited/";
+  edited.version = 2;
+  const int64_t now = phase + 600000;  // ten minutes after the last probe
+  EXPECT_TRUE(q.Edit(edited, now));
+  EXPECT_EQ(q.Version(kX), 2);
+  EXPECT_EQ(q.NextDue(kX), next) << "an edit does not postpone the probe to now + every";
+  EXPECT_TRUE(Pop(q, next - 1).empty());
+  const auto due = Pop(q, next);
+  ASSERT_EQ(due.size(), 1u) << "the kept slot is dispatched once";
+  EXPECT_EQ(due[0].due_ms, next);
+  EXPECT_EQ(due[0].check.url, "http://edited/");
+  EXPECT_EQ(due[0].check.version, 2);
+}
+
+TEST(SlotQueue, AnEditThatShortensTheIntervalBringsTheNextSlotForward) {
+  SlotQueue q;
+  const int64_t phase = ProbedAtItsHourlySlot(q);
+  const int64_t now = phase + 1000;
+  ASSERT_TRUE(q.Edit(Check(kX, 10), now));
+  EXPECT_EQ(q.NextDue(kX), now + 10000) << "never later than now + the new interval";
+  EXPECT_TRUE(Pop(q, now + 9999).empty());
+  auto due = Pop(q, now + 10000);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].check.every_seconds, 10);
+  const int64_t new_phase = checks::SlotPhaseMs(kX, 10000);
+  EXPECT_EQ(q.NextDue(kX), checks::NextSlotAfter(now + 10000, 10000, new_phase))
+      << "later slots follow the new interval's phase";
+}
+
+TEST(SlotQueue, EditsMoreOftenThanTheIntervalDoNotStopTheProbes) {
+  // A configuration tool re-applying a check every 5 s, with an interval of 30 s.
+  SlotQueue q;
+  q.Upsert(Check(kX, 30), 0);
+  int dispatched = 0;
+  for (int64_t now = 0; now <= 300000; now += 1000) {
+    if (now % 5000 == 0) {
+      auto edited = Check(kX, 30);
+      edited.version = now + 2;
+      ASSERT_TRUE(q.Edit(edited, now));
+    }
+    dispatched += static_cast<int>(Pop(q, now).size());
+  }
+  EXPECT_GE(dispatched, 10) << "one probe per 30 s over 300 s";
+  EXPECT_LE(dispatched, 11);
+}
+
+TEST(SlotQueue, EditingACheckNotQueuedChangesNothing) {
+  SlotQueue q;
+  EXPECT_FALSE(q.Edit(Check(kX, 10), 0));
+  EXPECT_FALSE(q.Edit(Check("not-a-uuid", 10), 0));
+  EXPECT_EQ(q.size(), 0u);
+  EXPECT_EQ(q.NextDue(kX), -1);
+  EXPECT_TRUE(Pop(q, 1000000).empty());
+}
+
 TEST(SlotQueue, ARemovedChecksPlaceReusedByAnotherDoesNotRevivePendingSlots) {
   SlotQueue q;
   const std::string z = "0f0f0f0f-1e1e-4d2d-8c3c-4b4b4b4b4b4b";
