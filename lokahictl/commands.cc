@@ -79,6 +79,19 @@ std::string StatusCodeName(grpc::StatusCode code) {
 
 }  // namespace
 
+pb::Check PutRequest(const ParsedArgs& args, const std::string& id) {
+  pb::Check request;
+  request.set_id(id);
+  FillOptions(args, request);
+  for (const auto& flag : kCheckOptionFlags) {
+    if (!args.flags.contains(flag.name)) continue;
+    std::string path = flag.name;
+    std::replace(path.begin(), path.end(), '-', '_');
+    request.mutable_update_mask()->add_paths(path);
+  }
+  return request;
+}
+
 const std::map<std::string, std::vector<FlagSpec>>& CommandFlags() {
   static const std::map<std::string, std::vector<FlagSpec>> kFlags = [] {
     std::map<std::string, std::vector<FlagSpec>> flags;
@@ -112,7 +125,7 @@ std::string Usage() {
          "  delete ID    deletes a check and prints what was deleted\n"
          "  get ID       prints a check\n"
          "  list         lists checks (--count, --offset, --page-token)\n"
-         "  put ID       updates a check (flags for what changes)\n"
+         "  put ID       changes the options given as flags (--flag \"\" or 0 clears one)\n"
          "  status ID    latency histogram (24 h), uptime ratios, last probe\n"
          "  run ID       probes a check now and prints the result\n"
          "  runstats     probes per minute, latency and scheduling lag over the last hour\n"
@@ -257,9 +270,7 @@ int Commands::List(const ParsedArgs& args) {
 }
 
 int Commands::Put(const ParsedArgs& args) {
-  pb::Check request;
-  request.set_id(RequireId(args));
-  FillOptions(args, request);
+  const pb::Check request = PutRequest(args, RequireId(args));
   pb::Check response;
   return Print(stub_->Put(NewContext().get(), request, &response), response);
 }

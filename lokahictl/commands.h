@@ -17,6 +17,9 @@ namespace lokahi::lokahictl {
 const std::map<std::string, std::vector<FlagSpec>>& CommandFlags();
 std::string Usage();
 std::string CommandUsage(const std::string& command);
+// The request `lokahictl put ID [FLAGS]` sends: its update_mask names exactly the flags given,
+// so a flag given "" or 0 clears that option or resets it to its default.
+github::xe::lokahi::Check PutRequest(const ParsedArgs& args, const std::string& id);
 
 class Commands {
  public:

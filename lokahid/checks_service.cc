@@ -105,7 +105,8 @@ grpc::Status ChecksService::Put(grpc::ServerContext* context, const pb::Check* r
     if (!id) return error;
     const auto current = store_.Get(*id);
     if (!current) return NotFound(*id);
-    auto options = MergeOptions(current->options, *request);
+    auto options = current->options;
+    if (auto problem = ApplyPut(*request, options)) return Invalid(*problem);
     checks::ApplyDefaults(options);
     if (auto problem = checks::Validate(options, options_.limits)) return Invalid(*problem);
     const auto updated = store_.Update(*id, options);

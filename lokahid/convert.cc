@@ -1,5 +1,8 @@
 #include "lokahid/convert.h"
 
+#include <string_view>
+#include <vector>
+
 #include "lib/webhook/delivery.h"
 
 namespace lokahi::lokahid {
@@ -21,21 +24,74 @@ checks::CheckOptions OptionsFromCreate(const pb::CreateOpts& opts) {
   return o;
 }
 
-checks::CheckOptions MergeOptions(const checks::CheckOptions& current, const pb::Check& patch) {
-  checks::CheckOptions o = current;
-  if (!patch.url().empty()) o.url = patch.url();
-  if (!patch.webhook_url().empty()) o.webhook_url = patch.webhook_url();
-  if (!patch.playbook_url().empty()) o.playbook_url = patch.playbook_url();
-  if (patch.every() != 0) o.every_seconds = patch.every();
-  if (patch.timeout_ms() != 0) o.timeout_ms = patch.timeout_ms();
-  if (patch.expected_status() != 0) o.expected_status = patch.expected_status();
-  if (patch.failure_threshold() != 0) o.failure_threshold = patch.failure_threshold();
-  if (patch.recovery_threshold() != 0) o.recovery_threshold = patch.recovery_threshold();
-  if (patch.webhook_format() != pb::WEBHOOK_FORMAT_PROTOBUF) {
-    o.webhook_format = static_cast<checks::WebhookFormat>(patch.webhook_format());
+namespace {
+
+// A field Put can change; its path is its name in Check, as update_mask names it.
+struct PutField {
+  const char* path;
+  void (*copy)(const pb::Check& from, checks::CheckOptions& to);
+};
+
+using From = const pb::Check&;
+using To = checks::CheckOptions&;
+constexpr PutField kPutFields[] = {
+    {"url", [](From f, To t) { t.url = f.url(); }},
+    {"webhook_url", [](From f, To t) { t.webhook_url = f.webhook_url(); }},
+    {"playbook_url", [](From f, To t) { t.playbook_url = f.playbook_url(); }},
+    {"every", [](From f, To t) { t.every_seconds = f.every(); }},
+    {"timeout_ms", [](From f, To t) { t.timeout_ms = f.timeout_ms(); }},
+    {"expected_status", [](From f, To t) { t.expected_status = f.expected_status(); }},
+    {"failure_threshold", [](From f, To t) { t.failure_threshold = f.failure_threshold(); }},
+    {"recovery_threshold", [](From f, To t) { t.recovery_threshold = f.recovery_threshold(); }},
+    {"webhook_format",
+     [](From f, To t) {
+       t.webhook_format = static_cast<checks::WebhookFormat>(f.webhook_format());
+     }},
+    {"webhook_secret", [](From f, To t) { t.webhook_secret = f.webhook_secret(); }},
+};
+
+const PutField* FindPutField(std::string_view path) {
+  for (const auto& field : kPutFields) {
+    if (path == field.path) return &field;
   }
-  if (!patch.webhook_secret().empty()) o.webhook_secret = patch.webhook_secret();
-  return o;
+  return nullptr;
+}
+
+// Proto3 presence: set to anything but zero or empty.
+bool IsSet(const pb::Check& patch, const PutField& field) {
+  return patch.GetReflection()->HasField(patch,
+                                         pb::Check::descriptor()->FindFieldByName(field.path));
+}
+
+std::string UnknownPathProblem(const std::string& path) {
+  std::string valid;
+  for (const auto& field : kPutFields) valid += std::string(valid.empty() ? "" : ", ") + field.path;
+  return "update_mask path \"" + path + "\" is not a field Put can change; valid paths: " + valid +
+         ", or \"*\" for all of them";
+}
+
+}  // namespace
+
+std::optional<std::string> ApplyPut(const pb::Check& request, checks::CheckOptions& options) {
+  const auto& paths = request.update_mask().paths();
+  if (paths.empty()) {
+    for (const auto& field : kPutFields) {
+      if (IsSet(request, field)) field.copy(request, options);
+    }
+    return std::nullopt;
+  }
+  std::vector<const PutField*> named;
+  for (const auto& path : paths) {
+    if (path == "*") {
+      for (const auto& field : kPutFields) named.push_back(&field);
+    } else if (const PutField* field = FindPutField(path)) {
+      named.push_back(field);
+    } else {
+      return UnknownPathProblem(path);
+    }
+  }
+  for (const PutField* field : named) field->copy(request, options);
+  return std::nullopt;
 }
 
 void SetTimestamp(google::protobuf::Timestamp* out, checks::Timestamp t) {

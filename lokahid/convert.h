@@ -1,6 +1,9 @@
 #pragma once
 // The one place lokahid converts between protobuf messages and the domain model.
 
+#include <optional>
+#include <string>
+
 #include "internal.pb.h"
 #include "lib/checks/check.h"
 #include "lib/store/pg_status_query.h"
@@ -10,9 +13,13 @@
 namespace lokahi::lokahid {
 
 checks::CheckOptions OptionsFromCreate(const github::xe::lokahi::CreateOpts& opts);
-// Put semantics: fields left empty or zero keep the current value.
-checks::CheckOptions MergeOptions(const checks::CheckOptions& current,
-                                  const github::xe::lokahi::Check& patch);
+// Applies a Put request to a check's current options. Without an update_mask (or with one
+// naming no paths: lokahi's behaviour) fields left empty or zero keep their value. With one
+// (AIP-134) exactly the fields it names are replaced, zero values included; "*" names them all.
+// A path naming no field Put can change is a problem naming it and the valid paths; `options`
+// is then unchanged. Validation is the caller's, after ApplyDefaults.
+std::optional<std::string> ApplyPut(const github::xe::lokahi::Check& request,
+                                    checks::CheckOptions& options);
 github::xe::lokahi::Check CheckToProto(const checks::Check& check);
 void SetTimestamp(google::protobuf::Timestamp* out, checks::Timestamp t);
 void SetTimestampMicros(google::protobuf::Timestamp* out, int64_t unix_us);

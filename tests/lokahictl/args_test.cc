@@ -64,6 +64,26 @@ TEST(Args, ErrorsSayWhatIsWrong) {
   EXPECT_THROW(ParseArgs({"create", "--url"}, CommandFlags()), UsageError);
 }
 
+TEST(Args, PutMasksExactlyTheFlagsGivenSoEmptyValuesClear) {
+  const auto a = ParseArgs({"put", "ID", "--webhook-secret=", "--playbook-url", "",
+                            "--expected-status", "0", "--webhook-format", "protobuf"},
+                           CommandFlags());
+  const auto request = PutRequest(a, "ID");
+  EXPECT_EQ(request.id(), "ID");
+  EXPECT_EQ(std::vector<std::string>(request.update_mask().paths().begin(),
+                                     request.update_mask().paths().end()),
+            (std::vector<std::string>{"playbook_url", "expected_status", "webhook_format",
+                                      "webhook_secret"}));
+  EXPECT_EQ(request.playbook_url(), "");
+  EXPECT_EQ(request.expected_status(), 0);
+  EXPECT_EQ(request.webhook_secret(), "");
+
+  const auto every = PutRequest(ParseArgs({"put", "ID", "--every", "120"}, CommandFlags()), "ID");
+  ASSERT_EQ(every.update_mask().paths_size(), 1);
+  EXPECT_EQ(every.update_mask().paths(0), "every");
+  EXPECT_EQ(every.every(), 120);
+}
+
 TEST(Args, HelpEverywhere) {
   EXPECT_TRUE(ParseArgs({"--help"}, CommandFlags()).help);
   const auto a = ParseArgs({"create", "--help"}, CommandFlags());

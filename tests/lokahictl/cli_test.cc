@@ -80,6 +80,26 @@ TEST_F(LokahictlTest, CreateListGetPutDeletePrintJson) {
       << gone.output;
 }
 
+TEST_F(LokahictlTest, PutWithEmptyValuesClearsOptions) {
+  const auto created =
+      Ctl({"--server", server_, "create", "--url", "http://127.0.0.1:9/", "--webhook-url",
+           "http://127.0.0.1:9/hook", "--playbook-url", "https://wiki.example.com/duke",
+           "--expected-status", "204", "--webhook-format", "json", "--webhook-secret",
+           "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const auto id = IdOf(created.output);
+  const auto put = Ctl({"--server", server_, "put", id, "--playbook-url", "", "--expected-status",
+                        "0", "--webhook-format", "protobuf", "--webhook-secret", ""});
+  ASSERT_EQ(put.exit_code, 0) << put.output;
+  for (const char* cleared :
+       {"\"playbook_url\": \"\"", "\"expected_status\": 0",
+        "\"webhook_format\": \"WEBHOOK_FORMAT_PROTOBUF\"", "\"has_webhook_secret\": false",
+        "\"url\": \"http://127.0.0.1:9/\""}) {
+    EXPECT_NE(put.output.find(cleared), std::string::npos) << cleared << "\n" << put.output;
+  }
+  EXPECT_EQ(put.output.find("update_mask"), std::string::npos) << "responses carry no mask";
+}
+
 TEST_F(LokahictlTest, ServerErrorsGoToStderrWithNonZeroExit) {
   const auto bad = Ctl({"--server", server_, "create", "--url", "http://h/", "--webhook-url",
                         "http://h/", "--every", "5"});

@@ -111,6 +111,164 @@ TEST_F(ChecksApiTest, CrudRoundTrip) {
   EXPECT_EQ(stub_->Get(Context().get(), id, &got).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// `check` without the field `path` names (for webhook_secret, what the API shows of it), and
+// without updated_at: what a Put naming only `path` must leave as it was.
+pb::Check WithoutField(pb::Check check, const std::string& path) {
+  check.GetReflection()->ClearField(&check, pb::Check::descriptor()->FindFieldByName(path));
+  if (path == "webhook_secret") check.clear_has_webhook_secret();
+  check.clear_updated_at();
+  return check;
+}
+
+TEST_F(ChecksApiTest, PutWithAnUpdateMaskClearsOrResetsExactlyTheFieldsItNames) {
+  StartLokahid();
+  auto opts = ValidOpts();
+  opts.set_every(120);
+  opts.set_timeout_ms(5000);
+  opts.set_expected_status(204);
+  opts.set_webhook_format(pb::WEBHOOK_FORMAT_JSON);
+  opts.set_webhook_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  struct Case {
+    std::string path;
+    std::function<void(const pb::Check&)> expect;
+  };
+  const std::vector<Case> cases = {
+      {"playbook_url", [](const pb::Check& c) { EXPECT_EQ(c.playbook_url(), ""); }},
+      {"expected_status",
+       [](const pb::Check& c) { EXPECT_EQ(c.expected_status(), 0) << "back to any 2xx"; }},
+      {"webhook_format",
+       [](const pb::Check& c) { EXPECT_EQ(c.webhook_format(), pb::WEBHOOK_FORMAT_PROTOBUF); }},
+      {"webhook_secret", [](const pb::Check& c) { EXPECT_FALSE(c.has_webhook_secret()); }},
+      {"timeout_ms", [](const pb::Check& c) { EXPECT_EQ(c.timeout_ms(), 10000) << "default"; }},
+      {"every", [](const pb::Check& c) { EXPECT_EQ(c.every(), 60) << "default"; }},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    const auto created = MustCreate(opts);
+    pb::Check patch;
+    patch.set_id(created.id());
+    patch.set_failure_threshold(7);  // set, but not named by the mask: ignored
+    patch.mutable_update_mask()->add_paths(c.path);
+    pb::Check updated;
+    const auto status = stub_->Put(Context().get(), patch, &updated);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    pb::CheckID id;
+    id.set_id(created.id());
+    pb::Check got;
+    ASSERT_TRUE(stub_->Get(Context().get(), id, &got).ok());
+    EXPECT_EQ(got.SerializeAsString(), updated.SerializeAsString());
+    c.expect(got);
+    EXPECT_EQ(WithoutField(got, c.path).DebugString(), WithoutField(created, c.path).DebugString())
+        << "fields the mask does not name keep their value";
+  }
+
+  // Without a mask, lokahi's behaviour: empty and zero mean "keep".
+  const auto created = MustCreate(opts);
+  pb::Check patch;
+  patch.set_id(created.id());
+  patch.set_playbook_url("");
+  patch.set_expected_status(0);
+  pb::Check updated;
+  ASSERT_TRUE(stub_->Put(Context().get(), patch, &updated).ok());
+  EXPECT_EQ(updated.playbook_url(), opts.playbook_url());
+  EXPECT_EQ(updated.expected_status(), 204);
+  EXPECT_TRUE(updated.has_webhook_secret());
+}
+
+TEST_F(ChecksApiTest, PutWithAStarMaskReplacesEveryOption) {
+  StartLokahid();
+  auto opts = ValidOpts();
+  opts.set_expected_status(204);
+  opts.set_failure_threshold(3);
+  const auto created = MustCreate(opts);
+  pb::Check patch;
+  patch.set_id(created.id());
+  patch.set_url("http://127.0.0.1:9/other");
+  patch.set_webhook_url(opts.webhook_url());
+  patch.mutable_update_mask()->add_paths("*");
+  pb::Check updated;
+  const auto status = stub_->Put(Context().get(), patch, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.url(), "http://127.0.0.1:9/other");
+  EXPECT_EQ(updated.playbook_url(), "");
+  EXPECT_EQ(updated.expected_status(), 0);
+  EXPECT_EQ(updated.failure_threshold(), 1);
+  EXPECT_EQ(updated.every(), 60);
+}
+
+TEST_F(ChecksApiTest, PutRefusesMaskPathsItCannotChangeAndStillValidates) {
+  StartLokahid();
+  const auto created = MustCreate(ValidOpts());
+  pb::CheckID id;
+  id.set_id(created.id());
+  const std::string valid =
+      "valid paths: url, webhook_url, playbook_url, every, timeout_ms, expected_status,"
+      " failure_threshold, recovery_threshold, webhook_format, webhook_secret, or \"*\" for all"
+      " of them";
+  struct Case {
+    std::vector<std::string> paths;
+    std::function<void(pb::Check&)> mutate;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"playbook_url", "colour"},
+       [](auto&) {},
+       "update_mask path \"colour\" is not a field Put can change; " + valid},
+      {{"state"},
+       [](auto& c) { c.set_state(pb::Check::DOWN); },
+       "update_mask path \"state\" is not a field Put can change; " + valid},
+      {{"webhookUrl"},
+       [](auto&) {},
+       "update_mask path \"webhookUrl\" is not a field Put can change; " + valid},
+      {{"url"}, [](auto&) {}, "url is empty"},
+      {{"webhook_url"},
+       [](auto& c) { c.set_webhook_url("http://"); },
+       "webhook_url must have a host: \"http://\""},
+      {{"every"},
+       [](auto& c) { c.set_every(5); },
+       "every must be between 10 and 86400 seconds, got 5"},
+      {{"failure_threshold"},
+       [](auto& c) { c.set_failure_threshold(-1); },
+       "failure_threshold must be between 1 and 100, got -1"},
+  };
+  for (const auto& c : cases) {
+    pb::Check patch;
+    patch.set_id(created.id());
+    c.mutate(patch);
+    for (const auto& path : c.paths) patch.mutable_update_mask()->add_paths(path);
+    pb::Check ignored;
+    const auto status = stub_->Put(Context().get(), patch, &ignored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.message;
+    EXPECT_EQ(status.error_message(), c.message);
+  }
+  pb::Check got;
+  ASSERT_TRUE(stub_->Get(Context().get(), id, &got).ok());
+  EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString()) << "refused Puts change nothing";
+}
+
+TEST_F(ChecksApiTest, APutThatChangesNothingLeavesTheCheckUntouched) {
+  StartLokahid();
+  const auto created = MustCreate(ValidOpts());
+  pb::Check same;
+  same.set_id(created.id());
+  same.set_every(created.every());
+  same.set_playbook_url(created.playbook_url());
+  pb::Check updated;
+  ASSERT_TRUE(stub_->Put(Context().get(), same, &updated).ok());
+  EXPECT_EQ(updated.SerializeAsString(), created.SerializeAsString())
+      << "updated_at (and the version the scheduler watches) did not move";
+  same.mutable_update_mask()->add_paths("playbook_url");
+  ASSERT_TRUE(stub_->Put(Context().get(), same, &updated).ok());
+  EXPECT_EQ(updated.SerializeAsString(), created.SerializeAsString());
+
+  pb::Check change;
+  change.set_id(created.id());
+  change.set_every(90);
+  ASSERT_TRUE(stub_->Put(Context().get(), change, &updated).ok());
+  EXPECT_GT(updated.updated_at().seconds() * 1000000000LL + updated.updated_at().nanos(),
+            created.updated_at().seconds() * 1000000000LL + created.updated_at().nanos());
+}
+
 TEST_F(ChecksApiTest, WebhookSecretIsWriteOnly) {
   StartLokahid();
   auto opts = ValidOpts();
