@@ -16,6 +16,7 @@ struct HealthworkerConfig {
   int batch_max_rows = 5000;
   int batch_max_delay_ms = 200;
   int max_queued = 100000;
+  int max_start_lag_ms = 10000;
   int metrics_port = 0;
   int stop_grace_ms = 15000;
 

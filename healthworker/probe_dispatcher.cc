@@ -1,5 +1,7 @@
 #include "healthworker/probe_dispatcher.h"
 
+#include <algorithm>
+
 #include "internal.pb.h"
 #include "lib/checks/state_machine.h"
 
@@ -13,6 +15,12 @@ int64_t UnixMicros(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 }  // namespace
+
+std::chrono::milliseconds StaleAfter(int every_seconds, std::chrono::milliseconds floor,
+                                     std::chrono::milliseconds max_start_lag) {
+  const std::chrono::milliseconds every = std::chrono::seconds(every_seconds);
+  return std::min(std::max(every, floor), max_start_lag);
+}
 
 ProbeDispatcher::ProbeDispatcher(DispatcherOptions options, ResultBatcher& batcher, Reply reply,
                                  Clock clock, logging::Logger& log)
@@ -50,7 +58,7 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
     for (const auto& spec : batch.checks()) {
       const int64_t lag = now_ms - spec.due_unix_ms();
       const int64_t stale_after =
-          std::max<int64_t>(int64_t{spec.every()} * 1000, options_.stale_floor.count());
+          StaleAfter(spec.every(), options_.stale_floor, options_.max_start_lag).count();
       if (lag > stale_after) {
         ++stale;
         continue;

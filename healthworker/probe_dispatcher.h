@@ -23,13 +23,21 @@ namespace lokahi::healthworker {
 
 struct DispatcherOptions {
   probe::ProberOptions prober;
-  // A slot later than max(its interval, this) is skipped: the next slot is due anyway.
+  // A slot is stale, and skipped (counted) rather than probed, once it would start later than
+  // StaleAfter(every, stale_floor, max_start_lag) after it was due.
   std::chrono::milliseconds stale_floor{10000};
+  std::chrono::milliseconds max_start_lag{10000};  // LOKAHI_MAX_START_LAG_MS
   size_t max_queued = 100000;  // probes waiting for an in-flight slot before new work is skipped
   // Optional; observed on the hot path when set.
   metrics::Histogram* probe_latency_seconds = nullptr;  // probes that got an HTTP answer
   metrics::Histogram* schedule_lag_seconds = nullptr;   // probe start - slot due time
 };
+
+// How late a slot may start: until its next slot (every), but at least `floor` so short
+// intervals ride out a hiccup, and never more than `max_start_lag`: a probe of an hourly check
+// started 50 minutes late tells nobody anything in time. Pure.
+std::chrono::milliseconds StaleAfter(int every_seconds, std::chrono::milliseconds floor,
+                                     std::chrono::milliseconds max_start_lag);
 
 struct DispatcherStats {
   std::atomic<long long> probes_up{0}, probes_down{0}, probes_error{0};
