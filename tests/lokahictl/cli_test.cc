@@ -19,8 +19,9 @@ class LokahictlTest : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = testing::FreePort();
+    database_url_ = Services().postgres.NewDatabase();
     lokahid_ = testing::StartDaemon("lokahid/lokahid",
-                                    {{"DATABASE_URL", Services().postgres.NewDatabase()},
+                                    {{"DATABASE_URL", database_url_},
                                      {"NATS_URL", Services().nats.Url()},
                                      {"USERPASS", "AzureDiamond:hunter2"},
                                      {"PORT", std::to_string(port_)}},
@@ -43,6 +44,7 @@ class LokahictlTest : public ::testing::Test {
   }
 
   int port_ = 0;
+  std::string database_url_;
   std::string server_;
   std::unique_ptr<testing::ChildProcess> lokahid_;
 };
@@ -144,6 +146,68 @@ TEST_F(LokahictlTest, CreateLoadReportsCountAndRate) {
   EXPECT_NE(bad.output.find("INVALID_ARGUMENT: page_token is not one this server issued"),
             std::string::npos)
       << bad.output;
+}
+
+TEST_F(LokahictlTest, StatusRunRunstatsAndDeliveriesShowWhatThePipelineDid) {
+  // The whole pipeline behind lokahid: a worker of each kind, duke-of-york up for the day as the
+  // target and sample_hook receiving the webhook.
+  const std::map<std::string, std::string> backends = {{"DATABASE_URL", database_url_},
+                                                       {"NATS_URL", Services().nats.Url()},
+                                                       {"LOKAHI_BATCH_MAX_DELAY_MS", "50"}};
+  auto healthworker = testing::StartDaemon("healthworker/healthworker", backends);
+  auto webhookworker = testing::StartDaemon("webhookworker/webhookworker", backends);
+  const int duke_port = testing::FreePort(), hook_port = testing::FreePort();
+  auto duke = testing::StartDaemon(
+      "receivers/duke-of-york", {{"PORT", std::to_string(duke_port)}, {"DUKE_PERIOD", "86400"}},
+      duke_port);
+  auto hook = testing::StartDaemon("receivers/sample_hook", {{"PORT", std::to_string(hook_port)}},
+                                   hook_port);
+  const auto created = Ctl({"--server", server_, "create", "--url",
+                            "http://127.0.0.1:" + std::to_string(duke_port) + "/", "--webhook-url",
+                            "http://127.0.0.1:" + std::to_string(hook_port) + "/hook", "--every",
+                            "10"});
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  const auto id = IdOf(created.output);
+
+  // A new check is probed at once; its first state (INIT -> UP) is delivered.
+  testing::CommandResult deliveries;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        deliveries = Ctl({"--server", server_, "deliveries", id});
+        return deliveries.output.find("\"outcome\": \"delivered\"") != std::string::npos;
+      },
+      std::chrono::seconds(30)))
+      << deliveries.output << webhookworker->Log();
+  EXPECT_NE(deliveries.output.find("\"webhook_id\": \"tr_"), std::string::npos);
+  EXPECT_NE(deliveries.output.find("\"from_state\": \"INIT\""), std::string::npos);
+  EXPECT_NE(deliveries.output.find("\"to_state\": \"UP\""), std::string::npos);
+  EXPECT_NE(deliveries.output.find("\"last_status_code\": 200"), std::string::npos);
+  EXPECT_NE(hook->Log().find("event=webhook check_id=" + id + " state=UP"), std::string::npos)
+      << hook->Log();
+
+  const auto status = Ctl({"--server", server_, "status", id});
+  ASSERT_EQ(status.exit_code, 0) << status.output;
+  EXPECT_NE(status.output.find("\"resp_status_code\": 200"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("\"uptime_24h\": 1"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("\"p50_nanoseconds\""), std::string::npos) << status.output;
+
+  const auto ran = Ctl({"--server", server_, "run", id});
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_NE(ran.output.find("\"resp_status_code\": 200"), std::string::npos) << ran.output;
+
+  // The on-demand run is recorded too: at least two probes in the last hour.
+  testing::CommandResult stats;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        stats = Ctl({"--server", server_, "runstats"});
+        static const std::regex kProbes("\"probes_last_hour\": \"(\\d+)\"");
+        std::smatch m;
+        return std::regex_search(stats.output, m, kProbes) && std::stoll(m[1].str()) >= 2;
+      },
+      std::chrono::seconds(15)))
+      << stats.output;
+  EXPECT_NE(stats.output.find("\"checks\": \"1\""), std::string::npos) << stats.output;
+  EXPECT_NE(stats.output.find("\"p50_nanoseconds\""), std::string::npos) << stats.output;
 }
 
 }  // namespace
