@@ -103,15 +103,16 @@ grpc::Status ChecksService::Put(grpc::ServerContext* context, const pb::Check* r
     grpc::Status error;
     const auto id = ParseId(request->id(), &error);
     if (!id) return error;
-    const auto current = store_.Get(*id);
-    if (!current) return NotFound(*id);
-    auto options = current->options;
-    if (auto problem = ApplyPut(*request, options)) return Invalid(*problem);
-    checks::ApplyDefaults(options);
-    if (auto problem = checks::Validate(options, options_.limits)) return Invalid(*problem);
-    const auto updated = store_.Update(*id, options);
-    if (!updated) return NotFound(*id);
-    *response = CheckToProto(*updated);
+    // Merged and validated under the check's row lock: concurrent Puts of different fields
+    // both land.
+    const auto outcome = store_.Modify(*id, [&](checks::CheckOptions& options) {
+      if (auto problem = ApplyPut(*request, options)) return problem;
+      checks::ApplyDefaults(options);
+      return checks::Validate(options, options_.limits);
+    });
+    if (!outcome.found) return NotFound(*id);
+    if (outcome.refused) return Invalid(*outcome.refused);
+    *response = CheckToProto(*outcome.check);
     return grpc::Status::OK;
   });
 }

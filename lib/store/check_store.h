@@ -1,6 +1,7 @@
 #pragma once
 // Where checks live. Implementations are thread-safe.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,12 @@ struct ListCursor {
   std::string id;
 };
 
+struct ModifyOutcome {
+  bool found = false;
+  std::optional<std::string> refused;  // what `edit` said; nothing was written
+  std::optional<checks::Check> check;  // as stored, when found and not refused
+};
+
 class CheckStore {
  public:
   virtual ~CheckStore() = default;
@@ -36,6 +43,12 @@ class CheckStore {
   // change nothing, updated_at included.
   virtual std::optional<checks::Check> Update(const checks::CheckId& id,
                                               const checks::CheckOptions& options) = 0;
+  // Read-modify-write of one check's options under its row lock, so two concurrent edits of
+  // different fields both land (neither overwrites the other with what it read). `edit` changes
+  // the options in place, or returns why it refuses them (nothing is written then). Stored as by
+  // Update.
+  using OptionsEdit = std::function<std::optional<std::string>(checks::CheckOptions&)>;
+  virtual ModifyOutcome Modify(const checks::CheckId& id, const OptionsEdit& edit) = 0;
   // Removes the check, its state, results index entries and pending deliveries; returns what was
   // deleted, or nullopt when the id does not exist.
   virtual std::optional<checks::Check> Delete(const checks::CheckId& id) = 0;

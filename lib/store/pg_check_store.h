@@ -13,6 +13,7 @@ class PgCheckStore final : public CheckStore {
   ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) override;
   std::optional<checks::Check> Update(const checks::CheckId& id,
                                       const checks::CheckOptions& options) override;
+  ModifyOutcome Modify(const checks::CheckId& id, const OptionsEdit& edit) override;
   std::optional<checks::Check> Delete(const checks::CheckId& id) override;
 
  private:

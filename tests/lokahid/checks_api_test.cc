@@ -431,6 +431,45 @@ TEST_F(ChecksApiTest, UnknownIdsAreNotFound) {
   EXPECT_EQ(stub_->Put(Context().get(), patch, &check).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(ChecksApiTest, ConcurrentPutsOfDifferentFieldsAllLand) {
+  StartLokahid();
+  // Per check, one client keeps changing `every` and another `playbook_url`, each naming only
+  // its field: neither may write back a stale copy of the other's.
+  constexpr int kChecks = 8, kRounds = 25;
+  std::vector<std::string> ids;
+  for (int c = 0; c < kChecks; ++c) ids.push_back(MustCreate(ValidOpts()).id());
+  auto edit = [&](const std::string& id, bool every) {
+    for (int round = 1; round <= kRounds; ++round) {
+      pb::Check patch;
+      patch.set_id(id);
+      if (every) {
+        patch.set_every(100 + round);
+        patch.mutable_update_mask()->add_paths("every");
+      } else {
+        patch.set_playbook_url("https://wiki.example.com/" + std::to_string(round));
+        patch.mutable_update_mask()->add_paths("playbook_url");
+      }
+      pb::Check updated;
+      const auto status = stub_->Put(Context().get(), patch, &updated);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+    }
+  };
+  std::vector<std::thread> clients;
+  for (const auto& id : ids) {
+    clients.emplace_back(edit, id, true);
+    clients.emplace_back(edit, id, false);
+  }
+  for (auto& client : clients) client.join();
+  for (const auto& id : ids) {
+    pb::CheckID request;
+    request.set_id(id);
+    pb::Check stored;
+    ASSERT_TRUE(stub_->Get(Context().get(), request, &stored).ok());
+    EXPECT_EQ(stored.every(), 100 + kRounds) << id;
+    EXPECT_EQ(stored.playbook_url(), "https://wiki.example.com/" + std::to_string(kRounds)) << id;
+  }
+}
+
 TEST_F(ChecksApiTest, HundredConcurrentCreatesAreAllStored) {
   StartLokahid();
   std::vector<std::thread> threads;
