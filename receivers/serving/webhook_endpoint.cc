@@ -21,6 +21,11 @@ void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
   server.set_payload_max_length(kMaxWebhookBodyBytes);
   server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
     if (request.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
+    // For container health checks and load balancers: the server answers, so it is up.
+    if (request.method == "GET" && request.path == "/healthz") {
+      response.set_content("ok", "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     response.status = 405;
     response.set_header("Allow", "POST");
     response.set_content("webhooks are delivered with POST\n", "text/plain");

@@ -43,7 +43,7 @@ using DeliveryHandler = std::function<DeliveryReply(const Delivery&)>;
 // them) decodes the body by its Content-Type and passes it to `handler`. With a
 // `signature_check`, a delivery without a valid Standard Webhooks signature gets 401. Undecodable
 // bodies get 400 (415 for an unknown Content-Type); every refusal logs `bad_webhook reason=...`.
-// Other methods get 405; an exception from `handler` gets 500 and a log line. `logger` must
+// GET /healthz answers "ok" (for health checks); other methods get 405; an exception from `handler` gets 500 and a log line. `logger` must
 // outlive `server`.
 void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
                             std::optional<SignatureVerifier> signature_check,

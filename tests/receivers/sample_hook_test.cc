@@ -119,6 +119,10 @@ TEST_F(SampleHookTest, RefusesGarbageAndKeepsServing) {
   ASSERT_TRUE(get);
   EXPECT_EQ(get->status, 405);
   EXPECT_EQ(get->get_header_value("Allow"), "POST");
+  const auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, "ok");
 
   EXPECT_TRUE(process_->Running());
   const auto good = PostStatus(port_, SampleStatus(), "msg_after_garbage");
