@@ -8,7 +8,8 @@ namespace lokahi::lokahid {
 
 void RunMaintenance(pqxx::connection& connection, int retention_days, logging::Logger& log) {
   pqxx::work txn(connection);
-  txn.exec0("SELECT lokahi_ensure_result_partitions(current_date, 3)");
+  // A void function still returns one row: exec, not exec0 (which would throw on it).
+  txn.exec("SELECT lokahi_ensure_result_partitions(current_date, 3)");
   // Counted before any partition is dropped: the 30-day uptime needs each day's counts.
   const int days_counted = store::RollUpDailyUptime(txn);
   const int dropped =

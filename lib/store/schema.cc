@@ -182,6 +182,30 @@ CREATE TABLE result_batch_stats (
 );
 CREATE INDEX result_batch_stats_time ON result_batch_stats (written_at);
 )sql"},
+      // A day whose rows already sit in the default partition (the partition was not made in
+      // time) cannot get its own partition; it is skipped so the other days still do, and its
+      // rows age out of the default partition row by row.
+      {103, "result partitions: skip a day the default partition already holds", R"sql(
+CREATE OR REPLACE FUNCTION lokahi_ensure_result_partitions(from_day date, days integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  day date;
+  name text;
+BEGIN
+  FOR i IN 0 .. days - 1 LOOP
+    day := from_day + i;
+    name := 'results_' || to_char(day, 'YYYYMMDD');
+    IF to_regclass(name) IS NULL THEN
+      BEGIN
+        EXECUTE format('CREATE TABLE %I PARTITION OF results FOR VALUES FROM (%L) TO (%L)',
+                       name, day::timestamptz, (day + 1)::timestamptz);
+      EXCEPTION WHEN check_violation THEN
+        RAISE NOTICE 'results for % are in results_default already; no partition for that day', day;
+      END;
+    END IF;
+  END LOOP;
+END $$;
+)sql"},
   };
   return kMigrations;
 }
