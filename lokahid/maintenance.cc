@@ -21,12 +21,20 @@ void RunMaintenance(pqxx::connection& connection, int retention_days, logging::L
       "DELETE FROM results_default WHERE probed_at < now() - make_interval(days => $1::int)",
       retention_days);
   txn.exec0("DELETE FROM check_tombstones WHERE deleted_at < now() - interval '1 hour'");
+  // Delivered and failed webhooks are history (lokahictl deliveries) for a month, or as long as
+  // results are kept if that is longer; a pending one is never dropped.
+  const auto forgotten = txn.exec_params(
+      "DELETE FROM transitions WHERE delivery_state <> 0"
+      " AND at < now() - make_interval(days => greatest(30, $1::int))",
+      retention_days);
   // runstats reads the last hour of these.
   txn.exec0("DELETE FROM result_batch_stats WHERE written_at < now() - interval '1 day'");
   txn.commit();
   log.Info("maintenance", {{"uptime_days_counted", days_counted},
                            {"partitions_dropped", dropped},
                            {"default_rows_trimmed", static_cast<long long>(trimmed.affected_rows())},
+                           {"transitions_forgotten",
+                            static_cast<long long>(forgotten.affected_rows())},
                            {"retention_days", retention_days}});
 }
 

@@ -64,6 +64,42 @@ TEST(MaintenanceTest, DropsDaysPastRetentionAfterCountingTheirUptime) {
   EXPECT_NE(log_text.str().find("partitions_dropped=1"), std::string::npos) << log_text.str();
 }
 
+TEST(MaintenanceTest, ForgetsOldDeliveredWebhooksButNeverAPendingOne) {
+  const std::string url = testing::Services().postgres.NewDatabase();
+  pqxx::connection sql(url);
+  postgres::Migrate(sql, store::SchemaMigrations());
+  postgres::ConnectionPool pool(url, 1);
+  store::PgCheckStore checks(pool);
+  checks::CheckOptions o;
+  o.url = "http://127.0.0.1:9/";
+  o.webhook_url = "http://127.0.0.1:9/hook";
+  checks::ApplyDefaults(o);
+  const std::string id = checks.Create(o).id;
+  {
+    pqxx::work txn(sql);
+    // (age in days, delivery_state): old delivered, old failed, old still pending, recent.
+    for (const auto& [days, state] :
+         std::vector<std::pair<int, int>>{{40, 1}, {40, 2}, {40, 0}, {3, 1}}) {
+      txn.exec_params(
+          "INSERT INTO transitions (check_id, from_state, to_state, at, slot_ms, status_code,"
+          " latency_ns, delivery_state) VALUES ($1::uuid, 1, 2, now() - make_interval(days => $2),"
+          " 0, 500, 1, $3)",
+          id, days, state);
+    }
+    txn.commit();
+  }
+  std::ostringstream log_text;
+  logging::Logger log("lokahid", log_text);
+  RunMaintenance(sql, 7, log);
+  pqxx::read_transaction txn(sql);
+  const auto left = txn.exec(
+      "SELECT extract(day FROM now() - at)::int, delivery_state FROM transitions ORDER BY id");
+  ASSERT_EQ(left.size(), 2u) << log_text.str();
+  EXPECT_EQ(left[0][1].as<int>(), 0) << "an old pending webhook is still owed";
+  EXPECT_EQ(left[1][0].as<int>(), 3);
+  EXPECT_NE(log_text.str().find("transitions_forgotten=2"), std::string::npos) << log_text.str();
+}
+
 TEST(MaintenanceTest, ADayAlreadyInTheDefaultPartitionDoesNotStopTheOthers) {
   // As on a deployment where maintenance did not run for days: today's rows went to the default
   // partition, so today can no longer get a partition of its own.
