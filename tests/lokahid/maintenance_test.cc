@@ -16,17 +16,21 @@
 namespace lokahi::lokahid {
 namespace {
 
-TEST(MaintenanceTest, DropsDaysPastRetentionAfterCountingTheirUptime) {
-  const std::string url = testing::Services().postgres.NewDatabase();
-  pqxx::connection sql(url);
-  postgres::Migrate(sql, store::SchemaMigrations());
+std::string CreateCheck(const std::string& url) {
   postgres::ConnectionPool pool(url, 1);
   store::PgCheckStore checks(pool);
   checks::CheckOptions o;
   o.url = "http://127.0.0.1:9/";
   o.webhook_url = "http://127.0.0.1:9/hook";
   checks::ApplyDefaults(o);
-  const std::string id = checks.Create(o).id;
+  return checks.Create(o).id;
+}
+
+TEST(MaintenanceTest, DropsDaysPastRetentionAfterCountingTheirUptime) {
+  const std::string url = testing::Services().postgres.NewDatabase();
+  pqxx::connection sql(url);
+  postgres::Migrate(sql, store::SchemaMigrations());
+  const std::string id = CreateCheck(url);
   {
     pqxx::work txn(sql);
     // A day 20 days ago in its own partition (as it was when it was today), and today.
@@ -68,13 +72,7 @@ TEST(MaintenanceTest, ForgetsOldDeliveredWebhooksButNeverAPendingOne) {
   const std::string url = testing::Services().postgres.NewDatabase();
   pqxx::connection sql(url);
   postgres::Migrate(sql, store::SchemaMigrations());
-  postgres::ConnectionPool pool(url, 1);
-  store::PgCheckStore checks(pool);
-  checks::CheckOptions o;
-  o.url = "http://127.0.0.1:9/";
-  o.webhook_url = "http://127.0.0.1:9/hook";
-  checks::ApplyDefaults(o);
-  const std::string id = checks.Create(o).id;
+  const std::string id = CreateCheck(url);
   {
     pqxx::work txn(sql);
     // (age in days, delivery_state): old delivered, old failed, old still pending, recent.
