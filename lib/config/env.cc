@@ -166,7 +166,7 @@ std::string ScrubOneUrl(const std::string& url) {
   const std::string scheme = url.substr(0, scheme_end);
   const auto authority_start = scheme_end + 3;
   const auto authority_end = std::min(url.find_first_of("/?#", authority_start), url.size());
-  const auto at = url.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+  const auto at = url.rfind('@', authority_end - 1);  // authority_end > authority_start > 0
   std::string scrubbed = url;
   if (at != std::string::npos && at >= authority_start && at < authority_end) {
     const auto colon = url.find(':', authority_start);

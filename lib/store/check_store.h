@@ -39,14 +39,10 @@ class CheckStore {
   // In creation order (then id): stable across calls while checks are added. With `after`, the
   // checks that follow it, skipping `offset` more.
   virtual ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) = 0;
-  // Replaces the options; nullopt when the id does not exist. Options equal to the stored ones
-  // change nothing, updated_at included.
-  virtual std::optional<checks::Check> Update(const checks::CheckId& id,
-                                              const checks::CheckOptions& options) = 0;
   // Read-modify-write of one check's options under its row lock, so two concurrent edits of
   // different fields both land (neither overwrites the other with what it read). `edit` changes
-  // the options in place, or returns why it refuses them (nothing is written then). Stored as by
-  // Update.
+  // the options in place, or returns why it refuses them (nothing is written then). Options
+  // equal to the stored ones change nothing, version and updated_at included.
   using OptionsEdit = std::function<std::optional<std::string>(checks::CheckOptions&)>;
   virtual ModifyOutcome Modify(const checks::CheckId& id, const OptionsEdit& edit) = 0;
   // Removes the check, its state, results index entries and pending deliveries; returns what was

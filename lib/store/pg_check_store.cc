@@ -103,10 +103,18 @@ ChecksPage PgCheckStore::List(int count, int offset, const std::optional<ListCur
   return page;
 }
 
-namespace {
-
-// Stores `o` as the check's options; a real change takes a new version.
-void WriteOptions(pqxx::work& txn, const checks::CheckId& id, const checks::CheckOptions& o) {
+ModifyOutcome PgCheckStore::Modify(const checks::CheckId& id, const OptionsEdit& edit) {
+  auto connection = pool_.Acquire();
+  pqxx::work txn(*connection);
+  // The row lock holds a concurrent Modify (or Delete) of this check until we commit.
+  const auto locked = txn.exec_params(SelectById() + " FOR UPDATE OF c", id.str());
+  ModifyOutcome outcome;
+  if (locked.empty()) return outcome;
+  outcome.found = true;
+  checks::CheckOptions options = CheckFromRow(locked[0]).options;
+  outcome.refused = edit(options);
+  if (outcome.refused) return outcome;
+  const auto& o = options;
   // Only a real change takes a new version: the scheduler reacts to versions, and a tool that
   // re-applies unchanged checks should cost it nothing.
   txn.exec_params(
@@ -120,33 +128,6 @@ void WriteOptions(pqxx::work& txn, const checks::CheckId& id, const checks::Chec
       id.str(), o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms,
       o.expected_status, o.failure_threshold, o.recovery_threshold,
       static_cast<int>(o.webhook_format), o.webhook_secret);
-}
-
-}  // namespace
-
-std::optional<checks::Check> PgCheckStore::Update(const checks::CheckId& id,
-                                                  const checks::CheckOptions& o) {
-  auto connection = pool_.Acquire();
-  pqxx::work txn(*connection);
-  WriteOptions(txn, id, o);
-  const auto rows = txn.exec_params(SelectById(), id.str());
-  txn.commit();
-  if (rows.empty()) return std::nullopt;
-  return CheckFromRow(rows[0]);
-}
-
-ModifyOutcome PgCheckStore::Modify(const checks::CheckId& id, const OptionsEdit& edit) {
-  auto connection = pool_.Acquire();
-  pqxx::work txn(*connection);
-  // The row lock holds a concurrent Modify (or Delete) of this check until we commit.
-  const auto locked = txn.exec_params(SelectById() + " FOR UPDATE OF c", id.str());
-  ModifyOutcome outcome;
-  if (locked.empty()) return outcome;
-  outcome.found = true;
-  checks::CheckOptions options = CheckFromRow(locked[0]).options;
-  outcome.refused = edit(options);
-  if (outcome.refused) return outcome;
-  WriteOptions(txn, id, options);
   const auto rows = txn.exec_params(SelectById(), id.str());
   txn.commit();
   outcome.check = CheckFromRow(rows[0]);

@@ -11,8 +11,6 @@ class PgCheckStore final : public CheckStore {
   checks::Check Create(const checks::CheckOptions& options) override;
   std::optional<checks::Check> Get(const checks::CheckId& id) override;
   ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) override;
-  std::optional<checks::Check> Update(const checks::CheckId& id,
-                                      const checks::CheckOptions& options) override;
   ModifyOutcome Modify(const checks::CheckId& id, const OptionsEdit& edit) override;
   std::optional<checks::Check> Delete(const checks::CheckId& id) override;
 

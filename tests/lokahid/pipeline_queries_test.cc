@@ -10,11 +10,8 @@
 #include <cmath>
 #include <pqxx/pqxx>
 
-#include "lib/postgres/migrator.h"
-#include "lib/store/pg_check_store.h"
 #include "lib/store/pg_result_writer.h"
-#include "lib/store/schema.h"
-#include "tests/support/shared_services.h"
+#include "tests/lib/webhook/outbox_rows.h"
 
 namespace lokahi::lokahid {
 namespace {
@@ -28,19 +25,14 @@ int64_t NowMicros() {
 class PipelineQueriesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    pool_ =
-        std::make_unique<postgres::ConnectionPool>(testing::Services().postgres.NewDatabase(), 2);
-    auto c = pool_->Acquire();
-    postgres::Migrate(*c, store::SchemaMigrations());
+    const std::string url = webhook::testrows::NewMigratedDatabase();
+    pool_ = std::make_unique<postgres::ConnectionPool>(url, 2);
+    sql_ = std::make_unique<pqxx::connection>(url);
   }
   std::string CreateCheck() {
-    store::PgCheckStore checks(*pool_);
-    checks::CheckOptions o;
-    o.url = "http://127.0.0.1:9/";
-    o.webhook_url = "http://127.0.0.1:9/hook";
-    checks::ApplyDefaults(o);
-    return checks.Create(o).id;
+    return webhook::testrows::InsertCheck(*sql_, {"http://127.0.0.1:9/hook"});
   }
+  std::unique_ptr<pqxx::connection> sql_;
   std::unique_ptr<postgres::ConnectionPool> pool_;
 };
 

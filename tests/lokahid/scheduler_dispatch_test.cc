@@ -11,12 +11,9 @@
 #include <thread>
 
 #include "internal.pb.h"
-#include "lib/postgres/migrator.h"
-#include "lib/store/pg_check_store.h"
-#include "lib/store/schema.h"
 #include "lokahid/scheduler.h"
+#include "tests/lib/webhook/outbox_rows.h"
 #include "tests/support/daemon.h"
-#include "tests/support/shared_services.h"
 
 namespace lokahi::lokahid {
 namespace {
@@ -24,20 +21,15 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(SchedulerDispatchTest, SlotsAFailedPublishCouldNotSendAreCountedAsSkipped) {
-  const std::string url = testing::Services().postgres.NewDatabase();
-  postgres::ConnectionPool pool(url, 2);
+  const std::string url = webhook::testrows::NewMigratedDatabase();
   {
-    auto c = pool.Acquire();
-    postgres::Migrate(*c, store::SchemaMigrations());
-  }
-  store::PgCheckStore checks(pool);
-  for (int i = 0; i < 20; ++i) {
-    checks::CheckOptions o;
-    o.url = "http://127.0.0.1:9/" + std::to_string(i);
-    o.webhook_url = "http://127.0.0.1:9/hook";
-    o.every_seconds = 1;
-    checks::ApplyDefaults(o);
-    checks.Create(o);
+    pqxx::connection sql(url);
+    for (int i = 0; i < 20; ++i) {
+      webhook::testrows::CheckRow check{"http://127.0.0.1:9/hook"};
+      check.url = "http://127.0.0.1:9/" + std::to_string(i);
+      check.every_seconds = 1;
+      webhook::testrows::InsertCheck(sql, check);
+    }
   }
 
   // NATS refuses every publish (its reconnect buffer full, say) after the first few.
