@@ -213,12 +213,12 @@ void Scheduler::Dispatch(int64_t now_ms) {
       published = end;
       stats_.batches.fetch_add(1);
     }
-  } catch (...) {
+  } catch (const std::exception& e) {
     // Progress is committed, so these slots will not be sent again (a slot goes out at most
     // once): count them as skipped, where operators look for probes that did not happen.
     const auto lost = static_cast<int64_t>(due.size() - published);
     stats_.skipped.fetch_add(lost);
-    log_.Error("dispatch_failed", {{"slots_lost", lost}});
+    log_.Error("dispatch_failed", {{"slots_lost", lost}, {"error", e.what()}});
     try {
       pqxx::work txn(*connection_);
       RecordSkipped(txn, lost);
