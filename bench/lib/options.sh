@@ -10,13 +10,15 @@ BENCH_WORKERS=1
 BENCH_LATENCY_MS=0
 BENCH_SMOKE=0
 BENCH_KEEP=0
+# Seconds of the bare-libcurl ceiling measured before the stack starts (bench/lib/ceiling.sh).
+BENCH_CEILING_SECONDS=20
 # The measured window in seconds: --minutes × 60, except in a smoke run.
 BENCH_WINDOW_SECONDS=0
 
 bench_usage() {
   cat <<'USAGE'
 usage: bench/throughput [--checks N] [--minutes M] [--every S] [--warmup S] [--workers W]
-                        [--latency-ms L] [--smoke] [--keep]
+                        [--latency-ms L] [--ceiling S] [--smoke] [--keep]
 
 Starts a private lokahi-cpp stack and a local HTTP target, bulk-inserts N checks probed every S
 seconds, waits the warm-up, measures M whole minutes, prints a table and one JSON line, and stops
@@ -28,6 +30,8 @@ everything it started.
   --warmup S      seconds between creating the checks and the window (default 30)
   --workers W     healthworker processes, 1-10 (default 1)
   --latency-ms L  answer after L ms (delay_target instead of nginx; default 0 = nginx)
+  --ceiling S     first measure the machine's ceiling for S seconds: one bare libcurl client per
+                  core against the same nginx (default 20, 0 = skip; smoke: 3)
   --smoke         a ~1 minute sanity run: 2000 checks, every 10, warm-up 15 s, 30 s measured
   --keep          keep the data directory (logs, database) instead of deleting it
 
@@ -41,7 +45,7 @@ bench_whole_number() {
 }
 
 bench_parse_options() {
-  local explicit_minutes=0
+  local explicit_minutes=0 explicit_ceiling=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --checks) bench_whole_number "$1" "${2:-}"; BENCH_CHECKS="$2"; shift 2 ;;
@@ -50,6 +54,7 @@ bench_parse_options() {
       --warmup) bench_whole_number "$1" "${2:-}"; BENCH_WARMUP="$2"; shift 2 ;;
       --workers) bench_whole_number "$1" "${2:-}"; BENCH_WORKERS="$2"; shift 2 ;;
       --latency-ms) bench_whole_number "$1" "${2:-}"; BENCH_LATENCY_MS="$2"; shift 2 ;;
+      --ceiling) bench_whole_number "$1" "${2:-}"; BENCH_CEILING_SECONDS="$2"; explicit_ceiling=1; shift 2 ;;
       --smoke) BENCH_SMOKE=1; shift ;;
       --keep) BENCH_KEEP=1; shift ;;
       -h | --help) bench_usage; exit 0 ;;
@@ -58,6 +63,7 @@ bench_parse_options() {
   done
   if [ "$BENCH_SMOKE" = 1 ]; then
     BENCH_CHECKS=2000 BENCH_EVERY=10 BENCH_WARMUP=15 BENCH_WINDOW_SECONDS=30
+    [ "$explicit_ceiling" = 1 ] || BENCH_CEILING_SECONDS=3
     [ "$explicit_minutes" = 0 ] || bench_die "--smoke measures 30 s; drop --minutes"
   else
     BENCH_WINDOW_SECONDS=$((BENCH_MINUTES * 60))

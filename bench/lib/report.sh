@@ -69,6 +69,11 @@ bench_report() {
   cores="$(nproc)"
   busy_pct="$(paste "$dir/machine.t0" "$dir/machine.t1" |
     awk '{ printf "%.0f", (($4 - $2) > 0 ? 100 * ($3 - $1) / ($4 - $2) : 0) }')"
+  # The bare-libcurl ceiling measured before the stack started; 0 when it was not.
+  local ceiling ceiling_clients ceiling_pct=null
+  ceiling="$(bench_field "$dir/ceiling" ceiling_per_min)"
+  ceiling_clients="$(bench_field "$dir/ceiling" clients)"
+  [ "$ceiling" -eq 0 ] || ceiling_pct="$(awk -v a="$per_min" -v b="$ceiling" 'BEGIN { printf "%.1f", 100 * a / b }')"
 
   {
     echo
@@ -80,6 +85,11 @@ bench_report() {
     printf '  %-34s %14s\n' "offered probes/min" "$offered"
     printf '  %-34s %14s  (%s%% of offered)\n' "completed probes/min (checks_per_min)" "$per_min" \
       "$(awk -v a="$per_min" -v b="$offered" 'BEGIN { printf "%.1f", 100 * a / b }')"
+    if [ "$ceiling" -gt 0 ]; then
+      printf '  %-34s %14s  (%s bare libcurl clients, same target)\n' "machine ceiling, requests/min" \
+        "$ceiling" "$ceiling_clients"
+      printf '  %-34s %13s%%\n' "checks_per_min / ceiling" "$ceiling_pct"
+    fi
     printf '  %-34s %14s\n' "probes in window" "$probes"
     printf '  %-34s %14s  (no answer: %s)\n' "probes not 200" "$not_200" "$no_answer"
     printf '  %-34s %14s\n' "skipped slots" "$skipped"
@@ -110,7 +120,7 @@ bench_report() {
 
   bench_json "$window" "$offered" "$per_min" "$probes" "$not_200" "$no_answer" "$skipped" \
     "$rows_per_s" "$sched_p50" "$sched_p99" "$sched_max" "$write_p50" "$write_p99" \
-    "$in_flight_peak" "$in_flight_mean" "$busy_pct" "$cores" "$dir"
+    "$in_flight_peak" "$in_flight_mean" "$busy_pct" "$cores" "$dir" "$ceiling" "$ceiling_pct"
 
   BENCH_RESULT_PROBES="$probes" BENCH_RESULT_PER_MIN="$per_min"
   if awk -v f="$error_fraction" 'BEGIN { exit !(f > 0.01) }'; then
@@ -131,7 +141,9 @@ bench_json() {
   local window="$1" offered="$2" per_min="$3" probes="$4" not_200="$5" no_answer="$6"
   local skipped="$7" rows_per_s="$8" sched_p50="$9" sched_p99="${10}" sched_max="${11}"
   local write_p50="${12}" write_p99="${13}" flight_peak="${14}" flight_mean="${15}"
-  local busy_pct="${16}" cores="${17}" dir="${18}" name ticks cpu="" rss=""
+  local busy_pct="${16}" cores="${17}" dir="${18}" ceiling="${19}" ceiling_pct="${20}"
+  local name ticks cpu="" rss=""
+  [ "$ceiling" -gt 0 ] || ceiling=null
   for name in "${BENCH_COMPONENT_NAMES[@]}"; do
     ticks=$(($(bench_field "$dir/cpu.t1" "$name") - $(bench_field "$dir/cpu.t0" "$name")))
     cpu+="$(awk -v n="$name" -v t="$ticks" -v hz="$BENCH_CLOCK_TICKS" 'BEGIN { printf "\"%s\":%.2f,", n, t / hz }')"
@@ -150,5 +162,6 @@ bench_json() {
     "$sched_max" "$write_p50" "$write_p99"
   printf '"in_flight_peak":%s,"in_flight_mean":%s,"machine_busy_pct":%s,' \
     "$flight_peak" "$flight_mean" "$busy_pct"
+  printf '"ceiling_per_min":%s,"pct_of_ceiling":%s,' "$ceiling" "$ceiling_pct"
   printf '"cpu_s":{%s},"peak_rss_mb":{%s}}\n' "${cpu%,}" "${rss%,}"
 }

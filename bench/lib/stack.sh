@@ -2,7 +2,8 @@
 # The lokahi-cpp stack under test: deploy/local's native stack in a private data directory and
 # port range, from an optimised build. Also the build itself and SQL against the stack's Postgres.
 
-BENCH_STACK_TARGETS=(lokahid healthworker webhookworker lokahictl sample_hook duke-of-york delay_target)
+BENCH_STACK_TARGETS=(lokahid healthworker webhookworker lokahictl sample_hook duke-of-york delay_target
+  curl_ceiling)
 BENCH_STACK_STARTED=0
 
 # Builds what the benchmark runs, unless LOKAHI_SKIP_BUILD=1. A fresh build directory is

@@ -6,8 +6,6 @@
 // Usage: probe_rate PORT [seconds=20] [in_flight=1000] [addresses=200]
 // Probes http://127.0.0.{2..}:PORT/ round-robin (bench/probe_rate starts nginx for it).
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -15,35 +13,21 @@
 #include <thread>
 #include <vector>
 
+#include "bench/probe/probe_bench_args.h"
 #include "lib/probe/curl_multi_prober.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double CpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
+using lokahi::bench::CpuSeconds;
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s PORT [seconds=20] [in_flight=1000] [addresses=200]\n", argv[0]);
-    return 2;
-  }
-  const int port = std::stoi(argv[1]);
-  const int seconds = argc > 2 ? std::stoi(argv[2]) : 20;
-  const size_t in_flight = argc > 3 ? std::stoul(argv[3]) : 1000;
-  const int addresses = argc > 4 ? std::stoi(argv[4]) : 200;
-
-  std::vector<std::string> urls;
-  for (int i = 0; i < addresses; ++i) {
-    urls.push_back("http://127.0.0." + std::to_string(2 + i) + ":" + std::to_string(port) + "/");
-  }
+  const lokahi::bench::ProbeBenchArgs args = lokahi::bench::ParseProbeBenchArgs(argc, argv);
+  const int seconds = args.seconds;
+  const size_t in_flight = args.in_flight;
+  const std::vector<std::string>& urls = args.urls;
   std::atomic<uint64_t> completed{0}, failed{0};
   lokahi::probe::ProberOptions options;
   options.max_in_flight = in_flight;
