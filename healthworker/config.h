@@ -17,6 +17,7 @@ struct HealthworkerConfig {
   int batch_max_delay_ms = 200;
   int max_queued = 100000;
   int max_start_lag_ms = 10000;
+  int newest_first_after_ms = 1000;
   int metrics_port = 0;
   int stop_grace_ms = 15000;
 

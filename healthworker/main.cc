@@ -79,6 +79,7 @@ int Run() {
   options.prober.proxy = config.proxy;
   options.max_queued = static_cast<size_t>(config.max_queued);
   options.max_start_lag = std::chrono::milliseconds(config.max_start_lag_ms);
+  options.prober.newest_first_after = std::chrono::milliseconds(config.newest_first_after_ms);
   options.probe_latency_seconds = histograms.probe_latency_seconds;
   options.schedule_lag_seconds = histograms.schedule_lag_seconds;
   std::unique_ptr<lokahi::healthworker::ProbeDispatcher> dispatcher;

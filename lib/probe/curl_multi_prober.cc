@@ -1,7 +1,6 @@
 #include "lib/probe/curl_multi_prober.h"
 
 #include <atomic>
-#include <deque>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -10,6 +9,7 @@
 #include "lib/probe/address_policy.h"
 #include "lib/probe/multi_driver.h"
 #include "lib/probe/transfer.h"
+#include "lib/probe/waiting_queue.h"
 
 namespace lokahi::probe {
 namespace {
@@ -115,28 +115,22 @@ class CurlMultiProber::Loop {
       wake_pending_ = false;
       stop_at = stop_deadline_;
     }
-    for (ProbeRequest& request : arrived) waiting_.push_back(std::move(request));
+    const auto now = std::chrono::steady_clock::now();
+    for (ProbeRequest& request : arrived) waiting_.Push(std::move(request), now);
   }
 
   void Admit() {
-    std::optional<std::chrono::system_clock::time_point> now;
-    while (!waiting_.empty() && active_.size() < options_.max_in_flight) {
-      ProbeRequest request = std::move(waiting_.front());
-      waiting_.pop_front();
+    const auto steady_now = std::chrono::steady_clock::now();
+    const auto now = std::chrono::system_clock::now();
+    std::vector<ProbeRequest> expired;
+    // Also while every slot is busy: the queue never holds more than a start-by's worth.
+    waiting_.DropExpired(now, expired);
+    while (active_.size() < options_.max_in_flight) {
+      std::optional<ProbeRequest> request = waiting_.Pop(steady_now, now, expired);
+      if (!request) break;
       queued_.fetch_sub(1, std::memory_order_relaxed);
-      if (request.start_by) {
-        if (!now) now = std::chrono::system_clock::now();
-        if (*now > *request.start_by) {
-          ProbeResult late;
-          late.tag = request.tag;
-          late.error = "not started: still queued at its start-by time";
-          late.not_started = true;
-          finished_.push_back(std::move(late));
-          continue;
-        }
-      }
       Transfer* transfer = AcquireTransfer();
-      if (!transfer->Start(std::move(request))) {
+      if (!transfer->Start(std::move(*request))) {
         Release(transfer, transfer->Abandon("could not configure probe"));
         continue;
       }
@@ -147,6 +141,14 @@ class CurlMultiProber::Loop {
       }
       active_.insert(transfer);
       in_flight_.store(active_.size(), std::memory_order_relaxed);
+    }
+    queued_.fetch_sub(expired.size(), std::memory_order_relaxed);
+    for (const ProbeRequest& late : expired) {
+      ProbeResult result;
+      result.tag = late.tag;
+      result.error = "not started: still queued at its start-by time";
+      result.not_started = true;
+      finished_.push_back(std::move(result));
     }
   }
 
@@ -179,9 +181,9 @@ class CurlMultiProber::Loop {
   }
 
   void FailWaiting() {
-    for (const ProbeRequest& request : waiting_) finished_.push_back(StoppedResult(request));
-    queued_.fetch_sub(waiting_.size(), std::memory_order_relaxed);
-    waiting_.clear();
+    const std::vector<ProbeRequest> waiting = waiting_.TakeAll();
+    for (const ProbeRequest& request : waiting) finished_.push_back(StoppedResult(request));
+    queued_.fetch_sub(waiting.size(), std::memory_order_relaxed);
   }
 
   void AbandonActive() {
@@ -203,7 +205,8 @@ class CurlMultiProber::Loop {
       exited_ = true;
       arrived.swap(incoming_);
     }
-    for (ProbeRequest& request : arrived) waiting_.push_back(std::move(request));
+    const auto now = std::chrono::steady_clock::now();
+    for (ProbeRequest& request : arrived) waiting_.Push(std::move(request), now);
     FailWaiting();
     Deliver();
   }
@@ -224,7 +227,7 @@ class CurlMultiProber::Loop {
   std::vector<std::unique_ptr<Transfer>> transfers_;
   std::vector<Transfer*> idle_;
   std::unordered_set<Transfer*> active_;
-  std::deque<ProbeRequest> waiting_;
+  WaitingQueue waiting_{options_.newest_first_after};
   std::vector<ProbeResult> finished_;
 
   std::atomic<size_t> queued_{0};

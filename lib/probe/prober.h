@@ -67,6 +67,9 @@ struct ProberOptions {
   // A health check must see a real connect (and a full TLS handshake), so by default no connection
   // or TLS session is reused. false allows keep-alive; for measurements, not for health checks.
   bool fresh_connection_per_probe = true;
+  // Once the oldest waiting request has waited this long, the newest starts first (see
+  // waiting_queue.h): under overload probes start on time and the backlog expires, counted.
+  std::chrono::milliseconds newest_first_after{1000};
 };
 
 // Thread-safety: Submit, Queued and InFlight may be called from any thread.

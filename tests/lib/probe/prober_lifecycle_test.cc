@@ -144,6 +144,29 @@ TEST(ProberLifecycleTest, RequestsStillQueuedAtTheirStartByAreNotStarted) {
   EXPECT_EQ(target.Served(), started);
 }
 
+TEST(ProberLifecycleTest, UnderABacklogTheNewestRequestStartsFirst) {
+  SlowTarget target(300ms);
+  ProberOptions options = WithLimit(1);
+  options.newest_first_after = 200ms;
+  CollectingProber running(options);
+  std::vector<ProbeRequest> backlog = Requests(target.Url(), 8, 5000);
+  for (ProbeRequest& request : backlog) request.start_by = std::chrono::system_clock::now() + 30s;
+  running.prober.Submit(std::move(backlog));
+  std::this_thread::sleep_for(450ms);
+  running.prober.Submit({{9, target.Url(), 5000, std::chrono::system_clock::now() + 30s}});
+
+  const std::vector<ProbeResult> results = running.collector.WaitFor(9, 30s);
+  ASSERT_EQ(results.size(), 9u);
+  const ProbeResult& fresh = results[8];
+  ASSERT_EQ(fresh.tag, 9u);
+  EXPECT_EQ(fresh.status_code, 200) << fresh.error;
+  // Oldest first, it would have started last, behind seven probes of 300 ms.
+  for (const uint64_t oldest : {1, 2, 3}) {
+    EXPECT_LT(fresh.started_at, results[oldest].started_at) << "tag " << oldest;
+  }
+  for (const ProbeResult& result : results) EXPECT_EQ(result.status_code, 200) << result.error;
+}
+
 TEST(ProberLifecycleTest, StopCompletesEveryRequestWithAResult) {
   RawServer silent([](int fd, const RawServer& server) { HoldUntilClosed(fd, server); });
   CollectingProber running(WithLimit(3));
