@@ -145,6 +145,9 @@ grpc::Status ChecksService::Status(grpc::ServerContext* context, const pb::Check
     response->set_uptime_24h(uptime.last_24h);
     response->set_uptime_7d(uptime.last_7d);
     response->set_uptime_30d(uptime.last_30d);
+    response->set_uptime_probes_24h(uptime.probes_24h);
+    response->set_uptime_probes_7d(uptime.probes_7d);
+    response->set_uptime_probes_30d(uptime.probes_30d);
     LastProbeToProto(pipeline_.LastProbeOf(*id), response);
     return grpc::Status::OK;
   });

@@ -93,11 +93,13 @@ WITH boundary AS (
 )
 SELECT coalesce(up_24h::float8 / nullif(probes_24h, 0), 0),
        coalesce(up_7d::float8 / nullif(probes_7d, 0), 0),
-       coalesce((up_30d + rolled.up)::float8 / nullif(probes_30d + rolled.probes, 0), 0)
+       coalesce((up_30d + rolled.up)::float8 / nullif(probes_30d + rolled.probes, 0), 0),
+       probes_24h, probes_7d, probes_30d + rolled.probes
 FROM raw, rolled
 )sql",
       check_id.str(), static_cast<int>(checks::Verdict::kUp));
-  return UptimeRatios{row[0].as<double>(), row[1].as<double>(), row[2].as<double>()};
+  return UptimeRatios{row[0].as<double>(),  row[1].as<double>(),  row[2].as<double>(),
+                      row[3].as<int64_t>(), row[4].as<int64_t>(), row[5].as<int64_t>()};
 }
 
 }  // namespace lokahi::store

@@ -27,11 +27,15 @@ struct LatencyHistogram {
   double p99_ns = 0;
 };
 
-// Fraction (0..1) of probes judged UP over each window; 0 for a window without probes.
+// Fraction (0..1) of probes judged UP over each window, and how many probes it counts: a window
+// without probes reads 0 with a count of 0 (no data), never to be taken for an outage.
 struct UptimeRatios {
   double last_24h = 0;
   double last_7d = 0;
   double last_30d = 0;
+  int64_t probes_24h = 0;
+  int64_t probes_7d = 0;
+  int64_t probes_30d = 0;
 };
 
 class PgStatusQuery final {

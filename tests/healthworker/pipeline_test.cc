@@ -184,6 +184,8 @@ TEST_F(PipelineTest, TargetOutagesBecomeExactlyOneTransitionPerChange) {
   EXPECT_GE(status.histogram_data().max_nanoseconds(), status.histogram_data().p99_nanoseconds());
   EXPECT_GT(status.uptime_24h(), 0.0);
   EXPECT_LT(status.uptime_24h(), 1.0) << "the outage shows in the uptime";
+  EXPECT_GE(status.uptime_probes_24h(), 5) << "every probe of the outage sequence counts";
+  EXPECT_EQ(status.uptime_probes_30d(), status.uptime_probes_24h());
 
   pb::CheckStatus ran;
   ASSERT_TRUE(Stub("B")->Run(Context().get(), check_id, &ran).ok());

@@ -189,6 +189,7 @@ TEST_F(LokahictlTest, StatusRunRunstatsAndDeliveriesShowWhatThePipelineDid) {
   ASSERT_EQ(status.exit_code, 0) << status.output;
   EXPECT_NE(status.output.find("\"resp_status_code\": 200"), std::string::npos) << status.output;
   EXPECT_NE(status.output.find("\"uptime_24h\": 1"), std::string::npos) << status.output;
+  EXPECT_NE(status.output.find("\"uptime_probes_24h\": \""), std::string::npos) << status.output;
   EXPECT_NE(status.output.find("\"p50_nanoseconds\""), std::string::npos) << status.output;
 
   const auto ran = Ctl({"--server", server_, "run", id});

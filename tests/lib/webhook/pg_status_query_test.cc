@@ -92,9 +92,16 @@ TEST_F(PgStatusQueryTest, UptimeRatiosPerWindow) {
   EXPECT_DOUBLE_EQ(uptime.last_24h, 0.75);
   EXPECT_DOUBLE_EQ(uptime.last_7d, 3.0 / 8.0);
   EXPECT_DOUBLE_EQ(uptime.last_30d, 5.0 / 10.0);
+  EXPECT_EQ(uptime.probes_24h, 4);
+  EXPECT_EQ(uptime.probes_7d, 8);
+  EXPECT_EQ(uptime.probes_30d, 10);
+  // A check never probed has no uptime to speak of: 0 with a count of 0, not a measured 0 %.
   const auto none = query_->UptimeRatiosFor(NewCheck());
   EXPECT_DOUBLE_EQ(none.last_24h, 0);
   EXPECT_DOUBLE_EQ(none.last_30d, 0);
+  EXPECT_EQ(none.probes_24h, 0);
+  EXPECT_EQ(none.probes_7d, 0);
+  EXPECT_EQ(none.probes_30d, 0);
 }
 
 TEST_F(PgStatusQueryTest, ThirtyDayUptimeOutlivesTheRawResultsRetention) {
@@ -116,6 +123,7 @@ TEST_F(PgStatusQueryTest, ThirtyDayUptimeOutlivesTheRawResultsRetention) {
   EXPECT_DOUBLE_EQ(uptime.last_24h, 1.0);
   EXPECT_DOUBLE_EQ(uptime.last_7d, 1.0);
   EXPECT_DOUBLE_EQ(uptime.last_30d, 3.0 / 4.0) << "the 20- and 10-day-old probes still count";
+  EXPECT_EQ(uptime.probes_30d, 4);
   // Results after the last counted day come from the raw table, never twice.
   Result(id, 1, 500, checks::Verdict::kDown, "now()");
   EXPECT_DOUBLE_EQ(query_->UptimeRatiosFor(id).last_30d, 3.0 / 5.0);
