@@ -76,6 +76,7 @@ void SlotQueue::Upsert(ScheduledCheck check, int64_t first_due_ms) {
   entry.key = key;
   Assign(entry, std::move(check));
   Schedule(it->second, first_due_ms);
+  CompactIfMostlyDead();
 }
 
 bool SlotQueue::Edit(ScheduledCheck check, int64_t now_ms) {
@@ -85,7 +86,10 @@ bool SlotQueue::Edit(ScheduledCheck check, int64_t now_ms) {
   const int64_t latest_due = now_ms + int64_t{check.every_seconds} * 1000;
   Assign(entry, std::move(check));
   // A kept slot stays in the heap as it is: frequent edits do not grow the heap.
-  if (latest_due < entry.due_ms) Schedule(*index, latest_due);
+  if (latest_due < entry.due_ms) {
+    Schedule(*index, latest_due);
+    CompactIfMostlyDead();
+  }
   return true;
 }
 
@@ -115,6 +119,20 @@ void SlotQueue::Remove(const std::string& id) {
   entry.url = std::string();
   free_entries_.push_back(it->second);
   index_.erase(it);
+  CompactIfMostlyDead();
+}
+
+void SlotQueue::CompactIfMostlyDead() {
+  // The slack keeps a small queue from rebuilding on every other replacement.
+  constexpr size_t kSlack = 1024;
+  if (heap_.size() <= 2 * index_.size() + kSlack) return;
+  std::vector<Slot> live;
+  live.reserve(index_.size());
+  for (const auto& [key, index] : index_) {
+    const Entry& entry = entries_[index];
+    live.push_back({entry.due_ms, index, entry.generation});
+  }
+  heap_ = decltype(heap_)(std::greater<Slot>(), std::move(live));
 }
 
 std::optional<uint32_t> SlotQueue::IndexOf(const std::string& id) const {

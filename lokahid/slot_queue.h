@@ -48,6 +48,9 @@ class SlotQueue {
   // added to `skipped` (they would be stale before any worker reached them).
   void PopDue(int64_t now_ms, std::vector<DueCheck>& out, int64_t& skipped);
   size_t size() const { return index_.size(); }
+  // Slots held in the heap, live or replaced: what the queue's memory follows. Stays within
+  // twice the checks (plus a little), however often checks are replaced or removed.
+  size_t heap_slots() const { return heap_.size(); }
   void Clear();
 
   using Key = std::array<uint8_t, 16>;
@@ -79,6 +82,10 @@ class SlotQueue {
   std::optional<uint32_t> IndexOf(const std::string& id) const;
   static void Assign(Entry& entry, ScheduledCheck&& check);
   void Schedule(uint32_t index, int64_t due_ms);
+  // Removal is lazy: a replaced or removed check's slot stays in the heap until it comes up,
+  // which for a daily check is a day. Once dead slots outnumber the live ones the heap is rebuilt
+  // from the live slots alone, O(checks) for at least as many replacements.
+  void CompactIfMostlyDead();
 
   std::vector<Entry> entries_;
   std::vector<uint32_t> free_entries_;

@@ -162,6 +162,31 @@ TEST(SlotQueue, IdsComeBackAsGivenAndMalformedOnesAreRefused) {
   EXPECT_EQ(q.Version("not-a-uuid"), -1);
 }
 
+TEST(SlotQueue, ReplacingAndRemovingChecksDoesNotGrowTheQueue) {
+  SlotQueue q;
+  const std::string kept = "c1c7179a-0d3a-11e8-b53d-8faa88cfa70c";
+  const std::string churned = "c2c7179a-0d3a-11e8-b53d-8faa88cfa70c";
+  q.Upsert(Check(kept, 86400), 5000);
+  // A daily check re-created 100,000 times (a configuration tool replacing it), and as many
+  // checks created and deleted: each left a dead slot that would only come up a day later.
+  for (int i = 0; i < 100000; ++i) {
+    q.Upsert(Check(churned, 86400), 7000 + i);
+    const std::string temporary =
+        "d" + std::to_string(1000000 + i) + "-0d3a-11e8-b53d-8faa88cfa70c";
+    q.Upsert(Check(temporary, 60), 9000);
+    q.Remove(temporary);
+  }
+  EXPECT_EQ(q.size(), 2u);
+  EXPECT_LE(q.heap_slots(), 2 * q.size() + 1024);
+  // What remains is exactly the live schedule: each check once, at its latest slot.
+  const auto due = Pop(q, 1000000);
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].check.id, kept);
+  EXPECT_EQ(due[0].due_ms, 5000);
+  EXPECT_EQ(due[1].check.id, churned);
+  EXPECT_EQ(due[1].due_ms, 7000 + 99999);
+}
+
 TEST(SlotQueue, SpreadsManyChecksAcrossTheInterval) {
   SlotQueue q;
   for (int i = 0; i < 10000; ++i) {
