@@ -10,8 +10,9 @@
 // share the multi handle's DNS cache (libcurl's default 60 s) and CA store cache (24 h), so a name
 // starts one resolver thread per cache miss and the CA bundle is parsed once, not per connection.
 // Memory per probe is bounded by the body and header caps plus libcurl's buffers whatever the
-// target sends; the queue of waiting requests is not bounded here: callers watch Queued() for
-// backpressure.
+// target sends. Waiting requests start oldest first, or newest first under a backlog, and those
+// with a start-by leave the queue when it passes (waiting_queue.h); requests without one are not
+// bounded here: callers watch Queued() for backpressure.
 
 #include <chrono>
 #include <memory>
