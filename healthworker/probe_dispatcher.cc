@@ -52,7 +52,10 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
   std::vector<probe::ProbeRequest> requests;
   requests.reserve(batch.checks_size());
   long long stale = 0, overload = 0;
-  const bool overloaded = prober_->Queued() > options_.max_queued;
+  // Admits what fits under max_queued and skips only the rest: skipping whole batches once over
+  // the limit starved some checks entirely while the next batch found room again.
+  const size_t queued = prober_->Queued();
+  size_t room = queued < options_.max_queued ? options_.max_queued - queued : 0;
   {
     std::lock_guard lock(mutex_);
     for (const auto& spec : batch.checks()) {
@@ -63,10 +66,11 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
         ++stale;
         continue;
       }
-      if (overloaded) {
+      if (room == 0) {
         ++overload;
         continue;
       }
+      --room;
       stats_.lag_ms_sum.fetch_add(std::max<int64_t>(lag, 0));
       stats_.lag_samples.fetch_add(1);
       const uint64_t tag = next_tag_.fetch_add(1);

@@ -27,7 +27,7 @@ struct DispatcherOptions {
   // StaleAfter(every, stale_floor, max_start_lag) after it was due.
   std::chrono::milliseconds stale_floor{10000};
   std::chrono::milliseconds max_start_lag{10000};  // LOKAHI_MAX_START_LAG_MS
-  size_t max_queued = 100000;  // probes waiting for an in-flight slot before new work is skipped
+  size_t max_queued = 100000;  // probes that may wait for a slot; slots beyond it are skipped
   // Optional; observed on the hot path when set.
   metrics::Histogram* probe_latency_seconds = nullptr;  // probes that got an HTTP answer
   metrics::Histogram* schedule_lag_seconds = nullptr;   // probe start - slot due time

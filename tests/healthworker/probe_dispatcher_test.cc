@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
 #include <mutex>
 #include <sstream>
 
@@ -44,38 +46,74 @@ class RecordingWriter final : public store::ResultWriter {
   std::vector<store::ProbeRecord> written_;
 };
 
-TEST(ProbeDispatcherTest, ALongIntervalsSlotTooLateToMatterIsSkippedNotProbed) {
-  const auto now = std::chrono::system_clock::now();
-  const int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::ostringstream log_text;
-  logging::Logger log("healthworker", log_text);
-  RecordingWriter writer;
-  ResultBatcher batcher(writer, {100, 20ms}, {}, log);
-  ProbeDispatcher dispatcher(
-      {}, batcher, {}, [now] { return now; }, log);
-
-  internal::RunBatch batch;
-  const std::string refused = "http://127.0.0.1:" + std::to_string(testing::FreePort()) + "/";
-  auto add = [&](const std::string& id, int64_t due_ms) {
+// A dispatcher whose clock stands at `now_`, probing a port where nothing listens (each probe
+// ends at once with no answer), recording what it would write.
+class ProbeDispatcherTest : public ::testing::Test {
+ protected:
+  ProbeDispatcher& Dispatcher(DispatcherOptions options = {}) {
+    dispatcher_ = std::make_unique<ProbeDispatcher>(
+        std::move(options), batcher_, ProbeDispatcher::Reply{}, [now = now_] { return now; },
+        log_);
+    return *dispatcher_;
+  }
+  void AddSlot(internal::RunBatch& batch, const std::string& id, int every, int64_t due_ms) {
     auto* spec = batch.add_checks();
     spec->set_id(id);
-    spec->set_url(refused);
+    spec->set_url(refused_url_);
     spec->set_timeout_ms(1000);
-    spec->set_every(3600);
+    spec->set_every(every);
     spec->set_due_unix_ms(due_ms);
-  };
-  add("00000000-0000-0000-0000-000000000001", now_ms - 20'000);  // 20 s late: stale
-  add("00000000-0000-0000-0000-000000000002", now_ms - 1'000);   // 1 s late: probed
+  }
+  void TearDown() override {
+    if (dispatcher_) dispatcher_->Stop(0ms);
+    batcher_.Stop(5s);
+  }
+
+  const std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
+  const int64_t now_ms_ =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now_.time_since_epoch()).count();
+  const std::string refused_url_ =
+      "http://127.0.0.1:" + std::to_string(testing::FreePort()) + "/";
+  std::ostringstream log_text_;
+  logging::Logger log_{"healthworker", log_text_};
+  RecordingWriter writer_;
+  ResultBatcher batcher_{writer_, {100, 20ms}, {}, log_};
+  std::unique_ptr<ProbeDispatcher> dispatcher_;
+};
+
+TEST_F(ProbeDispatcherTest, ALongIntervalsSlotTooLateToMatterIsSkippedNotProbed) {
+  auto& dispatcher = Dispatcher();
+  internal::RunBatch batch;
+  AddSlot(batch, "00000000-0000-0000-0000-000000000001", 3600, now_ms_ - 20'000);  // stale
+  AddSlot(batch, "00000000-0000-0000-0000-000000000002", 3600, now_ms_ - 1'000);   // probed
   dispatcher.OnRunBatch(batch.SerializeAsString());
   EXPECT_EQ(dispatcher.stats().skipped_stale.load(), 1);
 
-  ASSERT_TRUE(testing::WaitFor([&] { return writer.Written().size() == 1; }, 10s));
-  const auto written = writer.Written();
+  ASSERT_TRUE(testing::WaitFor([&] { return writer_.Written().size() == 1; }, 10s));
+  const auto written = writer_.Written();
   EXPECT_EQ(written[0].check_id, "00000000-0000-0000-0000-000000000002");
   EXPECT_EQ(written[0].status_code, 0) << "nothing listens there: no answer";
-  dispatcher.Stop(0ms);
-  batcher.Stop(5s);
+}
+
+TEST_F(ProbeDispatcherTest, ABatchBiggerThanTheQueuesRoomIsAdmittedUpToTheRoomAndTheRestSkipped) {
+  DispatcherOptions options;
+  options.prober.max_in_flight = 1;
+  options.max_queued = 2;
+  auto& dispatcher = Dispatcher(options);
+  internal::RunBatch batch;
+  for (int i = 1; i <= 5; ++i) {
+    AddSlot(batch, "00000000-0000-0000-0000-00000000000" + std::to_string(i), 10, now_ms_);
+  }
+  dispatcher.OnRunBatch(batch.SerializeAsString());
+  EXPECT_EQ(dispatcher.stats().skipped_overload.load(), 3)
+      << "room for two waiting probes: the first two are admitted, not the whole batch skipped";
+
+  ASSERT_TRUE(testing::WaitFor([&] { return writer_.Written().size() == 2; }, 10s));
+  const auto written = writer_.Written();
+  std::vector<std::string> ids = {written[0].check_id, written[1].check_id};
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"00000000-0000-0000-0000-000000000001",
+                                           "00000000-0000-0000-0000-000000000002"}));
 }
 
 }  // namespace
