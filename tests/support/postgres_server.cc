@@ -55,6 +55,11 @@ PostgresServer::PostgresServer() {
     }
   }
   port_ = FreePort();
+  Start();
+}
+
+void PostgresServer::Start() {
+  const std::string bin = PostgresBinDir();
   process_ = std::make_unique<ChildProcess>(
       AsPostgresUser({bin + "/postgres", "-D", data_dir_ + "/data", "-p", std::to_string(port_),
                       "-k", data_dir_, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
@@ -74,8 +79,14 @@ PostgresServer::PostgresServer() {
   if (!ready) throw std::runtime_error("Postgres did not start: " + process_->Log());
 }
 
-PostgresServer::~PostgresServer() {
+// SIGINT is Postgres's fast shutdown: clients are disconnected, as when a server goes away.
+void PostgresServer::Stop() {
   if (process_) process_->Stop(SIGINT, std::chrono::seconds(20));
+  process_.reset();
+}
+
+PostgresServer::~PostgresServer() {
+  Stop();
   std::error_code ignored;
   std::filesystem::remove_all(data_dir_, ignored);
   std::filesystem::remove(data_dir_ + "-server.log", ignored);

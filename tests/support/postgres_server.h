@@ -14,6 +14,9 @@ class PostgresServer {
   PostgresServer();
   ~PostgresServer();
   int port() const { return port_; }
+  // Stop and Start keep the data and the port, so tests can see a daemon ride out an outage.
+  void Stop();
+  void Start();
   // A new, empty database on this server; returns its URL.
   std::string NewDatabase();
   std::string Url(const std::string& database) const;

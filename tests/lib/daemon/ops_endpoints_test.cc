@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <functional>
+#include <memory>
+
 #include "tests/support/daemon.h"
 #include "tests/support/nats_server.h"
 #include "tests/support/ports.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/shared_services.h"
 
 namespace lokahi {
@@ -43,35 +47,60 @@ int Get(int port, const std::string& path, std::string* body = nullptr) {
   return response->status;
 }
 
-TEST_P(OpsEndpointsTest, MetricsHaveTheNamedSeriesAndHealthzFollowsNats) {
-  const auto& daemon = GetParam();
-  testing::NatsServer nats;  // private: this test stops it
-  const int metrics_port = testing::FreePort();
-  auto process = testing::StartDaemon(
-      daemon.binary,
-      {{"DATABASE_URL", testing::Services().postgres.NewDatabase()},
-       {"NATS_URL", nats.Url()},
+struct RunningDaemon {
+  int metrics_port = 0;
+  std::unique_ptr<testing::ChildProcess> process;
+};
+
+RunningDaemon Start(const std::string& binary, const std::string& database_url,
+                    const std::string& nats_url) {
+  RunningDaemon daemon;
+  daemon.metrics_port = testing::FreePort();
+  daemon.process = testing::StartDaemon(
+      binary,
+      {{"DATABASE_URL", database_url},
+       {"NATS_URL", nats_url},
        {"PORT", std::to_string(testing::FreePort())},
-       {"LOKAHI_METRICS_PORT", std::to_string(metrics_port)}},
-      metrics_port);
+       {"LOKAHI_METRICS_PORT", std::to_string(daemon.metrics_port)}},
+      daemon.metrics_port);
+  return daemon;
+}
+
+// /healthz is 200, turns 503 naming `dependency` once stop() has run, and 200 again after
+// start(), with the daemon still the same process.
+void ExpectHealthzFollows(RunningDaemon& daemon, const std::string& dependency,
+                          const std::function<void()>& stop, const std::function<void()>& start) {
+  EXPECT_TRUE(testing::WaitFor([&] { return Get(daemon.metrics_port, "/healthz") == 200; }, 10s));
+  stop();
+  std::string reason;
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return Get(daemon.metrics_port, "/healthz", &reason) == 503; }, 10s))
+      << "unready without " << dependency;
+  EXPECT_NE(reason.find(dependency), std::string::npos) << reason;
+  start();
+  EXPECT_TRUE(testing::WaitFor([&] { return Get(daemon.metrics_port, "/healthz") == 200; }, 15s))
+      << "ready again when " << dependency << " returns, without a restart";
+  EXPECT_TRUE(daemon.process->Running()) << daemon.process->Log();
+}
+
+TEST_P(OpsEndpointsTest, MetricsHaveTheNamedSeriesAndHealthzFollowsNats) {
+  testing::NatsServer nats;  // private: this test stops it
+  auto daemon = Start(GetParam().binary, testing::Services().postgres.NewDatabase(), nats.Url());
 
   std::string metrics;
-  ASSERT_EQ(Get(metrics_port, "/metrics", &metrics), 200);
-  for (const auto& series : daemon.series) {
+  ASSERT_EQ(Get(daemon.metrics_port, "/metrics", &metrics), 200);
+  for (const auto& series : GetParam().series) {
     EXPECT_NE(metrics.find(series), std::string::npos) << series << " missing from\n" << metrics;
   }
   EXPECT_NE(metrics.find("# TYPE "), std::string::npos);
 
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(metrics_port, "/healthz") == 200; }, 10s));
-  nats.Stop();
-  std::string reason;
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(metrics_port, "/healthz", &reason) == 503; }, 10s))
-      << "unready without NATS";
-  EXPECT_NE(reason.find("nats"), std::string::npos) << reason;
-  nats.Start();
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(metrics_port, "/healthz") == 200; }, 15s))
-      << "ready again when NATS returns";
-  EXPECT_TRUE(process->Running());
+  ExpectHealthzFollows(daemon, "nats", [&] { nats.Stop(); }, [&] { nats.Start(); });
+}
+
+TEST_P(OpsEndpointsTest, HealthzFollowsPostgresAndTheDaemonRecoversWithoutARestart) {
+  testing::PostgresServer postgres;  // private: this test stops it
+  auto daemon = Start(GetParam().binary, postgres.NewDatabase(), testing::Services().nats.Url());
+  ExpectHealthzFollows(daemon, "postgres", [&] { postgres.Stop(); }, [&] { postgres.Start(); });
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryDaemon, OpsEndpointsTest, ::testing::ValuesIn(kDaemons),
