@@ -121,7 +121,7 @@ std::string FormatTimestampMicros(int64_t unix_us) {
   const int micros = static_cast<int>(unix_us % 1000000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[40];
+  char text[64];  // room for any int fields, so the compiler can prove no truncation
   std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", utc.tm_year + 1900,
                 utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, micros);
   return text;

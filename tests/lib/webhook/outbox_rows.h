@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <pqxx/pqxx>
 #include <string>
+#include <utility>
 
 namespace lokahi::webhook::testrows {
 
@@ -12,12 +13,21 @@ namespace lokahi::webhook::testrows {
 std::string NewMigratedDatabase();
 
 struct CheckRow {
+  CheckRow(std::string webhook_url = "", std::string webhook_secret = "", int webhook_format = 0,
+           std::string url = "http://127.0.0.1:9/health",
+           std::string playbook_url = "https://wiki.example.com/runbook", int every_seconds = 60)
+      : webhook_url(std::move(webhook_url)),
+        webhook_secret(std::move(webhook_secret)),
+        webhook_format(webhook_format),
+        url(std::move(url)),
+        playbook_url(std::move(playbook_url)),
+        every_seconds(every_seconds) {}
   std::string webhook_url;
   std::string webhook_secret;
-  int webhook_format = 0;
-  std::string url = "http://127.0.0.1:9/health";
-  std::string playbook_url = "https://wiki.example.com/runbook";
-  int every_seconds = 60;
+  int webhook_format;
+  std::string url;
+  std::string playbook_url;
+  int every_seconds;
 };
 // Inserts the check and its check_states row; returns the id.
 std::string InsertCheck(pqxx::connection& connection, const CheckRow& row);

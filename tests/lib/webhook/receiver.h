@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lokahi::webhook::testing {
@@ -24,7 +25,9 @@ struct ReceivedRequest {
 };
 
 struct Answer {
-  int status = 200;
+  Answer(int status = 200, std::string retry_after = "", std::string location = "")
+      : status(status), retry_after(std::move(retry_after)), location(std::move(location)) {}
+  int status;
   std::string retry_after;  // header value; empty = none
   std::string location;     // header value; empty = none
 };
