@@ -206,6 +206,86 @@ BEGIN
   END LOOP;
 END $$;
 )sql"},
+      // List's deep offsets: without this, OFFSET n walks n index entries (~120 ms at 500,000).
+      // Each block counts the checks from its first key up to the next block's; List sums the
+      // counts to find the block holding position n and walks at most a block from there. One
+      // statement reads both tables, so the page is exact in its snapshot. The triggers take a
+      // self-conflicting lock, so concurrent creates and deletes keep the counts exact; reads
+      // never wait for it.
+      {104, "check_list_blocks: counts per run of list positions, for deep List offsets",
+       R"sql(
+CREATE TABLE check_list_blocks (
+  first_created_at timestamptz NOT NULL,
+  first_id uuid NOT NULL,
+  checks integer NOT NULL,
+  PRIMARY KEY (first_created_at, first_id)
+);
+-- Holds every key below the first real block (a late commit can sort before it).
+INSERT INTO check_list_blocks VALUES ('-infinity', '00000000-0000-0000-0000-000000000000', 0);
+WITH numbered AS (
+  SELECT created_at, id, (row_number() OVER (ORDER BY created_at, id) - 1) / 1000 AS block
+  FROM checks)
+INSERT INTO check_list_blocks
+SELECT DISTINCT ON (block) created_at, id, count(*) OVER (PARTITION BY block)
+FROM numbered ORDER BY block, created_at, id;
+
+CREATE FUNCTION lokahi_check_list_added() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  last_block check_list_blocks%ROWTYPE;
+BEGIN
+  LOCK TABLE check_list_blocks IN SHARE ROW EXCLUSIVE MODE;
+  SELECT * INTO last_block FROM check_list_blocks
+  ORDER BY first_created_at DESC, first_id DESC LIMIT 1;
+  -- Keys before the last block (late commits) are counted where they fall.
+  UPDATE check_list_blocks b SET checks = b.checks + g.n
+  FROM (SELECT holder.first_created_at, holder.first_id, count(*) AS n
+        FROM added a CROSS JOIN LATERAL (
+          SELECT x.first_created_at, x.first_id FROM check_list_blocks x
+          WHERE (x.first_created_at, x.first_id) <= (a.created_at, a.id)
+          ORDER BY x.first_created_at DESC, x.first_id DESC LIMIT 1) holder
+        WHERE (a.created_at, a.id) < (last_block.first_created_at, last_block.first_id)
+        GROUP BY 1, 2) g
+  WHERE (b.first_created_at, b.first_id) = (g.first_created_at, g.first_id);
+  -- The rest fill the last block up to 1000, then start new blocks of 1000 (the sentinel
+  -- keeps only late keys: after it, new blocks start at once).
+  WITH tail AS (
+    SELECT created_at, id,
+           CASE WHEN last_block.first_created_at = '-infinity'
+                THEN 1 + (row_number() OVER w - 1) / 1000
+                ELSE (row_number() OVER w - 1 + last_block.checks) / 1000 END AS block
+    FROM added
+    WHERE (created_at, id) >= (last_block.first_created_at, last_block.first_id)
+    WINDOW w AS (ORDER BY created_at, id)),
+  grown AS (
+    UPDATE check_list_blocks SET checks = checks + (SELECT count(*) FROM tail WHERE block = 0)
+    WHERE (first_created_at, first_id) = (last_block.first_created_at, last_block.first_id))
+  INSERT INTO check_list_blocks
+  SELECT DISTINCT ON (block) created_at, id, count(*) OVER (PARTITION BY block)
+  FROM tail WHERE block > 0 ORDER BY block, created_at, id;
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION lokahi_check_list_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  LOCK TABLE check_list_blocks IN SHARE ROW EXCLUSIVE MODE;
+  UPDATE check_list_blocks b SET checks = b.checks - g.n
+  FROM (SELECT holder.first_created_at, holder.first_id, count(*) AS n
+        FROM removed r CROSS JOIN LATERAL (
+          SELECT x.first_created_at, x.first_id FROM check_list_blocks x
+          WHERE (x.first_created_at, x.first_id) <= (r.created_at, r.id)
+          ORDER BY x.first_created_at DESC, x.first_id DESC LIMIT 1) holder
+        GROUP BY 1, 2) g
+  WHERE (b.first_created_at, b.first_id) = (g.first_created_at, g.first_id);
+  -- An empty block holds nothing: the one before it takes over its range.
+  DELETE FROM check_list_blocks WHERE checks = 0 AND first_created_at <> '-infinity';
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER check_list_added AFTER INSERT ON checks
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_added();
+CREATE TRIGGER check_list_removed AFTER DELETE ON checks
+  REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_removed();
+)sql"},
   };
   return kMigrations;
 }

@@ -70,5 +70,88 @@ TEST_F(CheckStoreTest, AnUpdateThatChangesNothingKeepsVersionAndUpdatedAt) {
   EXPECT_FALSE(Replace(store, *checks::CheckId::Parse("a5c7179a-0d3a-11e8-b53d-8faa88cfa70c"), o));
 }
 
+// Deep offsets start from check_list_blocks' counts (migration 104) instead of walking every
+// row before them; the page must be exactly what walking gives, whatever created and deleted the
+// rows: bulk inserts, single creates, late commits that sort before existing rows, deletes.
+TEST_F(CheckStoreTest, ADeepOffsetPageIsExactlyTheRowsAtThatPositionAfterCreatesAndDeletes) {
+  PgCheckStore store(*pool_);
+  auto c = pool_->Acquire();
+  const auto sql = [&](const std::string& statement) {
+    pqxx::work txn(*c);
+    txn.exec(statement);
+    txn.commit();
+  };
+  const auto bulk_insert = [&](int n, const std::string& created_at) {
+    sql("INSERT INTO checks (url, webhook_url, every_seconds, timeout_ms" +
+        std::string(created_at.empty() ? "" : ", created_at") +
+        ") SELECT 'http://127.0.0.1:9/' || n, 'http://127.0.0.1:9/hook', 60, 1000" +
+        (created_at.empty() ? "" : ", " + created_at) + " FROM generate_series(1, " +
+        std::to_string(n) + ") AS n");
+  };
+  const auto walked = [&](int count, int offset) {
+    pqxx::read_transaction txn(*c);
+    std::vector<std::string> ids;
+    for (const auto& row : txn.exec_params("SELECT id::text FROM checks ORDER BY created_at, id"
+                                           " LIMIT $1 OFFSET $2",
+                                           count, offset)) {
+      ids.push_back(row[0].as<std::string>());
+    }
+    return ids;
+  };
+  const auto listed = [&](int count, int offset) {
+    std::vector<std::string> ids;
+    for (const auto& check : store.List(count, offset, std::nullopt).checks) {
+      ids.push_back(check.id);
+    }
+    return ids;
+  };
+  const auto stored = [&] {
+    pqxx::read_transaction txn(*c);
+    return txn.exec1("SELECT count(*) FROM checks")[0].as<int>();
+  };
+  const auto expect_pages_exact = [&](const std::string& after_what) {
+    const int total = stored();
+    for (int offset : {0, 999, 1000, 1001, 1499, 1999, 2000, 2001, 2950, total - 50, total - 1,
+                       total, total + 7}) {
+      EXPECT_EQ(listed(50, offset), walked(50, offset))
+          << "offset " << offset << " of " << total << " after " << after_what;
+    }
+    EXPECT_EQ(listed(1000, 1500), walked(1000, 1500)) << after_what;
+  };
+
+  bulk_insert(1500, "");
+  checks::CheckOptions o;
+  o.url = "http://127.0.0.1:9/";
+  o.webhook_url = "http://127.0.0.1:9/hook";
+  checks::ApplyDefaults(o);
+  std::vector<std::string> created;
+  for (int i = 0; i < 30; ++i) created.push_back(store.Create(o).id);
+  bulk_insert(1700, "");
+  expect_pages_exact("bulk inserts and single creates");
+
+  // Commits that sort before rows already counted: before every block, and inside one.
+  bulk_insert(20, "'2001-01-01'::timestamptz + n * interval '1 second'");
+  {
+    pqxx::read_transaction txn(*c);
+    const auto row = txn.exec1(
+        "SELECT created_at::text FROM checks ORDER BY created_at, id OFFSET 1700 LIMIT 1");
+    const auto middle = row[0].as<std::string>();
+    txn.commit();
+    bulk_insert(15, "'" + middle + "'::timestamptz");
+  }
+  expect_pages_exact("late commits");
+
+  sql("DELETE FROM checks WHERE id IN (SELECT id FROM checks ORDER BY created_at, id"
+      " OFFSET 900 LIMIT 1300)");  // empties a whole block and cuts into two
+  sql("DELETE FROM checks WHERE id IN (SELECT id FROM checks ORDER BY id LIMIT 300)");
+  for (int i = 0; i < 10; ++i) store.Delete(*checks::CheckId::Parse(created[i * 3]));
+  expect_pages_exact("deletes");
+
+  const int total = stored();
+  pqxx::read_transaction txn(*c);
+  EXPECT_EQ(txn.exec1("SELECT sum(checks) FROM check_list_blocks")[0].as<int>(), total)
+      << "the blocks count every check once";
+}
+
 }  // namespace
 }  // namespace lokahi::store
