@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "lib/postgres/migrator.h"
 #include "lib/store/pg_check_store.h"
@@ -15,8 +18,8 @@ namespace {
 class CheckStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    pool_ =
-        std::make_unique<postgres::ConnectionPool>(testing::Services().postgres.NewDatabase(), 2);
+    url_ = testing::Services().postgres.NewDatabase();
+    pool_ = std::make_unique<postgres::ConnectionPool>(url_, 2);
     auto c = pool_->Acquire();
     postgres::Migrate(*c, SchemaMigrations());
   }
@@ -40,7 +43,44 @@ class CheckStoreTest : public ::testing::Test {
         .check;
   }
 
+  // The ids at [offset, offset + count) of List's order, by walking every row before them.
+  std::vector<std::string> Walked(int count, int offset) {
+    auto c = pool_->Acquire();
+    pqxx::read_transaction txn(*c);
+    std::vector<std::string> ids;
+    for (const auto& row : txn.exec_params("SELECT id::text FROM checks ORDER BY created_at, id"
+                                           " LIMIT $1 OFFSET $2",
+                                           count, offset)) {
+      ids.push_back(row[0].as<std::string>());
+    }
+    return ids;
+  }
+  static std::vector<std::string> Listed(PgCheckStore& store, int count, int offset) {
+    std::vector<std::string> ids;
+    for (const auto& check : store.List(count, offset, std::nullopt).checks) {
+      ids.push_back(check.id);
+    }
+    return ids;
+  }
+  int Stored() { return Count("SELECT count(*) FROM checks"); }
+  int CountedInBlocks() { return Count("SELECT sum(checks) FROM check_list_blocks"); }
+  static checks::CheckOptions SomeCheck() {
+    checks::CheckOptions o;
+    o.url = "http://127.0.0.1:9/";
+    o.webhook_url = "http://127.0.0.1:9/hook";
+    checks::ApplyDefaults(o);
+    return o;
+  }
+
+  std::string url_;
   std::unique_ptr<postgres::ConnectionPool> pool_;
+
+ private:
+  int Count(const std::string& query) {
+    auto c = pool_->Acquire();
+    pqxx::read_transaction txn(*c);
+    return txn.exec1(query)[0].as<int>();
+  }
 };
 
 TEST_F(CheckStoreTest, AnUpdateThatChangesNothingKeepsVersionAndUpdatedAt) {
@@ -75,8 +115,8 @@ TEST_F(CheckStoreTest, AnUpdateThatChangesNothingKeepsVersionAndUpdatedAt) {
 // rows: bulk inserts, single creates, late commits that sort before existing rows, deletes.
 TEST_F(CheckStoreTest, ADeepOffsetPageIsExactlyTheRowsAtThatPositionAfterCreatesAndDeletes) {
   PgCheckStore store(*pool_);
-  auto c = pool_->Acquire();
   const auto sql = [&](const std::string& statement) {
+    auto c = pool_->Acquire();
     pqxx::work txn(*c);
     txn.exec(statement);
     txn.commit();
@@ -88,57 +128,33 @@ TEST_F(CheckStoreTest, ADeepOffsetPageIsExactlyTheRowsAtThatPositionAfterCreates
         (created_at.empty() ? "" : ", " + created_at) + " FROM generate_series(1, " +
         std::to_string(n) + ") AS n");
   };
-  const auto walked = [&](int count, int offset) {
-    pqxx::read_transaction txn(*c);
-    std::vector<std::string> ids;
-    for (const auto& row : txn.exec_params("SELECT id::text FROM checks ORDER BY created_at, id"
-                                           " LIMIT $1 OFFSET $2",
-                                           count, offset)) {
-      ids.push_back(row[0].as<std::string>());
-    }
-    return ids;
-  };
-  const auto listed = [&](int count, int offset) {
-    std::vector<std::string> ids;
-    for (const auto& check : store.List(count, offset, std::nullopt).checks) {
-      ids.push_back(check.id);
-    }
-    return ids;
-  };
-  const auto stored = [&] {
-    pqxx::read_transaction txn(*c);
-    return txn.exec1("SELECT count(*) FROM checks")[0].as<int>();
-  };
   const auto expect_pages_exact = [&](const std::string& after_what) {
-    const int total = stored();
+    const int total = Stored();
     for (int offset : {0, 999, 1000, 1001, 1499, 1999, 2000, 2001, 2950, total - 50, total - 1,
                        total, total + 7}) {
-      EXPECT_EQ(listed(50, offset), walked(50, offset))
+      EXPECT_EQ(Listed(store, 50, offset), Walked(50, offset))
           << "offset " << offset << " of " << total << " after " << after_what;
     }
-    EXPECT_EQ(listed(1000, 1500), walked(1000, 1500)) << after_what;
+    EXPECT_EQ(Listed(store, 1000, 1500), Walked(1000, 1500)) << after_what;
   };
 
   bulk_insert(1500, "");
-  checks::CheckOptions o;
-  o.url = "http://127.0.0.1:9/";
-  o.webhook_url = "http://127.0.0.1:9/hook";
-  checks::ApplyDefaults(o);
   std::vector<std::string> created;
-  for (int i = 0; i < 30; ++i) created.push_back(store.Create(o).id);
+  for (int i = 0; i < 30; ++i) created.push_back(store.Create(SomeCheck()).id);
   bulk_insert(1700, "");
   expect_pages_exact("bulk inserts and single creates");
 
   // Commits that sort before rows already counted: before every block, and inside one.
   bulk_insert(20, "'2001-01-01'::timestamptz + n * interval '1 second'");
+  std::string middle;
   {
+    auto c = pool_->Acquire();
     pqxx::read_transaction txn(*c);
     const auto row = txn.exec1(
         "SELECT created_at::text FROM checks ORDER BY created_at, id OFFSET 1700 LIMIT 1");
-    const auto middle = row[0].as<std::string>();
-    txn.commit();
-    bulk_insert(15, "'" + middle + "'::timestamptz");
+    middle = row[0].as<std::string>();
   }
+  bulk_insert(15, "'" + middle + "'::timestamptz");
   expect_pages_exact("late commits");
 
   sql("DELETE FROM checks WHERE id IN (SELECT id FROM checks ORDER BY created_at, id"
@@ -146,11 +162,29 @@ TEST_F(CheckStoreTest, ADeepOffsetPageIsExactlyTheRowsAtThatPositionAfterCreates
   sql("DELETE FROM checks WHERE id IN (SELECT id FROM checks ORDER BY id LIMIT 300)");
   for (int i = 0; i < 10; ++i) store.Delete(*checks::CheckId::Parse(created[i * 3]));
   expect_pages_exact("deletes");
+  EXPECT_EQ(CountedInBlocks(), Stored()) << "the blocks count every check once";
+}
 
-  const int total = stored();
-  pqxx::read_transaction txn(*c);
-  EXPECT_EQ(txn.exec1("SELECT sum(checks) FROM check_list_blocks")[0].as<int>(), total)
-      << "the blocks count every check once";
+// Several lokahid replicas create and delete at once: the blocks still count each check once.
+TEST_F(CheckStoreTest, ConcurrentCreatesAndDeletesKeepDeepOffsetsExact) {
+  postgres::ConnectionPool pool(url_, 4);
+  PgCheckStore store(pool);
+  std::vector<std::thread> replicas;
+  for (int r = 0; r < 4; ++r) {
+    replicas.emplace_back([&store, r] {
+      for (int i = 0; i < 600; ++i) {
+        const auto id = store.Create(SomeCheck()).id;
+        if (r % 2 == 0 && i % 4 == 0) store.Delete(*checks::CheckId::Parse(id));
+      }
+    });
+  }
+  for (auto& replica : replicas) replica.join();
+
+  ASSERT_EQ(Stored(), 4 * 600 - 2 * 150);
+  EXPECT_EQ(CountedInBlocks(), Stored());
+  for (int offset : {1000, 1234, 1999, 2050}) {
+    EXPECT_EQ(Listed(store, 50, offset), Walked(50, offset)) << "offset " << offset;
+  }
 }
 
 }  // namespace
