@@ -38,4 +38,18 @@ void RunMaintenance(pqxx::connection& connection, int retention_days, logging::L
                            {"retention_days", retention_days}});
 }
 
+bool CompactCheckList(pqxx::connection& connection) {
+  pqxx::work txn(connection);
+  if (txn.exec("SELECT 1 FROM check_list_deltas LIMIT 1").empty()) return true;
+  txn.exec("SET LOCAL lock_timeout = '200ms'");
+  try {
+    txn.exec("SELECT lokahi_compact_check_list()");
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() == "55P03") return false;  // lock_not_available
+    throw;
+  }
+  txn.commit();
+  return true;
+}
+
 }  // namespace lokahi::lokahid

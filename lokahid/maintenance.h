@@ -11,4 +11,9 @@ namespace lokahi::lokahid {
 
 void RunMaintenance(pqxx::connection& connection, int retention_days, logging::Logger& log);
 
+// Folds creates' and deletes' counts into List's blocks (schema migration 104), so deep offsets
+// stay a short walk. Gives up at once (returns false) while a bulk insert holds the blocks,
+// rather than stall the scheduler that calls it; the next round catches up.
+bool CompactCheckList(pqxx::connection& connection);
+
 }  // namespace lokahi::lokahid

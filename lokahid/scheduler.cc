@@ -118,6 +118,7 @@ bool Scheduler::TryBecomeActive() {
 void Scheduler::RunActive() {
   auto next_poll = std::chrono::steady_clock::now();
   auto next_maintenance = std::chrono::steady_clock::now();
+  auto next_list_compaction = std::chrono::steady_clock::now();
   while (!stopping_.load()) {
     const auto tick_start = std::chrono::steady_clock::now();
     if (tick_start >= next_maintenance) {
@@ -129,6 +130,16 @@ void Scheduler::RunActive() {
         log_.Warn("maintenance_failed", {{"error", e.what()}});
       }
       next_maintenance = tick_start + options_.maintenance_every;
+    }
+    if (tick_start >= next_list_compaction) {
+      try {
+        CompactCheckList(*connection_);
+      } catch (const pqxx::broken_connection&) {
+        throw;
+      } catch (const std::exception& e) {
+        log_.Warn("list_compaction_failed", {{"error", e.what()}});
+      }
+      next_list_compaction = tick_start + options_.list_compaction_every;
     }
     const int64_t now_ms = UnixMillis(clock_());
     if (tick_start >= next_poll) {

@@ -101,7 +101,10 @@ ChecksPage PgCheckStore::List(int count, int offset, const std::optional<ListCur
         query("start AS (SELECT first_created_at, first_id, $2 - before AS skip"
               " FROM (SELECT first_created_at, first_id,"
               "   sum(checks) OVER (ORDER BY first_created_at, first_id) - checks AS before"
-              "   FROM check_list_blocks) b"
+              "   FROM (SELECT first_created_at, first_id, sum(checks) AS checks FROM ("
+              "     SELECT first_created_at, first_id, checks FROM check_list_blocks"
+              "     UNION ALL SELECT first_created_at, first_id, checks FROM check_list_deltas)"
+              "     parts GROUP BY 1, 2) counted) b"
               " WHERE before <= $2 ORDER BY first_created_at DESC, first_id DESC LIMIT 1), ",
               " WHERE (created_at, id) >= (SELECT first_created_at, first_id FROM start)",
               "(SELECT skip FROM start)"),

@@ -208,10 +208,11 @@ END $$;
 )sql"},
       // List's deep offsets: without this, OFFSET n walks n index entries (~120 ms at 500,000).
       // Each block counts the checks from its first key up to the next block's; List sums the
-      // counts to find the block holding position n and walks at most a block from there. One
-      // statement reads both tables, so the page is exact in its snapshot. The triggers take a
-      // self-conflicting lock, so concurrent creates and deletes keep the counts exact; reads
-      // never wait for it.
+      // counts to find the block holding position n and walks at most about a block from there.
+      // Creates and deletes append their +n / -n to check_list_deltas instead of updating a
+      // count, so concurrent creates never wait for each other; lokahid folds the deltas in and
+      // splits grown blocks (lokahi_compact_check_list) every few seconds, and a bulk insert
+      // does so itself. One statement reads both tables, so a page is exact in its snapshot.
       {104, "check_list_blocks: counts per run of list positions, for deep List offsets",
        R"sql(
 CREATE TABLE check_list_blocks (
@@ -219,6 +220,11 @@ CREATE TABLE check_list_blocks (
   first_id uuid NOT NULL,
   checks integer NOT NULL,
   PRIMARY KEY (first_created_at, first_id)
+);
+CREATE TABLE check_list_deltas (
+  first_created_at timestamptz NOT NULL,
+  first_id uuid NOT NULL,
+  checks integer NOT NULL
 );
 -- Holds every key below the first real block (a late commit can sort before it).
 INSERT INTO check_list_blocks VALUES ('-infinity', '00000000-0000-0000-0000-000000000000', 0);
@@ -229,62 +235,82 @@ INSERT INTO check_list_blocks
 SELECT DISTINCT ON (block) created_at, id, count(*) OVER (PARTITION BY block)
 FROM numbered ORDER BY block, created_at, id;
 
-CREATE FUNCTION lokahi_check_list_added() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Writers of deltas hold ROW EXCLUSIVE on check_list_blocks until they commit; this takes
+-- EXCLUSIVE, so it sees every delta that counts and no block changes under a writer.
+CREATE FUNCTION lokahi_compact_check_list() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  last_block check_list_blocks%ROWTYPE;
+  big record;
 BEGIN
-  LOCK TABLE check_list_blocks IN SHARE ROW EXCLUSIVE MODE;
-  SELECT * INTO last_block FROM check_list_blocks
-  ORDER BY first_created_at DESC, first_id DESC LIMIT 1;
-  -- Keys before the last block (late commits) are counted where they fall.
-  UPDATE check_list_blocks b SET checks = b.checks + g.n
-  FROM (SELECT holder.first_created_at, holder.first_id, count(*) AS n
-        FROM added a CROSS JOIN LATERAL (
-          SELECT x.first_created_at, x.first_id FROM check_list_blocks x
-          WHERE (x.first_created_at, x.first_id) <= (a.created_at, a.id)
-          ORDER BY x.first_created_at DESC, x.first_id DESC LIMIT 1) holder
-        WHERE (a.created_at, a.id) < (last_block.first_created_at, last_block.first_id)
-        GROUP BY 1, 2) g
-  WHERE (b.first_created_at, b.first_id) = (g.first_created_at, g.first_id);
-  -- The rest fill the last block up to 1000, then start new blocks of 1000 (the sentinel
-  -- keeps only late keys: after it, new blocks start at once).
-  WITH tail AS (
-    SELECT created_at, id,
-           CASE WHEN last_block.first_created_at = '-infinity'
-                THEN 1 + (row_number() OVER w - 1) / 1000
-                ELSE (row_number() OVER w - 1 + last_block.checks) / 1000 END AS block
-    FROM added
-    WHERE (created_at, id) >= (last_block.first_created_at, last_block.first_id)
-    WINDOW w AS (ORDER BY created_at, id)),
-  grown AS (
-    UPDATE check_list_blocks SET checks = checks + (SELECT count(*) FROM tail WHERE block = 0)
-    WHERE (first_created_at, first_id) = (last_block.first_created_at, last_block.first_id))
-  INSERT INTO check_list_blocks
-  SELECT DISTINCT ON (block) created_at, id, count(*) OVER (PARTITION BY block)
-  FROM tail WHERE block > 0 ORDER BY block, created_at, id;
-  RETURN NULL;
-END $$;
-
-CREATE FUNCTION lokahi_check_list_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  LOCK TABLE check_list_blocks IN SHARE ROW EXCLUSIVE MODE;
-  UPDATE check_list_blocks b SET checks = b.checks - g.n
-  FROM (SELECT holder.first_created_at, holder.first_id, count(*) AS n
-        FROM removed r CROSS JOIN LATERAL (
-          SELECT x.first_created_at, x.first_id FROM check_list_blocks x
-          WHERE (x.first_created_at, x.first_id) <= (r.created_at, r.id)
-          ORDER BY x.first_created_at DESC, x.first_id DESC LIMIT 1) holder
-        GROUP BY 1, 2) g
-  WHERE (b.first_created_at, b.first_id) = (g.first_created_at, g.first_id);
+  LOCK TABLE check_list_blocks IN EXCLUSIVE MODE;
+  UPDATE check_list_blocks b SET checks = b.checks + d.n
+  FROM (SELECT first_created_at, first_id, sum(checks) AS n FROM check_list_deltas
+        GROUP BY 1, 2) d
+  WHERE (b.first_created_at, b.first_id) = (d.first_created_at, d.first_id);
+  DELETE FROM check_list_deltas;
   -- An empty block holds nothing: the one before it takes over its range.
   DELETE FROM check_list_blocks WHERE checks = 0 AND first_created_at <> '-infinity';
+  FOR big IN
+    SELECT first_created_at, first_id, next_created_at, next_id FROM (
+      SELECT first_created_at, first_id, checks,
+             lead(first_created_at) OVER w AS next_created_at, lead(first_id) OVER w AS next_id
+      FROM check_list_blocks WINDOW w AS (ORDER BY first_created_at, first_id)) blocks
+    WHERE checks > 2000
+  LOOP
+    -- Renumbered from the rows themselves: blocks of 1000 from the first row in its range.
+    DELETE FROM check_list_blocks
+    WHERE (first_created_at, first_id) = (big.first_created_at, big.first_id);
+    IF big.first_created_at = '-infinity' THEN
+      INSERT INTO check_list_blocks VALUES (big.first_created_at, big.first_id, 0);
+    END IF;
+    INSERT INTO check_list_blocks
+    SELECT DISTINCT ON (block) created_at, id, count(*) OVER (PARTITION BY block)
+    FROM (SELECT created_at, id,
+                 (row_number() OVER (ORDER BY created_at, id) - 1) / 1000 AS block
+          FROM checks
+          WHERE (created_at, id) >= (big.first_created_at, big.first_id)
+            AND (big.next_created_at IS NULL
+                 OR (created_at, id) < (big.next_created_at, big.next_id))) numbered
+    ORDER BY block, created_at, id;
+  END LOOP;
+END $$;
+
+-- Each statement's rows counted into the blocks that hold their keys.
+CREATE FUNCTION lokahi_check_list_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  sign integer := CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
+  bulk boolean;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT count(*) >= 1000 INTO bulk FROM added;
+  ELSE
+    bulk := false;
+  END IF;
+  -- A bulk insert takes the compaction's lock first (never upgrades to it, which could
+  -- deadlock with another), then cuts its rows into blocks itself.
+  IF bulk THEN
+    LOCK TABLE check_list_blocks IN EXCLUSIVE MODE;
+  ELSE
+    LOCK TABLE check_list_blocks IN ROW EXCLUSIVE MODE;
+  END IF;
+  EXECUTE format(
+    'INSERT INTO check_list_deltas'
+    ' SELECT holder.first_created_at, holder.first_id, $1 * count(*)'
+    ' FROM %I changed CROSS JOIN LATERAL ('
+    '   SELECT x.first_created_at, x.first_id FROM check_list_blocks x'
+    '   WHERE (x.first_created_at, x.first_id) <= (changed.created_at, changed.id)'
+    '   ORDER BY x.first_created_at DESC, x.first_id DESC LIMIT 1) holder'
+    ' GROUP BY 1, 2', CASE WHEN TG_OP = 'INSERT' THEN 'added' ELSE 'removed' END)
+  USING sign;
+  IF bulk THEN
+    PERFORM lokahi_compact_check_list();
+  END IF;
   RETURN NULL;
 END $$;
 
 CREATE TRIGGER check_list_added AFTER INSERT ON checks
-  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_added();
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_changed();
 CREATE TRIGGER check_list_removed AFTER DELETE ON checks
-  REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_removed();
+  REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_changed();
 )sql"},
   };
   return kMigrations;

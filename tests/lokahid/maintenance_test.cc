@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <pqxx/pqxx>
 #include <sstream>
 
@@ -17,11 +18,12 @@ namespace rows = webhook::testrows;
 
 class MaintenanceTest : public ::testing::Test {
  protected:
-  MaintenanceTest() : sql_(rows::NewMigratedDatabase()), log_("lokahid", log_text_) {}
+  MaintenanceTest() : url_(rows::NewMigratedDatabase()), sql_(url_), log_("lokahid", log_text_) {}
 
   void RunMaintenanceNow() { RunMaintenance(sql_, 7, log_); }
   std::string Log() const { return log_text_.str(); }
 
+  std::string url_;
   pqxx::connection sql_;
   std::ostringstream log_text_;
   logging::Logger log_;
@@ -103,6 +105,28 @@ TEST_F(MaintenanceTest, ADayAlreadyInTheDefaultPartitionDoesNotStopTheOthers) {
             1)
       << "the coming days still get their partitions";
   EXPECT_EQ(txn.exec1("SELECT count(*) FROM results")[0].as<int>(), 1) << "nothing lost";
+}
+
+TEST_F(MaintenanceTest, CompactingTheCheckListFoldsDeltasAndWaitsForNoBulkInsert) {
+  for (int i = 0; i < 5; ++i) rows::InsertCheck(sql_, {"http://127.0.0.1:9/hook"});
+  const auto count = [&](const char* query) {
+    pqxx::read_transaction txn(sql_);
+    return txn.exec1(query)[0].as<int>();
+  };
+  ASSERT_EQ(count("SELECT count(*) FROM check_list_deltas"), 5) << "one per create statement";
+
+  // A bulk insert in progress elsewhere holds the blocks: compaction gives up instead of waiting.
+  pqxx::connection bulk(url_);
+  pqxx::work bulk_txn(bulk);
+  bulk_txn.exec("LOCK TABLE check_list_blocks IN EXCLUSIVE MODE");
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(CompactCheckList(sql_));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  bulk_txn.abort();
+
+  EXPECT_TRUE(CompactCheckList(sql_));
+  EXPECT_EQ(count("SELECT count(*) FROM check_list_deltas"), 0);
+  EXPECT_EQ(count("SELECT sum(checks) FROM check_list_blocks"), 5);
 }
 
 }  // namespace

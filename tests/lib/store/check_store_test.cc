@@ -63,7 +63,11 @@ class CheckStoreTest : public ::testing::Test {
     return ids;
   }
   int Stored() { return Count("SELECT count(*) FROM checks"); }
-  int CountedInBlocks() { return Count("SELECT sum(checks) FROM check_list_blocks"); }
+  int CountedInBlocks() {
+    return Count(
+        "SELECT sum(checks) FROM (SELECT checks FROM check_list_blocks"
+        " UNION ALL SELECT checks FROM check_list_deltas) parts");
+  }
   static checks::CheckOptions SomeCheck() {
     checks::CheckOptions o;
     o.url = "http://127.0.0.1:9/";
@@ -137,12 +141,18 @@ TEST_F(CheckStoreTest, ADeepOffsetPageIsExactlyTheRowsAtThatPositionAfterCreates
     }
     EXPECT_EQ(Listed(store, 1000, 1500), Walked(1000, 1500)) << after_what;
   };
+  // Pages are exact before lokahid folds the deltas in, and after.
+  const auto expect_pages_exact_before_and_after_compaction = [&](const std::string& after_what) {
+    expect_pages_exact(after_what);
+    sql("SELECT lokahi_compact_check_list()");
+    expect_pages_exact(after_what + ", compacted");
+  };
 
   bulk_insert(1500, "");
   std::vector<std::string> created;
   for (int i = 0; i < 30; ++i) created.push_back(store.Create(SomeCheck()).id);
   bulk_insert(1700, "");
-  expect_pages_exact("bulk inserts and single creates");
+  expect_pages_exact_before_and_after_compaction("bulk inserts and single creates");
 
   // Commits that sort before rows already counted: before every block, and inside one.
   bulk_insert(20, "'2001-01-01'::timestamptz + n * interval '1 second'");
@@ -155,13 +165,13 @@ TEST_F(CheckStoreTest, ADeepOffsetPageIsExactlyTheRowsAtThatPositionAfterCreates
     middle = row[0].as<std::string>();
   }
   bulk_insert(15, "'" + middle + "'::timestamptz");
-  expect_pages_exact("late commits");
+  expect_pages_exact_before_and_after_compaction("late commits");
 
   sql("DELETE FROM checks WHERE id IN (SELECT id FROM checks ORDER BY created_at, id"
       " OFFSET 900 LIMIT 1300)");  // empties a whole block and cuts into two
   sql("DELETE FROM checks WHERE id IN (SELECT id FROM checks ORDER BY id LIMIT 300)");
   for (int i = 0; i < 10; ++i) store.Delete(*checks::CheckId::Parse(created[i * 3]));
-  expect_pages_exact("deletes");
+  expect_pages_exact_before_and_after_compaction("deletes");
   EXPECT_EQ(CountedInBlocks(), Stored()) << "the blocks count every check once";
 }
 
@@ -184,6 +194,17 @@ TEST_F(CheckStoreTest, ConcurrentCreatesAndDeletesKeepDeepOffsetsExact) {
   EXPECT_EQ(CountedInBlocks(), Stored());
   for (int offset : {1000, 1234, 1999, 2050}) {
     EXPECT_EQ(Listed(store, 50, offset), Walked(50, offset)) << "offset " << offset;
+  }
+  {
+    auto c = pool_->Acquire();
+    pqxx::work txn(*c);
+    txn.exec("SELECT lokahi_compact_check_list()");
+    txn.commit();
+  }
+  EXPECT_EQ(CountedInBlocks(), Stored());
+  for (int offset : {1000, 1234, 1999, 2050}) {
+    EXPECT_EQ(Listed(store, 50, offset), Walked(50, offset))
+        << "offset " << offset << ", compacted";
   }
 }
 
