@@ -5,24 +5,26 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <iostream>
+#include <optional>
 
 #include "lib/config/env.h"
 #include "lib/daemon/dependency_health.h"
 #include "lib/daemon/schema_setup.h"
 #include "lib/daemon/stop_signals.h"
-#include "lib/metrics/ops_server.h"
-#include "lokahid/lokahid_metrics.h"
 #include "lib/logging/logger.h"
+#include "lib/metrics/ops_server.h"
 #include "lib/nats/nats_client.h"
+#include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
 #include "lib/store/pg_check_store.h"
+#include "lib/store/pg_status_query.h"
 #include "lokahid/checks_service.h"
 #include "lokahid/config.h"
+#include "lokahid/grpc_health.h"
+#include "lokahid/lokahid_metrics.h"
 #include "lokahid/pipeline_queries.h"
 #include "lokahid/run_now_client.h"
 #include "lokahid/scheduler.h"
-#include "lib/nats/subjects.h"
-#include "lib/store/pg_status_query.h"
 
 namespace {
 
@@ -68,9 +70,9 @@ int Run() {
 
   lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
   lokahi::lokahid::RegisterSchedulerReadings(registry, scheduler);
-  lokahi::metrics::OpsServer ops(config.metrics_port, registry,
-                                 lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
-                                                         lokahi::daemon::NatsReadiness(nats)}));
+  const auto readiness = lokahi::metrics::AllOf(
+      {lokahi::daemon::PostgresReadiness(pool), lokahi::daemon::NatsReadiness(nats)});
+  lokahi::metrics::OpsServer ops(config.metrics_port, registry, readiness);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -85,12 +87,17 @@ int Run() {
     return 1;
   }
   log.Info("listening", {{"port", bound_port}});
+  std::optional<lokahi::lokahid::GrpcHealthFollower> grpc_health;
+  if (auto* health = server->GetHealthCheckService()) {
+    grpc_health.emplace(*health, readiness, std::chrono::seconds(1), log);
+  }
   scheduler.Start();
 
   const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});
   // Hand the scheduler lock over first, so another replica resumes dispatch without a gap.
   scheduler.Stop();
+  grpc_health.reset();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   log.Info("stopped");
   return 0;
