@@ -9,12 +9,16 @@ GrpcHealthFollower::GrpcHealthFollower(grpc::HealthCheckServiceInterface& health
   thread_ = std::thread([this] { Loop(); });
 }
 
-GrpcHealthFollower::~GrpcHealthFollower() {
+void GrpcHealthFollower::Stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
+}
+
+GrpcHealthFollower::~GrpcHealthFollower() {
+  Stop();
   thread_.join();
 }
 

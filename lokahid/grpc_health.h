@@ -23,7 +23,10 @@ class GrpcHealthFollower {
   // changes. `health` must outlive this object.
   GrpcHealthFollower(grpc::HealthCheckServiceInterface& health, metrics::ReadinessCheck readiness,
                      std::chrono::milliseconds period, logging::Logger& log);
-  // Stops following (before the server's Shutdown, which reports NOT_SERVING for good).
+  // Stops following without waiting for a check in progress, so the caller can then report
+  // NOT_SERVING for good (as a server draining before its shutdown does).
+  void Stop();
+  // Stops and waits for the thread.
   ~GrpcHealthFollower();
   GrpcHealthFollower(const GrpcHealthFollower&) = delete;
   GrpcHealthFollower& operator=(const GrpcHealthFollower&) = delete;

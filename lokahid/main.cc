@@ -95,6 +95,11 @@ int Run() {
 
   const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});
+  // Balancers asking the health service move new calls elsewhere while this one drains.
+  if (grpc_health) {
+    grpc_health->Stop();
+    server->GetHealthCheckService()->SetServingStatus(false);
+  }
   // Hand the scheduler lock over first, so another replica resumes dispatch without a gap.
   scheduler.Stop();
   grpc_health.reset();

@@ -38,18 +38,31 @@ void RunMaintenance(pqxx::connection& connection, int retention_days, logging::L
                            {"retention_days", retention_days}});
 }
 
-bool CompactCheckList(pqxx::connection& connection) {
-  pqxx::work txn(connection);
-  if (txn.exec("SELECT 1 FROM check_list_deltas LIMIT 1").empty()) return true;
+namespace {
+// Runs `call` holding check_list_blocks' EXCLUSIVE lock, or returns false if it is not free
+// within a moment: creates queue behind a waiting EXCLUSIVE request.
+bool WithCheckListLock(pqxx::work& txn, const char* call) {
   txn.exec("SET LOCAL lock_timeout = '200ms'");
   try {
-    txn.exec("SELECT lokahi_compact_check_list()");
+    txn.exec(call);
   } catch (const pqxx::sql_error& e) {
     if (e.sqlstate() == "55P03") return false;  // lock_not_available
     throw;
   }
   txn.commit();
   return true;
+}
+}  // namespace
+
+bool CompactCheckList(pqxx::connection& connection) {
+  pqxx::work txn(connection);
+  if (txn.exec("SELECT 1 FROM check_list_deltas LIMIT 1").empty()) return true;
+  return WithCheckListLock(txn, "SELECT lokahi_compact_check_list()");
+}
+
+bool RebuildCheckList(pqxx::connection& connection) {
+  pqxx::work txn(connection);
+  return WithCheckListLock(txn, "SELECT lokahi_rebuild_check_list()");
 }
 
 }  // namespace lokahi::lokahid

@@ -124,6 +124,7 @@ void Scheduler::RunActive() {
     if (tick_start >= next_maintenance) {
       try {
         RunMaintenance(*connection_, options_.result_retention_days, log_);
+        if (!RebuildCheckList(*connection_)) log_.Info("list_rebuild_postponed");
       } catch (const pqxx::broken_connection&) {
         throw;
       } catch (const std::exception& e) {

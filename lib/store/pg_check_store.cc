@@ -100,8 +100,9 @@ ChecksPage PgCheckStore::List(int count, int offset, const std::optional<ListCur
     rows = txn.exec_params(
         query("start AS (SELECT first_created_at, first_id, $2 - before AS skip"
               " FROM (SELECT first_created_at, first_id,"
-              "   sum(checks) OVER (ORDER BY first_created_at, first_id) - checks AS before"
-              "   FROM (SELECT first_created_at, first_id, sum(checks) AS checks FROM ("
+              "   (sum(checks) OVER (ORDER BY first_created_at, first_id) - checks)::bigint"
+              "   AS before"
+              "   FROM (SELECT first_created_at, first_id, sum(checks)::bigint AS checks FROM ("
               "     SELECT first_created_at, first_id, checks FROM check_list_blocks"
               "     UNION ALL SELECT first_created_at, first_id, checks FROM check_list_deltas)"
               "     parts GROUP BY 1, 2) counted) b"

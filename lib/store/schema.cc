@@ -210,30 +210,53 @@ END $$;
       // Each block counts the checks from its first key up to the next block's; List sums the
       // counts to find the block holding position n and walks at most about a block from there.
       // Creates and deletes append their +n / -n to check_list_deltas instead of updating a
-      // count, so concurrent creates never wait for each other; lokahid folds the deltas in and
-      // splits grown blocks (lokahi_compact_check_list) every few seconds, and a bulk insert
-      // does so itself. One statement reads both tables, so a page is exact in its snapshot.
+      // count, so concurrent writers never wait for each other; lokahid folds the deltas in and
+      // splits grown blocks (lokahi_compact_check_list) every few seconds, and renumbers every
+      // block from the rows (lokahi_rebuild_check_list) hourly, which also heals any drift. One
+      // statement reads both tables, so a page is exact in its snapshot.
       {104, "check_list_blocks: counts per run of list positions, for deep List offsets",
        R"sql(
+-- Writers of older versions keep writing while this runs: none may commit between the count
+-- below and the triggers.
+LOCK TABLE checks IN SHARE ROW EXCLUSIVE MODE;
 CREATE TABLE check_list_blocks (
   first_created_at timestamptz NOT NULL,
   first_id uuid NOT NULL,
-  checks integer NOT NULL,
+  checks bigint NOT NULL,
   PRIMARY KEY (first_created_at, first_id)
 );
 CREATE TABLE check_list_deltas (
   first_created_at timestamptz NOT NULL,
   first_id uuid NOT NULL,
-  checks integer NOT NULL
+  checks bigint NOT NULL
 );
--- Holds every key below the first real block (a late commit can sort before it).
-INSERT INTO check_list_blocks VALUES ('-infinity', '00000000-0000-0000-0000-000000000000', 0);
-WITH numbered AS (
-  SELECT created_at, id, (row_number() OVER (ORDER BY created_at, id) - 1) / 1000 AS block
-  FROM checks)
-INSERT INTO check_list_blocks
-SELECT DISTINCT ON (block) created_at, id, count(*) OVER (PARTITION BY block)
-FROM numbered ORDER BY block, created_at, id;
+
+-- Renumbers the rows from `from_key` up to `before_key` (NULL: the end) into blocks of 1000.
+-- The caller holds EXCLUSIVE on check_list_blocks and has removed the blocks in that range.
+CREATE FUNCTION lokahi_number_check_list(from_created_at timestamptz, from_id uuid,
+                                         before_created_at timestamptz, before_id uuid)
+RETURNS void LANGUAGE sql AS $$
+  INSERT INTO check_list_blocks
+  SELECT DISTINCT ON (block) created_at, id, count(*) OVER (PARTITION BY block)
+  FROM (SELECT created_at, id, (row_number() OVER (ORDER BY created_at, id) - 1) / 1000 AS block
+        FROM checks
+        WHERE (created_at, id) >= (from_created_at, from_id)
+          AND (before_created_at IS NULL OR (created_at, id) < (before_created_at, before_id)))
+       numbered
+  ORDER BY block, created_at, id;
+$$;
+
+-- Every block from the rows themselves; the '-infinity' block holds keys below the first real
+-- block (a late commit can sort before it) and is always there.
+CREATE FUNCTION lokahi_rebuild_check_list() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  LOCK TABLE check_list_blocks IN EXCLUSIVE MODE;
+  DELETE FROM check_list_deltas;
+  DELETE FROM check_list_blocks;
+  INSERT INTO check_list_blocks VALUES ('-infinity', '00000000-0000-0000-0000-000000000000', 0);
+  PERFORM lokahi_number_check_list('-infinity', '00000000-0000-0000-0000-000000000000', NULL, NULL);
+END $$;
+SELECT lokahi_rebuild_check_list();
 
 -- Writers of deltas hold ROW EXCLUSIVE on check_list_blocks until they commit; this takes
 -- EXCLUSIVE, so it sees every delta that counts and no block changes under a writer.
@@ -242,8 +265,13 @@ DECLARE
   big record;
 BEGIN
   LOCK TABLE check_list_blocks IN EXCLUSIVE MODE;
+  -- Each delta into the block holding its key (its own, unless something removed it).
   UPDATE check_list_blocks b SET checks = b.checks + d.n
-  FROM (SELECT first_created_at, first_id, sum(checks) AS n FROM check_list_deltas
+  FROM (SELECT holder.first_created_at, holder.first_id, sum(delta.checks) AS n
+        FROM check_list_deltas delta CROSS JOIN LATERAL (
+          SELECT x.first_created_at, x.first_id FROM check_list_blocks x
+          WHERE (x.first_created_at, x.first_id) <= (delta.first_created_at, delta.first_id)
+          ORDER BY x.first_created_at DESC, x.first_id DESC LIMIT 1) holder
         GROUP BY 1, 2) d
   WHERE (b.first_created_at, b.first_id) = (d.first_created_at, d.first_id);
   DELETE FROM check_list_deltas;
@@ -254,44 +282,27 @@ BEGIN
       SELECT first_created_at, first_id, checks,
              lead(first_created_at) OVER w AS next_created_at, lead(first_id) OVER w AS next_id
       FROM check_list_blocks WINDOW w AS (ORDER BY first_created_at, first_id)) blocks
-    WHERE checks > 2000
+    WHERE checks > 2000 OR checks < 0
   LOOP
-    -- Renumbered from the rows themselves: blocks of 1000 from the first row in its range.
     DELETE FROM check_list_blocks
     WHERE (first_created_at, first_id) = (big.first_created_at, big.first_id);
     IF big.first_created_at = '-infinity' THEN
       INSERT INTO check_list_blocks VALUES (big.first_created_at, big.first_id, 0);
     END IF;
-    INSERT INTO check_list_blocks
-    SELECT DISTINCT ON (block) created_at, id, count(*) OVER (PARTITION BY block)
-    FROM (SELECT created_at, id,
-                 (row_number() OVER (ORDER BY created_at, id) - 1) / 1000 AS block
-          FROM checks
-          WHERE (created_at, id) >= (big.first_created_at, big.first_id)
-            AND (big.next_created_at IS NULL
-                 OR (created_at, id) < (big.next_created_at, big.next_id))) numbered
-    ORDER BY block, created_at, id;
+    PERFORM lokahi_number_check_list(big.first_created_at, big.first_id, big.next_created_at,
+                                     big.next_id);
   END LOOP;
 END $$;
 
--- Each statement's rows counted into the blocks that hold their keys.
+-- Each statement's rows counted into the blocks that hold their keys. Only ROW EXCLUSIVE, even
+-- for a bulk insert: writers never wait for each other, and the compaction splits what grew.
 CREATE FUNCTION lokahi_check_list_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  sign integer := CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
-  bulk boolean;
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    SELECT count(*) >= 1000 INTO bulk FROM added;
-  ELSE
-    bulk := false;
+  IF TG_OP = 'TRUNCATE' THEN
+    PERFORM lokahi_rebuild_check_list();
+    RETURN NULL;
   END IF;
-  -- A bulk insert takes the compaction's lock first (never upgrades to it, which could
-  -- deadlock with another), then cuts its rows into blocks itself.
-  IF bulk THEN
-    LOCK TABLE check_list_blocks IN EXCLUSIVE MODE;
-  ELSE
-    LOCK TABLE check_list_blocks IN ROW EXCLUSIVE MODE;
-  END IF;
+  LOCK TABLE check_list_blocks IN ROW EXCLUSIVE MODE;
   EXECUTE format(
     'INSERT INTO check_list_deltas'
     ' SELECT holder.first_created_at, holder.first_id, $1 * count(*)'
@@ -300,17 +311,25 @@ BEGIN
     '   WHERE (x.first_created_at, x.first_id) <= (changed.created_at, changed.id)'
     '   ORDER BY x.first_created_at DESC, x.first_id DESC LIMIT 1) holder'
     ' GROUP BY 1, 2', CASE WHEN TG_OP = 'INSERT' THEN 'added' ELSE 'removed' END)
-  USING sign;
-  IF bulk THEN
-    PERFORM lokahi_compact_check_list();
-  END IF;
+  USING CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
   RETURN NULL;
+END $$;
+
+-- A check's place in the list never moves.
+CREATE FUNCTION lokahi_check_list_key_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'a check''s id and created_at never change';
 END $$;
 
 CREATE TRIGGER check_list_added AFTER INSERT ON checks
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_changed();
 CREATE TRIGGER check_list_removed AFTER DELETE ON checks
   REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_changed();
+CREATE TRIGGER check_list_truncated AFTER TRUNCATE ON checks
+  FOR EACH STATEMENT EXECUTE FUNCTION lokahi_check_list_changed();
+CREATE TRIGGER check_list_key_fixed BEFORE UPDATE OF id, created_at ON checks
+  FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.created_at IS DISTINCT FROM NEW.created_at)
+  EXECUTE FUNCTION lokahi_check_list_key_fixed();
 )sql"},
   };
   return kMigrations;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
@@ -175,37 +176,118 @@ TEST_F(CheckStoreTest, ADeepOffsetPageIsExactlyTheRowsAtThatPositionAfterCreates
   EXPECT_EQ(CountedInBlocks(), Stored()) << "the blocks count every check once";
 }
 
-// Several lokahid replicas create and delete at once: the blocks still count each check once.
-TEST_F(CheckStoreTest, ConcurrentCreatesAndDeletesKeepDeepOffsetsExact) {
-  postgres::ConnectionPool pool(url_, 4);
+// Upgrading a database that already holds checks counts every one of them; afterwards a
+// TRUNCATE starts the counts afresh, and a check's place in the list cannot be edited away.
+TEST_F(CheckStoreTest, TheListCountsCoverChecksFromBeforeTheUpgradeAndAfterATruncate) {
+  const std::string url = testing::Services().postgres.NewDatabase();
+  postgres::ConnectionPool pool(url, 2);
+  auto c = pool.Acquire();
+  std::vector<postgres::Migration> before_104;
+  for (const auto& m : SchemaMigrations()) {
+    if (m.version < 104) before_104.push_back(m);
+  }
+  postgres::Migrate(*c, before_104);
+  const auto sql = [&](const std::string& statement) {
+    pqxx::work txn(*c);
+    txn.exec(statement);
+    txn.commit();
+  };
+  const auto count = [&](const std::string& query) {
+    pqxx::read_transaction txn(*c);
+    return txn.exec1(query)[0].as<long long>();
+  };
+  const std::string insert_2500 =
+      "INSERT INTO checks (url, webhook_url, every_seconds, timeout_ms)"
+      " SELECT 'http://127.0.0.1:9/' || n, 'http://127.0.0.1:9/hook', 60, 1000"
+      " FROM generate_series(1, 2500) AS n";
+  sql(insert_2500);
+  postgres::Migrate(*c, SchemaMigrations());
+  EXPECT_EQ(count("SELECT sum(checks) FROM check_list_blocks"), 2500);
+  EXPECT_EQ(count("SELECT count(*) FROM check_list_blocks"), 4) << "the sentinel and 3 blocks";
+
   PgCheckStore store(pool);
+  const auto walked = [&](int offset) {
+    pqxx::read_transaction txn(*c);
+    std::vector<std::string> ids;
+    for (const auto& row : txn.exec_params(
+             "SELECT id::text FROM checks ORDER BY created_at, id LIMIT 50 OFFSET $1", offset)) {
+      ids.push_back(row[0].as<std::string>());
+    }
+    return ids;
+  };
+  EXPECT_EQ(Listed(store, 50, 2100), walked(2100));
+
+  sql("TRUNCATE checks CASCADE");
+  EXPECT_EQ(count("SELECT coalesce(sum(checks), 0) FROM check_list_blocks"), 0);
+  sql(insert_2500);
+  EXPECT_EQ(Listed(store, 50, 1800), walked(1800));
+
+  EXPECT_THROW(sql("UPDATE checks SET created_at = created_at - interval '1 day'"
+                   " WHERE id = (SELECT id FROM checks LIMIT 1)"),
+               pqxx::sql_error);
+}
+
+// Several lokahid replicas create and delete at once while the active one compacts the counts:
+// the blocks still count each check once, in the block that holds it.
+TEST_F(CheckStoreTest, ConcurrentCreatesDeletesAndCompactionsKeepDeepOffsetsExact) {
+  postgres::ConnectionPool pool(url_, 5);
+  PgCheckStore store(pool);
+  const auto run = [&](const char* statement) {
+    auto c = pool.Acquire();
+    pqxx::work txn(*c);
+    txn.exec(statement);
+    txn.commit();
+  };
+  run("INSERT INTO checks (url, webhook_url, every_seconds, timeout_ms)"
+      " SELECT 'http://127.0.0.1:9/' || n, 'http://127.0.0.1:9/hook', 60, 1000"
+      " FROM generate_series(1, 5000) AS n");
+  run("SELECT lokahi_compact_check_list()");
+
+  std::atomic<int> writers_left{4};
+  std::atomic<int> compactions{0};
+  std::thread compactor([&] {
+    while (writers_left.load() > 0) {
+      run("SELECT lokahi_compact_check_list()");
+      compactions.fetch_add(1);
+    }
+  });
   std::vector<std::thread> replicas;
   for (int r = 0; r < 4; ++r) {
-    replicas.emplace_back([&store, r] {
-      for (int i = 0; i < 600; ++i) {
+    replicas.emplace_back([&store, &writers_left, r] {
+      for (int i = 0; i < 400; ++i) {
         const auto id = store.Create(SomeCheck()).id;
         if (r % 2 == 0 && i % 4 == 0) store.Delete(*checks::CheckId::Parse(id));
       }
+      writers_left.fetch_sub(1);
     });
   }
   for (auto& replica : replicas) replica.join();
+  compactor.join();
+  EXPECT_GT(compactions.load(), 1) << "compactions ran while the replicas wrote";
 
-  ASSERT_EQ(Stored(), 4 * 600 - 2 * 150);
+  ASSERT_EQ(Stored(), 5000 + 4 * 400 - 2 * 100);
   EXPECT_EQ(CountedInBlocks(), Stored());
-  for (int offset : {1000, 1234, 1999, 2050}) {
-    EXPECT_EQ(Listed(store, 50, offset), Walked(50, offset)) << "offset " << offset;
-  }
-  {
-    auto c = pool_->Acquire();
-    pqxx::work txn(*c);
-    txn.exec("SELECT lokahi_compact_check_list()");
-    txn.commit();
-  }
-  EXPECT_EQ(CountedInBlocks(), Stored());
-  for (int offset : {1000, 1234, 1999, 2050}) {
-    EXPECT_EQ(Listed(store, 50, offset), Walked(50, offset))
-        << "offset " << offset << ", compacted";
-  }
+  const auto expect_exact = [&](const std::string& when) {
+    for (int offset : {1000, 2345, 4999, 5000, 5600, 6350}) {
+      EXPECT_EQ(Listed(store, 50, offset), Walked(50, offset)) << "offset " << offset << when;
+    }
+  };
+  expect_exact("");
+  run("SELECT lokahi_compact_check_list()");
+  expect_exact(", compacted");
+  // Every block's count is the number of rows in its range.
+  auto c = pool.Acquire();
+  pqxx::read_transaction txn(*c);
+  EXPECT_EQ(txn.exec1("SELECT count(*) FROM (SELECT b.checks, (SELECT count(*) FROM checks"
+                      "   WHERE (created_at, id) >= (b.first_created_at, b.first_id)"
+                      "   AND (b.next_at IS NULL OR (created_at, id) < (b.next_at, b.next_id)))"
+                      "   AS rows_in_range"
+                      " FROM (SELECT *, lead(first_created_at) OVER w AS next_at,"
+                      "   lead(first_id) OVER w AS next_id FROM check_list_blocks"
+                      "   WINDOW w AS (ORDER BY first_created_at, first_id)) b) counted"
+                      " WHERE checks <> rows_in_range")[0]
+                .as<int>(),
+            0);
 }
 
 }  // namespace
