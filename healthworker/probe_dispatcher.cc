@@ -52,13 +52,21 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
   std::vector<probe::ProbeRequest> requests;
   requests.reserve(batch.checks_size());
   long long stale = 0, overload = 0;
-  // Admits what fits under max_queued and skips only the rest: skipping whole batches once over
-  // the limit starved some checks entirely while the next batch found room again.
+  // Admits what free in-flight slots and max_queued waiting places hold, and skips only the
+  // rest (skipping whole batches once over the limit starved some checks entirely). Which part
+  // of a batch is skipped rotates, so an overload does not always skip the same checks.
   const size_t queued = prober_->Queued();
-  size_t room = queued < options_.max_queued ? options_.max_queued - queued : 0;
+  const size_t in_flight = prober_->InFlight();
+  const size_t free_slots =
+      options_.prober.max_in_flight > in_flight ? options_.prober.max_in_flight - in_flight : 0;
+  const size_t capacity = options_.max_queued + free_slots;
+  size_t room = capacity > queued ? capacity - queued : 0;
+  const int size = batch.checks_size();
+  const int first = size > 0 ? static_cast<int>(next_rotation_.fetch_add(1) % size) : 0;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& spec : batch.checks()) {
+    for (int i = 0; i < size; ++i) {
+      const auto& spec = batch.checks((first + i) % size);
       const int64_t lag = now_ms - spec.due_unix_ms();
       const int64_t stale_after =
           StaleAfter(spec.every(), options_.stale_floor, options_.max_start_lag).count();

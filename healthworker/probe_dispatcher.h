@@ -81,6 +81,7 @@ class ProbeDispatcher {
   logging::Logger& log_;
   DispatcherStats stats_;
   std::atomic<uint64_t> next_tag_{1};
+  std::atomic<uint64_t> next_rotation_{0};  // where admission starts in the next batch
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
   std::unordered_map<uint64_t, Pending> pending_;  // guarded by mutex_

@@ -95,7 +95,7 @@ TEST_F(ProbeDispatcherTest, ALongIntervalsSlotTooLateToMatterIsSkippedNotProbed)
   EXPECT_EQ(written[0].status_code, 0) << "nothing listens there: no answer";
 }
 
-TEST_F(ProbeDispatcherTest, ABatchBiggerThanTheQueuesRoomIsAdmittedUpToTheRoomAndTheRestSkipped) {
+TEST_F(ProbeDispatcherTest, ABatchIsAdmittedUpToFreeSlotsPlusQueueRoomAndTheRestSkipped) {
   DispatcherOptions options;
   options.prober.max_in_flight = 1;
   options.max_queued = 2;
@@ -105,15 +105,25 @@ TEST_F(ProbeDispatcherTest, ABatchBiggerThanTheQueuesRoomIsAdmittedUpToTheRoomAn
     AddSlot(batch, "00000000-0000-0000-0000-00000000000" + std::to_string(i), 10, now_ms_);
   }
   dispatcher.OnRunBatch(batch.SerializeAsString());
-  EXPECT_EQ(dispatcher.stats().skipped_overload.load(), 3)
-      << "room for two waiting probes: the first two are admitted, not the whole batch skipped";
+  EXPECT_EQ(dispatcher.stats().skipped_overload.load(), 2)
+      << "one free slot and two waiting places: three admitted, not the whole batch skipped";
+  ASSERT_TRUE(testing::WaitFor([&] { return writer_.Written().size() == 3; }, 10s));
 
-  ASSERT_TRUE(testing::WaitFor([&] { return writer_.Written().size() == 2; }, 10s));
+  // The next batch starts admitting one further along, so an overload skips other checks.
+  dispatcher.OnRunBatch(batch.SerializeAsString());
+  ASSERT_TRUE(testing::WaitFor([&] { return writer_.Written().size() == 6; }, 10s));
+  std::vector<std::string> first, second;
   const auto written = writer_.Written();
-  std::vector<std::string> ids = {written[0].check_id, written[1].check_id};
-  std::sort(ids.begin(), ids.end());
-  EXPECT_EQ(ids, (std::vector<std::string>{"00000000-0000-0000-0000-000000000001",
-                                           "00000000-0000-0000-0000-000000000002"}));
+  for (int i = 0; i < 3; ++i) first.push_back(written[i].check_id);
+  for (int i = 3; i < 6; ++i) second.push_back(written[i].check_id);
+  std::sort(first.begin(), first.end());
+  std::sort(second.begin(), second.end());
+  EXPECT_EQ(first, (std::vector<std::string>{"00000000-0000-0000-0000-000000000001",
+                                             "00000000-0000-0000-0000-000000000002",
+                                             "00000000-0000-0000-0000-000000000003"}));
+  EXPECT_EQ(second, (std::vector<std::string>{"00000000-0000-0000-0000-000000000002",
+                                              "00000000-0000-0000-0000-000000000003",
+                                              "00000000-0000-0000-0000-000000000004"}));
 }
 
 }  // namespace
