@@ -21,6 +21,7 @@
 #include "lokahid/checks_service.h"
 #include "lokahid/config.h"
 #include "lokahid/grpc_health.h"
+#include "lokahid/list_counts_keeper.h"
 #include "lokahid/lokahid_metrics.h"
 #include "lokahid/pipeline_queries.h"
 #include "lokahid/run_now_client.h"
@@ -67,6 +68,9 @@ int Run() {
         nats.Publish(lokahi::nats::Subjects::kCheckRun, payload);
       },
       [] { return std::chrono::system_clock::now(); }, log);
+
+  lokahi::lokahid::ListCountsKeeper list_counts(
+      pool, [&scheduler] { return scheduler.stats().active.load(); }, {}, log);
 
   lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
   lokahi::lokahid::RegisterSchedulerReadings(registry, scheduler);

@@ -118,29 +118,17 @@ bool Scheduler::TryBecomeActive() {
 void Scheduler::RunActive() {
   auto next_poll = std::chrono::steady_clock::now();
   auto next_maintenance = std::chrono::steady_clock::now();
-  auto next_list_compaction = std::chrono::steady_clock::now();
   while (!stopping_.load()) {
     const auto tick_start = std::chrono::steady_clock::now();
     if (tick_start >= next_maintenance) {
       try {
         RunMaintenance(*connection_, options_.result_retention_days, log_);
-        if (!RebuildCheckList(*connection_)) log_.Info("list_rebuild_postponed");
       } catch (const pqxx::broken_connection&) {
         throw;
       } catch (const std::exception& e) {
         log_.Warn("maintenance_failed", {{"error", e.what()}});
       }
       next_maintenance = tick_start + options_.maintenance_every;
-    }
-    if (tick_start >= next_list_compaction) {
-      try {
-        CompactCheckList(*connection_);
-      } catch (const pqxx::broken_connection&) {
-        throw;
-      } catch (const std::exception& e) {
-        log_.Warn("list_compaction_failed", {{"error", e.what()}});
-      }
-      next_list_compaction = tick_start + options_.list_compaction_every;
     }
     const int64_t now_ms = UnixMillis(clock_());
     if (tick_start >= next_poll) {

@@ -36,7 +36,6 @@ struct SchedulerOptions {
   size_t max_batch = 1000;
   int result_retention_days = 7;
   std::chrono::minutes maintenance_every{60};
-  std::chrono::milliseconds list_compaction_every{5000};
   // New checks' first probes are paced at this rate: one created check is probed at once, a
   // bulk load of a million is probed over 100 s instead of in one burst no worker could take.
   int first_probes_per_second = 10000;
