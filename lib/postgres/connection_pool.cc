@@ -1,9 +1,11 @@
 #include "lib/postgres/connection_pool.h"
 
+#include "lib/postgres/connection_url.h"
+
 namespace lokahi::postgres {
 
 ConnectionPool::ConnectionPool(std::string url, size_t size)
-    : url_(std::move(url)), size_(size == 0 ? 1 : size) {}
+    : url_(WithDefaultConnectTimeout(url)), size_(size == 0 ? 1 : size) {}
 
 ConnectionPool::Lease::Lease(ConnectionPool& pool, std::unique_ptr<pqxx::connection> connection)
     : pool_(&pool), connection_(std::move(connection)) {}

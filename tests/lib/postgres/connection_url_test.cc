@@ -1,0 +1,53 @@
+// A pooled connection to a server that never answers fails within the connect timeout, instead
+// of hanging /healthz and every caller behind it.
+
+#include "lib/postgres/connection_url.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "lib/postgres/connection_pool.h"
+
+namespace lokahi::postgres {
+namespace {
+
+TEST(ConnectionUrlTest, AddsAConnectTimeoutInTheUrlsOwnFormUnlessOneIsSet) {
+  EXPECT_EQ(WithDefaultConnectTimeout("postgresql://u:p@127.0.0.1:5432/lokahi"),
+            "postgresql://u:p@127.0.0.1:5432/lokahi?connect_timeout=5");
+  EXPECT_EQ(WithDefaultConnectTimeout("postgres://h/db?sslmode=require"),
+            "postgres://h/db?sslmode=require&connect_timeout=5");
+  EXPECT_EQ(WithDefaultConnectTimeout("host=127.0.0.1 dbname=lokahi"),
+            "host=127.0.0.1 dbname=lokahi connect_timeout=5");
+  EXPECT_EQ(WithDefaultConnectTimeout("postgresql://h/db?connect_timeout=30"),
+            "postgresql://h/db?connect_timeout=30")
+      << "the operator's own setting wins";
+}
+
+TEST(ConnectionUrlTest, APoolConnectingToAServerThatNeverAnswersGivesUpWithinTheTimeout) {
+  // Accepts TCP connections (the kernel's backlog does) and never says a word.
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(listener, 16), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const int port = ntohs(address.sin_port);
+
+  ConnectionPool pool("postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/lokahi", 1);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_ANY_THROW(pool.Acquire());
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(waited, std::chrono::seconds(kDefaultConnectTimeoutSeconds + 5));
+  close(listener);
+}
+
+}  // namespace
+}  // namespace lokahi::postgres
