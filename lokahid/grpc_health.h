@@ -7,11 +7,10 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
 #include <optional>
-#include <thread>
 
+#include "lib/daemon/periodic_task.h"
 #include "lib/logging/logger.h"
 #include "lib/metrics/readiness.h"
 
@@ -23,26 +22,20 @@ class GrpcHealthFollower {
   // changes. `health` must outlive this object.
   GrpcHealthFollower(grpc::HealthCheckServiceInterface& health, metrics::ReadinessCheck readiness,
                      std::chrono::milliseconds period, logging::Logger& log);
-  // Stops following without waiting for a check in progress, so the caller can then report
-  // NOT_SERVING for good (as a server draining before its shutdown does).
+  // Stops following without waiting for a check in progress; once it returns the status is
+  // never set again, so the caller can report NOT_SERVING for good (a server draining).
   void Stop();
-  // Stops and waits for the thread.
-  ~GrpcHealthFollower();
-  GrpcHealthFollower(const GrpcHealthFollower&) = delete;
-  GrpcHealthFollower& operator=(const GrpcHealthFollower&) = delete;
 
  private:
-  void Loop();
+  void Follow();
 
   grpc::HealthCheckServiceInterface& health_;
-  metrics::ReadinessCheck readiness_;
-  std::chrono::milliseconds period_;
+  const metrics::ReadinessCheck readiness_;
   logging::Logger& log_;
   std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::optional<bool> serving_;
-  std::thread thread_;
+  bool stopped_ = false;         // guarded by mutex_
+  std::optional<bool> serving_;  // guarded by mutex_
+  daemon::PeriodicTask task_;    // last: its thread uses everything above
 };
 
 }  // namespace lokahi::lokahid

@@ -8,29 +8,15 @@ namespace lokahi::lokahid {
 
 ListCountsKeeper::ListCountsKeeper(postgres::ConnectionPool& pool, std::function<bool()> active,
                                    ListCountsOptions options, logging::Logger& log)
-    : pool_(pool), active_(std::move(active)), options_(options), log_(log) {
-  thread_ = std::thread([this] { Loop(); });
-}
+    : pool_(pool),
+      active_(std::move(active)),
+      options_(options),
+      log_(log),
+      task_(options_.compact_every, [this] { Round(); }) {}
 
-ListCountsKeeper::~ListCountsKeeper() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void ListCountsKeeper::Loop() {
-  std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, options_.compact_every, [this] { return stopping_; })) {
-    lock.unlock();
-    if (active_()) Round(std::chrono::steady_clock::now());
-    lock.lock();
-  }
-}
-
-void ListCountsKeeper::Round(std::chrono::steady_clock::time_point now) {
+void ListCountsKeeper::Round() {
+  if (!active_()) return;
+  const auto now = std::chrono::steady_clock::now();
   try {
     auto connection = pool_.Acquire();
     if (now >= next_rebuild_) {

@@ -6,11 +6,9 @@
 // holds the scheduler, so replicas do not take turns doing the same work.
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
 
+#include "lib/daemon/periodic_task.h"
 #include "lib/logging/logger.h"
 #include "lib/postgres/connection_pool.h"
 
@@ -25,23 +23,16 @@ class ListCountsKeeper {
  public:
   ListCountsKeeper(postgres::ConnectionPool& pool, std::function<bool()> active,
                    ListCountsOptions options, logging::Logger& log);
-  ~ListCountsKeeper();
-  ListCountsKeeper(const ListCountsKeeper&) = delete;
-  ListCountsKeeper& operator=(const ListCountsKeeper&) = delete;
 
  private:
-  void Loop();
-  void Round(std::chrono::steady_clock::time_point now);
+  void Round();
 
   postgres::ConnectionPool& pool_;
-  std::function<bool()> active_;
-  ListCountsOptions options_;
+  const std::function<bool()> active_;
+  const ListCountsOptions options_;
   logging::Logger& log_;
-  std::chrono::steady_clock::time_point next_rebuild_{};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::chrono::steady_clock::time_point next_rebuild_{};  // only the task's thread uses it
+  daemon::PeriodicTask task_;                             // last: its thread uses the above
 };
 
 }  // namespace lokahi::lokahid
