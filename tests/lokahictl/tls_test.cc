@@ -1,9 +1,7 @@
 // lokahictl with an https:// server speaks TLS: the Basic credentials never cross the network in
 // the clear. A bare TCP listener records what lokahictl sends.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +11,7 @@
 #include <thread>
 
 #include "tests/support/daemon.h"
+#include "tests/support/ports.h"
 
 namespace lokahi {
 namespace {
@@ -21,15 +20,7 @@ namespace {
 class RecordingListener {
  public:
   RecordingListener() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(listen(fd_, 4), 0);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    fd_ = testing::ListenOnLoopback(&port_, 4);
     thread_ = std::thread([this] { Record(); });
   }
   ~RecordingListener() {

@@ -9,7 +9,9 @@
 
 namespace lokahi::testing {
 
-int FreePort() {
+namespace {
+// A socket bound to 127.0.0.1 at a port the kernel picks, and that port.
+int BindLoopback(int* port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -21,8 +23,24 @@ int FreePort() {
   }
   socklen_t len = sizeof addr;
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+}  // namespace
+
+int FreePort() {
+  int port = 0;
+  close(BindLoopback(&port));
+  return port;
+}
+
+int ListenOnLoopback(int* port, int backlog) {
+  const int fd = BindLoopback(port);
+  if (listen(fd, backlog) != 0) {
+    close(fd);
+    throw std::runtime_error("listen failed");
+  }
+  return fd;
 }
 
 bool PortAccepts(int port) {

@@ -3,15 +3,13 @@
 
 #include "lib/postgres/connection_url.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 
 #include "lib/postgres/connection_pool.h"
+#include "tests/support/ports.h"
 
 namespace lokahi::postgres {
 namespace {
@@ -30,16 +28,8 @@ TEST(ConnectionUrlTest, AddsAConnectTimeoutInTheUrlsOwnFormUnlessOneIsSet) {
 
 TEST(ConnectionUrlTest, APoolConnectingToAServerThatNeverAnswersGivesUpWithinTheTimeout) {
   // Accepts TCP connections (the kernel's backlog does) and never says a word.
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(listener, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(listen(listener, 16), 0);
-  socklen_t length = sizeof address;
-  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  const int port = ntohs(address.sin_port);
+  int port = 0;
+  const int listener = testing::ListenOnLoopback(&port);
 
   ConnectionPool pool("postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/lokahi", 1);
   const auto started = std::chrono::steady_clock::now();
