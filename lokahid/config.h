@@ -10,18 +10,20 @@ namespace lokahi::lokahid {
 struct LokahidConfig {
   std::string database_url;
   std::string nats_url;
-  std::optional<auth::Credentials> credentials;  // unset = API open to anyone who can reach it
+  std::optional<auth::Credentials>
+      credentials; // unset = API open to anyone who can reach it
   int port = 24253;
   int db_pool_size = 8;
   int min_every_seconds = 10;
-  int metrics_port = 0;  // 0 = no /metrics and /healthz listener
+  int metrics_port = 0; // 0 = no /metrics and /healthz listener
   int result_retention_days = 7;
+  int max_connections = 4096; // open at once on PORT, both protocols together
   std::string instance_name;
 
   // Throws config::ConfigError naming the variable at fault.
-  static LokahidConfig FromEnv(const config::Env& env);
+  static LokahidConfig FromEnv(const config::Env &env);
   // One log-friendly line per setting, secrets scrubbed.
   std::string Describe() const;
 };
 
-}  // namespace lokahi::lokahid
+} // namespace lokahi::lokahid

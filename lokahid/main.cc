@@ -1,8 +1,11 @@
-// lokahid: the API server and (when it holds the scheduler lock) the scheduler. Wiring only.
+// lokahid: the API server and (when it holds the scheduler lock) the scheduler.
+// Wiring only.
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/server_posix.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <optional>
@@ -20,6 +23,8 @@
 #include "lib/store/pg_status_query.h"
 #include "lokahid/checks_service.h"
 #include "lokahid/config.h"
+#include "lokahid/front/connection_registry.h"
+#include "lokahid/front/port_acceptor.h"
 #include "lokahid/grpc_health.h"
 #include "lokahid/list_counts_keeper.h"
 #include "lokahid/lokahid_metrics.h"
@@ -37,34 +42,40 @@ int Run() {
   Logger log("lokahid", std::cerr);
   lokahi::lokahid::LokahidConfig config;
   try {
-    config = lokahi::lokahid::LokahidConfig::FromEnv(lokahi::config::Env::Process());
-  } catch (const lokahi::config::ConfigError& e) {
+    config =
+        lokahi::lokahid::LokahidConfig::FromEnv(lokahi::config::Env::Process());
+  } catch (const lokahi::config::ConfigError &e) {
     std::cerr << "lokahid: bad configuration: " << e.what() << "\n";
     return 2;
   }
   log.Info("config", {{"effective", config.Describe()}});
 
-  lokahi::postgres::ConnectionPool pool(config.database_url, config.db_pool_size);
+  lokahi::postgres::ConnectionPool pool(config.database_url,
+                                        config.db_pool_size);
   lokahi::metrics::Registry registry;
   lokahi::daemon::MigrateWithRetry(pool, log);
 
-  lokahi::nats::Connection nats({config.nats_url, "lokahid " + config.instance_name});
+  lokahi::nats::Connection nats(
+      {config.nats_url, "lokahid " + config.instance_name});
 
   lokahi::store::PgCheckStore store(pool);
   lokahi::store::PgStatusQuery status(pool);
   lokahi::lokahid::PgPipelineQueries pipeline(pool);
   lokahi::lokahid::RunNowClient run_now(nats);
-  lokahi::lokahid::ChecksService service({store, status, pipeline, run_now},
-                                         {config.credentials, {config.min_every_seconds}}, log);
+  lokahi::lokahid::ConnectionRegistry connections;
+  lokahi::lokahid::ChecksService service(
+      {store, status, pipeline, run_now},
+      {config.credentials, {config.min_every_seconds}}, log);
 
   lokahi::lokahid::SchedulerOptions scheduler_options;
   scheduler_options.database_url = config.database_url;
   scheduler_options.holder_name = config.instance_name;
   scheduler_options.result_retention_days = config.result_retention_days;
-  scheduler_options.dispatch_lag_seconds = &lokahi::lokahid::RegisterDispatchLag(registry);
+  scheduler_options.dispatch_lag_seconds =
+      &lokahi::lokahid::RegisterDispatchLag(registry);
   lokahi::lokahid::Scheduler scheduler(
       scheduler_options,
-      [&](const std::string& payload) {
+      [&](const std::string &payload) {
         nats.Publish(lokahi::nats::Subjects::kCheckRun, payload);
       },
       [] { return std::chrono::system_clock::now(); }, log);
@@ -74,37 +85,49 @@ int Run() {
 
   lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
   lokahi::lokahid::RegisterSchedulerReadings(registry, scheduler);
-  const auto readiness = lokahi::metrics::AllOf(
-      {lokahi::daemon::PostgresReadiness(pool), lokahi::daemon::NatsReadiness(nats)});
+  const auto readiness =
+      lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
+                              lokahi::daemon::NatsReadiness(nats)});
   lokahi::metrics::OpsServer ops(config.metrics_port, registry, readiness);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // The port is ours, not gRPC's: the acceptor hands gRPC the HTTP/2
+  // connections by descriptor and the HTTP/1.1 ones to the HTTP side.
+  const int listen_fd = lokahi::lokahid::ListenOnPort(config.port);
   grpc::ServerBuilder builder;
-  int bound_port = 0;
-  builder.AddListeningPort("0.0.0.0:" + std::to_string(config.port),
-                           grpc::InsecureServerCredentials(), &bound_port);
   builder.RegisterService(&service);
   auto server = builder.BuildAndStart();
-  if (!server || bound_port == 0) {
-    log.Error("listen_failed", {{"port", config.port}});
+  if (!server) {
+    close(listen_fd);
+    log.Error("grpc_start_failed", {{"port", config.port}});
     return 1;
   }
-  log.Info("listening", {{"port", bound_port}});
+  lokahi::lokahid::PortAcceptor acceptor(
+      listen_fd, {static_cast<size_t>(config.max_connections)}, connections,
+      {[&server](int fd, const lokahi::lokahid::PeerAddress &) {
+         grpc::AddInsecureChannelFromFd(server.get(), fd);
+       },
+       [](int fd, const lokahi::lokahid::PeerAddress &) { close(fd); }},
+      log);
+  log.Info("listening", {{"port", acceptor.port()}});
   std::optional<lokahi::lokahid::GrpcHealthFollower> grpc_health;
-  if (auto* health = server->GetHealthCheckService()) {
+  if (auto *health = server->GetHealthCheckService()) {
     grpc_health.emplace(*health, readiness, std::chrono::seconds(1), log);
   }
   scheduler.Start();
 
   const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});
-  // Balancers asking the health service move new calls elsewhere while this one drains.
+  acceptor.Stop();
+  // Balancers asking the health service move new calls elsewhere while this one
+  // drains.
   if (grpc_health) {
     grpc_health->Stop();
     server->GetHealthCheckService()->SetServingStatus(false);
   }
-  // Hand the scheduler lock over first, so another replica resumes dispatch without a gap.
+  // Hand the scheduler lock over first, so another replica resumes dispatch
+  // without a gap.
   scheduler.Stop();
   grpc_health.reset();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
@@ -112,12 +135,12 @@ int Run() {
   return 0;
 }
 
-}  // namespace
+} // namespace
 
 int main() {
   try {
     return Run();
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     std::cerr << "lokahid: fatal: " << e.what() << "\n";
     return 1;
   }
