@@ -4,49 +4,57 @@
 
 #include <sstream>
 
+#include "lokahid/front/client_address.h"
+
 namespace lokahi::lokahid {
 
-LokahidConfig LokahidConfig::FromEnv(const config::Env &env) {
+LokahidConfig LokahidConfig::FromEnv(const config::Env& env) {
   LokahidConfig c;
-  c.database_url = env.String("DATABASE_URL",
-                              "postgresql://postgres@127.0.0.1:5432/postgres");
+  c.database_url = env.String("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres");
   c.nats_url = env.String("NATS_URL", "nats://127.0.0.1:4222");
   if (auto userpass = env.Get("USERPASS")) {
     c.credentials = auth::ParseUserPass(*userpass);
     if (!c.credentials) {
-      throw config::ConfigError(
-          "USERPASS must look like user:password (non-empty user)");
+      throw config::ConfigError("USERPASS must look like user:password (non-empty user)");
     }
   }
   c.port = static_cast<int>(env.Int("PORT", 24253, 1, 65535));
   c.db_pool_size = static_cast<int>(env.Int("LOKAHI_DB_POOL_SIZE", 8, 1, 200));
-  c.min_every_seconds =
-      static_cast<int>(env.Int("LOKAHI_MIN_EVERY", 10, 1, 86400));
-  c.metrics_port =
-      static_cast<int>(env.Int("LOKAHI_METRICS_PORT", 0, 0, 65535));
-  c.result_retention_days =
-      static_cast<int>(env.Int("LOKAHI_RESULT_RETENTION_DAYS", 7, 1, 3650));
-  c.max_connections =
-      static_cast<int>(env.Int("LOKAHI_MAX_CONNECTIONS", 4096, 16, 1000000));
+  c.min_every_seconds = static_cast<int>(env.Int("LOKAHI_MIN_EVERY", 10, 1, 86400));
+  c.metrics_port = static_cast<int>(env.Int("LOKAHI_METRICS_PORT", 0, 0, 65535));
+  c.result_retention_days = static_cast<int>(env.Int("LOKAHI_RESULT_RETENTION_DAYS", 7, 1, 3650));
+  c.max_connections = static_cast<int>(env.Int("LOKAHI_MAX_CONNECTIONS", 4096, 16, 1000000));
+  c.http_max_body_bytes =
+      static_cast<size_t>(env.Int("LOKAHI_HTTP_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20));
+  c.trusted_proxies = env.List("LOKAHI_TRUSTED_PROXIES", {});
+  try {
+    TrustedProxies::FromCidrs(c.trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(std::string("LOKAHI_TRUSTED_PROXIES: ") + e.what());
+  }
+  c.auth_max_failures = static_cast<int>(env.Int("LOKAHI_AUTH_MAX_FAILURES", 10, 0, 1000000));
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  c.instance_name = env.String("LOKAHI_INSTANCE", std::string(host) + ":" +
-                                                      std::to_string(getpid()));
+  c.instance_name =
+      env.String("LOKAHI_INSTANCE", std::string(host) + ":" + std::to_string(getpid()));
   return c;
 }
 
 std::string LokahidConfig::Describe() const {
   std::ostringstream out;
   out << "DATABASE_URL=" << config::ScrubUrl(database_url)
-      << " NATS_URL=" << config::ScrubUrl(nats_url) << " USERPASS="
-      << (credentials ? credentials->user + ":***" : "(unset: no auth)")
+      << " NATS_URL=" << config::ScrubUrl(nats_url)
+      << " USERPASS=" << (credentials ? credentials->user + ":***" : "(unset: no auth)")
       << " PORT=" << port << " LOKAHI_DB_POOL_SIZE=" << db_pool_size
-      << " LOKAHI_MIN_EVERY=" << min_every_seconds
-      << " LOKAHI_METRICS_PORT=" << metrics_port
+      << " LOKAHI_MIN_EVERY=" << min_every_seconds << " LOKAHI_METRICS_PORT=" << metrics_port
       << " LOKAHI_RESULT_RETENTION_DAYS=" << result_retention_days
       << " LOKAHI_MAX_CONNECTIONS=" << max_connections
-      << " LOKAHI_INSTANCE=" << instance_name;
+      << " LOKAHI_HTTP_MAX_BODY_BYTES=" << http_max_body_bytes << " LOKAHI_TRUSTED_PROXIES=";
+  for (size_t i = 0; i < trusted_proxies.size(); ++i) {
+    out << (i ? "," : "") << trusted_proxies[i];
+  }
+  out << " LOKAHI_AUTH_MAX_FAILURES=" << auth_max_failures << " LOKAHI_INSTANCE=" << instance_name;
   return out.str();
 }
 
-} // namespace lokahi::lokahid
+}  // namespace lokahi::lokahid

@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/auth/basic_auth.h"
 #include "lib/config/env.h"
@@ -10,14 +11,17 @@ namespace lokahi::lokahid {
 struct LokahidConfig {
   std::string database_url;
   std::string nats_url;
-  std::optional<auth::Credentials>
-      credentials; // unset = API open to anyone who can reach it
+  std::optional<auth::Credentials> credentials;  // unset = API open to anyone who can reach it
   int port = 24253;
   int db_pool_size = 8;
   int min_every_seconds = 10;
-  int metrics_port = 0; // 0 = no /metrics and /healthz listener
+  int metrics_port = 0;  // 0 = no /metrics and /healthz listener
   int result_retention_days = 7;
-  int max_connections = 4096; // open at once on PORT, both protocols together
+  int max_connections = 4096;  // open at once on PORT, both protocols together
+  size_t http_max_body_bytes = 1 << 20;
+  // Proxies whose X-Forwarded-For names the client (CIDRs); validated by FromEnv.
+  std::vector<std::string> trusted_proxies;
+  int auth_max_failures = 10;  // failed authentications per client address per minute
   std::string instance_name;
 
   // Throws config::ConfigError naming the variable at fault.
@@ -26,4 +30,4 @@ struct LokahidConfig {
   std::string Describe() const;
 };
 
-} // namespace lokahi::lokahid
+}  // namespace lokahi::lokahid

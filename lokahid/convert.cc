@@ -195,4 +195,24 @@ pb::Check CheckToProto(const checks::Check& check) {
   return out;
 }
 
+void RunLocalHealthToProto(const checks::Check& check, const lokahi::internal::ProbeOutcome& in,
+                           pb::admin::Health* out) {
+  out->set_url(check.options.url);
+  out->set_response_time_nanoseconds(in.latency_ns());
+  out->set_status_code(in.status_code());
+  out->set_error(in.error());
+  out->set_healthy(in.state() == static_cast<int>(checks::State::kUp));
+}
+
+void RunLocalStatsToProto(const store::LatencyHistogram& in, pb::admin::HistogramData* out) {
+  out->set_max_nanoseconds(static_cast<int64_t>(in.max_ns));
+  out->set_min_nanoseconds(static_cast<int64_t>(in.min_ns));
+  out->set_mean_nanoseconds(static_cast<int64_t>(in.mean_ns));
+  out->set_stddev(static_cast<int64_t>(in.stddev_ns));
+  out->set_p50_nanoseconds(static_cast<int64_t>(in.p50_ns));
+  out->set_p75_nanoseconds(static_cast<int64_t>(in.p75_ns));
+  out->set_p95_nanoseconds(static_cast<int64_t>(in.p95_ns));
+  out->set_p99_nanoseconds(static_cast<int64_t>(in.p99_ns));
+}
+
 }  // namespace lokahi::lokahid

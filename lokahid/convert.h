@@ -9,6 +9,7 @@
 #include "lib/store/pg_status_query.h"
 #include "lokahid/pipeline_queries.h"
 #include "lokahi.pb.h"
+#include "lokahiadmin.pb.h"
 
 namespace lokahi::lokahid {
 
@@ -29,5 +30,10 @@ void ProbeOutcomeToProto(const lokahi::internal::ProbeOutcome& in,
                          github::xe::lokahi::CheckStatus* out);
 void PipelineStatsToProto(const PipelineStats& in, github::xe::lokahi::PipelineStats* out);
 void DeliveryToProto(const DeliveryRow& in, github::xe::lokahi::Delivery* out);
+// lokahi's admin messages (RunLocal): one probe's Health; latency in int64 nanoseconds.
+void RunLocalHealthToProto(const checks::Check& check, const lokahi::internal::ProbeOutcome& in,
+                           github::xe::lokahi::admin::Health* out);
+void RunLocalStatsToProto(const store::LatencyHistogram& in,
+                          github::xe::lokahi::admin::HistogramData* out);
 
 }  // namespace lokahi::lokahid

@@ -21,16 +21,17 @@
 #include "lib/postgres/connection_pool.h"
 #include "lib/store/pg_check_store.h"
 #include "lib/store/pg_status_query.h"
-#include "lokahid/checks_service.h"
 #include "lokahid/config.h"
 #include "lokahid/front/connection_registry.h"
 #include "lokahid/front/port_acceptor.h"
+#include "lokahid/grpc/checks_grpc_service.h"
 #include "lokahid/grpc_health.h"
 #include "lokahid/list_counts_keeper.h"
 #include "lokahid/lokahid_metrics.h"
 #include "lokahid/pipeline_queries.h"
 #include "lokahid/run_now_client.h"
 #include "lokahid/scheduler.h"
+#include "lokahid/service/checks_api.h"
 
 namespace {
 
@@ -42,42 +43,38 @@ int Run() {
   Logger log("lokahid", std::cerr);
   lokahi::lokahid::LokahidConfig config;
   try {
-    config =
-        lokahi::lokahid::LokahidConfig::FromEnv(lokahi::config::Env::Process());
+    config = lokahi::lokahid::LokahidConfig::FromEnv(lokahi::config::Env::Process());
   } catch (const lokahi::config::ConfigError &e) {
     std::cerr << "lokahid: bad configuration: " << e.what() << "\n";
     return 2;
   }
   log.Info("config", {{"effective", config.Describe()}});
 
-  lokahi::postgres::ConnectionPool pool(config.database_url,
-                                        config.db_pool_size);
+  lokahi::postgres::ConnectionPool pool(config.database_url, config.db_pool_size);
   lokahi::metrics::Registry registry;
   lokahi::daemon::MigrateWithRetry(pool, log);
 
-  lokahi::nats::Connection nats(
-      {config.nats_url, "lokahid " + config.instance_name});
+  lokahi::nats::Connection nats({config.nats_url, "lokahid " + config.instance_name});
 
   lokahi::store::PgCheckStore store(pool);
   lokahi::store::PgStatusQuery status(pool);
   lokahi::lokahid::PgPipelineQueries pipeline(pool);
   lokahi::lokahid::RunNowClient run_now(nats);
   lokahi::lokahid::ConnectionRegistry connections;
-  lokahi::lokahid::ChecksService service(
-      {store, status, pipeline, run_now},
-      {config.credentials, {config.min_every_seconds}}, log);
+  lokahi::auth::FailedAuthThrottle throttle({.max_failures = config.auth_max_failures},
+                                            [] { return std::chrono::steady_clock::now(); });
+  lokahi::lokahid::ChecksApi api({store, status, pipeline, run_now, throttle},
+                                 {config.credentials, {config.min_every_seconds}}, log);
+  lokahi::lokahid::ChecksGrpcService service(api, connections);
 
   lokahi::lokahid::SchedulerOptions scheduler_options;
   scheduler_options.database_url = config.database_url;
   scheduler_options.holder_name = config.instance_name;
   scheduler_options.result_retention_days = config.result_retention_days;
-  scheduler_options.dispatch_lag_seconds =
-      &lokahi::lokahid::RegisterDispatchLag(registry);
+  scheduler_options.dispatch_lag_seconds = &lokahi::lokahid::RegisterDispatchLag(registry);
   lokahi::lokahid::Scheduler scheduler(
       scheduler_options,
-      [&](const std::string &payload) {
-        nats.Publish(lokahi::nats::Subjects::kCheckRun, payload);
-      },
+      [&](const std::string &payload) { nats.Publish(lokahi::nats::Subjects::kCheckRun, payload); },
       [] { return std::chrono::system_clock::now(); }, log);
 
   lokahi::lokahid::ListCountsKeeper list_counts(
@@ -85,9 +82,8 @@ int Run() {
 
   lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
   lokahi::lokahid::RegisterSchedulerReadings(registry, scheduler);
-  const auto readiness =
-      lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
-                              lokahi::daemon::NatsReadiness(nats)});
+  const auto readiness = lokahi::metrics::AllOf(
+      {lokahi::daemon::PostgresReadiness(pool), lokahi::daemon::NatsReadiness(nats)});
   lokahi::metrics::OpsServer ops(config.metrics_port, registry, readiness);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -135,7 +131,7 @@ int Run() {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 int main() {
   try {

@@ -15,25 +15,21 @@ PeerAddress PeerOf(const sockaddr &address) {
   if (address.sa_family == AF_INET) {
     peer.port = ntohs(reinterpret_cast<const sockaddr_in &>(address).sin_port);
   } else if (address.sa_family == AF_INET6) {
-    peer.port =
-        ntohs(reinterpret_cast<const sockaddr_in6 &>(address).sin6_port);
+    peer.port = ntohs(reinterpret_cast<const sockaddr_in6 &>(address).sin6_port);
   }
   return peer;
 }
 
 bool ConnectionRegistry::StillOpen(int fd, const Entry &entry) {
   struct stat now {};
-  return fstat(fd, &now) == 0 && now.st_dev == entry.device &&
-         now.st_ino == entry.inode;
+  return fstat(fd, &now) == 0 && now.st_dev == entry.device && now.st_ino == entry.inode;
 }
 
 void ConnectionRegistry::Add(int fd, PeerAddress peer) {
   struct stat identity {};
-  if (fstat(fd, &identity) != 0)
-    return;
+  if (fstat(fd, &identity) != 0) return;
   std::lock_guard lock(mutex_);
-  entries_.insert_or_assign(
-      fd, Entry{identity.st_dev, identity.st_ino, std::move(peer)});
+  entries_.insert_or_assign(fd, Entry{identity.st_dev, identity.st_ino, std::move(peer)});
 }
 
 void ConnectionRegistry::Remove(int fd) {
@@ -44,16 +40,14 @@ void ConnectionRegistry::Remove(int fd) {
 std::optional<PeerAddress> ConnectionRegistry::PeerOfDescriptor(int fd) const {
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(fd);
-  if (it == entries_.end() || !StillOpen(fd, it->second))
-    return std::nullopt;
+  if (it == entries_.end() || !StillOpen(fd, it->second)) return std::nullopt;
   return it->second.peer;
 }
 
 namespace {
 int ParsePort(std::string_view text) {
   int port = 0;
-  const auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), port);
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
   return error == std::errc() && end == text.data() + text.size() ? port : 0;
 }
 
@@ -65,44 +59,34 @@ std::optional<PeerAddress> ParseGrpcAddress(std::string_view peer) {
   if (peer.starts_with("ipv4:")) {
     peer.remove_prefix(5);
     const auto colon = peer.rfind(':');
-    if (colon == std::string_view::npos)
-      return std::nullopt;
+    if (colon == std::string_view::npos) return std::nullopt;
     const std::string host(peer.substr(0, colon));
     v4.sin_family = AF_INET;
-    if (inet_pton(AF_INET, host.c_str(), &v4.sin_addr) != 1)
-      return std::nullopt;
-    return PeerAddress{
-        probe::AddressText(reinterpret_cast<const sockaddr &>(v4)),
-        ParsePort(peer.substr(colon + 1))};
+    if (inet_pton(AF_INET, host.c_str(), &v4.sin_addr) != 1) return std::nullopt;
+    return PeerAddress{probe::AddressText(reinterpret_cast<const sockaddr &>(v4)),
+                       ParsePort(peer.substr(colon + 1))};
   }
   if (peer.starts_with("ipv6:[")) {
     peer.remove_prefix(6);
     const auto close = peer.find("]:");
-    if (close == std::string_view::npos)
-      return std::nullopt;
+    if (close == std::string_view::npos) return std::nullopt;
     std::string host(peer.substr(0, close));
-    if (const auto zone = host.find('%'); zone != std::string::npos)
-      host.resize(zone);
+    if (const auto zone = host.find('%'); zone != std::string::npos) host.resize(zone);
     v6.sin6_family = AF_INET6;
-    if (inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) != 1)
-      return std::nullopt;
-    return PeerAddress{
-        probe::AddressText(reinterpret_cast<const sockaddr &>(v6)),
-        ParsePort(peer.substr(close + 2))};
+    if (inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) != 1) return std::nullopt;
+    return PeerAddress{probe::AddressText(reinterpret_cast<const sockaddr &>(v6)),
+                       ParsePort(peer.substr(close + 2))};
   }
   return std::nullopt;
 }
-} // namespace
+}  // namespace
 
-std::optional<PeerAddress>
-ConnectionRegistry::PeerOfGrpc(std::string_view grpc_peer) const {
+std::optional<PeerAddress> ConnectionRegistry::PeerOfGrpc(std::string_view grpc_peer) const {
   if (grpc_peer.starts_with("fd:")) {
     int fd = -1;
     const auto digits = grpc_peer.substr(3);
-    const auto [end, error] =
-        std::from_chars(digits.data(), digits.data() + digits.size(), fd);
-    if (error != std::errc() || end != digits.data() + digits.size() || fd < 0)
-      return std::nullopt;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), fd);
+    if (error != std::errc() || end != digits.data() + digits.size() || fd < 0) return std::nullopt;
     return PeerOfDescriptor(fd);
   }
   return ParseGrpcAddress(grpc_peer);
@@ -110,9 +94,7 @@ ConnectionRegistry::PeerOfGrpc(std::string_view grpc_peer) const {
 
 size_t ConnectionRegistry::Sweep() {
   std::lock_guard lock(mutex_);
-  std::erase_if(entries_, [](const auto &item) {
-    return !StillOpen(item.first, item.second);
-  });
+  std::erase_if(entries_, [](const auto &item) { return !StillOpen(item.first, item.second); });
   return entries_.size();
 }
 
@@ -121,4 +103,4 @@ size_t ConnectionRegistry::size() const {
   return entries_.size();
 }
 
-} // namespace lokahi::lokahid
+}  // namespace lokahi::lokahid

@@ -26,8 +26,7 @@ struct sockaddr;
 namespace lokahi::lokahid {
 
 struct PeerAddress {
-  std::string
-      address; // "203.0.113.7" (IPv4-mapped IPv6 shown as IPv4), "2001:db8::1"
+  std::string address;  // "203.0.113.7" (IPv4-mapped IPv6 shown as IPv4), "2001:db8::1"
   int port = 0;
 };
 
@@ -35,7 +34,7 @@ struct PeerAddress {
 PeerAddress PeerOf(const sockaddr &address);
 
 class ConnectionRegistry {
-public:
+ public:
   // Records the open socket `fd`, replacing whatever an earlier socket numbered
   // `fd` left.
   void Add(int fd, PeerAddress peer);
@@ -55,7 +54,7 @@ public:
   // the open ones).
   size_t size() const;
 
-private:
+ private:
   struct Entry {
     dev_t device;
     ino_t inode;
@@ -64,7 +63,7 @@ private:
   static bool StillOpen(int fd, const Entry &entry);
 
   mutable std::mutex mutex_;
-  std::unordered_map<int, Entry> entries_; // by descriptor; guarded by mutex_
+  std::unordered_map<int, Entry> entries_;  // by descriptor; guarded by mutex_
 };
 
-} // namespace lokahi::lokahid
+}  // namespace lokahi::lokahid

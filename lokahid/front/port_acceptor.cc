@@ -24,14 +24,12 @@ constexpr auto kSweepAtLimitEvery = std::chrono::milliseconds(100);
 std::system_error SystemError(const std::string &what) {
   return std::system_error(errno, std::generic_category(), what);
 }
-} // namespace
+}  // namespace
 
 std::optional<WireProtocol> ClassifyFirstBytes(std::string_view first) {
   const size_t n = std::min(first.size(), kHttp2Preface.size());
-  if (first.substr(0, n) != kHttp2Preface.substr(0, n))
-    return WireProtocol::kHttp1;
-  if (n == kHttp2Preface.size())
-    return WireProtocol::kHttp2;
+  if (first.substr(0, n) != kHttp2Preface.substr(0, n)) return WireProtocol::kHttp1;
+  if (n == kHttp2Preface.size()) return WireProtocol::kHttp2;
   return std::nullopt;
 }
 
@@ -51,14 +49,12 @@ int ListenOnPort(int port, int backlog) {
       close(fd);
       fd = -1;
       errno = bind_errno;
-      if (bind_errno == EADDRINUSE)
-        throw SystemError("port " + std::to_string(port));
+      if (bind_errno == EADDRINUSE) throw SystemError("port " + std::to_string(port));
     }
   }
-  if (fd < 0) { // no IPv6 on this host: IPv4 only
+  if (fd < 0) {  // no IPv6 on this host: IPv4 only
     fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-      throw SystemError("socket for port " + std::to_string(port));
+    if (fd < 0) throw SystemError("socket for port " + std::to_string(port));
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -81,25 +77,24 @@ int ListenOnPort(int port, int backlog) {
 int BoundPort(int listen_fd) {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
-  if (getsockname(listen_fd, reinterpret_cast<sockaddr *>(&address), &length) !=
-      0)
-    return 0;
+  if (getsockname(listen_fd, reinterpret_cast<sockaddr *>(&address), &length) != 0) return 0;
   return PeerOf(reinterpret_cast<const sockaddr &>(address)).port;
 }
 
-PortAcceptor::PortAcceptor(int listen_fd, PortAcceptorOptions options,
-                           ConnectionRegistry &registry, Handoffs handoffs,
-                           logging::Logger &log)
-    : listen_fd_(listen_fd), wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
-      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)), port_(BoundPort(listen_fd)),
-      options_(options), registry_(registry), handoffs_(std::move(handoffs)),
+PortAcceptor::PortAcceptor(int listen_fd, PortAcceptorOptions options, ConnectionRegistry &registry,
+                           Handoffs handoffs, logging::Logger &log)
+    : listen_fd_(listen_fd),
+      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+      port_(BoundPort(listen_fd)),
+      options_(options),
+      registry_(registry),
+      handoffs_(std::move(handoffs)),
       log_(log) {
   if (wake_fd_ < 0 || epoll_fd_ < 0) {
     const auto error = SystemError("acceptor event loop");
-    if (wake_fd_ >= 0)
-      close(wake_fd_);
-    if (epoll_fd_ >= 0)
-      close(epoll_fd_);
+    if (wake_fd_ >= 0) close(wake_fd_);
+    if (epoll_fd_ >= 0) close(epoll_fd_);
     close(listen_fd_);
     throw error;
   }
@@ -115,23 +110,20 @@ PortAcceptor::PortAcceptor(int listen_fd, PortAcceptorOptions options,
 
 PortAcceptor::~PortAcceptor() {
   Stop();
-  if (thread_.joinable())
-    thread_.join();
+  if (thread_.joinable()) thread_.join();
   close(epoll_fd_);
   close(wake_fd_);
 }
 
 void PortAcceptor::Stop() {
-  if (stopped_.exchange(true))
-    return;
+  if (stopped_.exchange(true)) return;
   const uint64_t one = 1;
   [[maybe_unused]] const auto written = write(wake_fd_, &one, sizeof one);
 }
 
 void PortAcceptor::Loop() {
   using Clock = std::chrono::steady_clock;
-  std::map<int, Clock::time_point>
-      undecided; // descriptor -> first-bytes deadline
+  std::map<int, Clock::time_point> undecided;  // descriptor -> first-bytes deadline
   auto last_sweep = Clock::now();
   auto drop = [&](int fd) {
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
@@ -143,11 +135,10 @@ void PortAcceptor::Loop() {
     for (;;) {
       sockaddr_storage address{};
       socklen_t length = sizeof address;
-      const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr *>(&address),
-                             &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr *>(&address), &length,
+                             SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
-        if (errno == EINTR || errno == ECONNABORTED)
-          continue;
+        if (errno == EINTR || errno == ECONNABORTED) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
           log_.Warn("accept_failed", {{"error", std::strerror(errno)}});
         }
@@ -176,45 +167,37 @@ void PortAcceptor::Loop() {
   auto decide = [&](int fd) {
     char first[kHttp2Preface.size()];
     const ssize_t n = recv(fd, first, sizeof first, MSG_PEEK);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-      return;
-    if (n <= 0) { // closed or failed before saying anything
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n <= 0) {  // closed or failed before saying anything
       drop(fd);
       return;
     }
-    const auto protocol =
-        ClassifyFirstBytes(std::string_view(first, static_cast<size_t>(n)));
-    if (!protocol)
-      return; // a prefix of the preface so far: wait for more
+    const auto protocol = ClassifyFirstBytes(std::string_view(first, static_cast<size_t>(n)));
+    if (!protocol) return;  // a prefix of the preface so far: wait for more
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     undecided.erase(fd);
     auto peer = registry_.PeerOfDescriptor(fd).value_or(PeerAddress{});
-    const auto &handoff =
-        *protocol == WireProtocol::kHttp2 ? handoffs_.http2 : handoffs_.http1;
+    const auto &handoff = *protocol == WireProtocol::kHttp2 ? handoffs_.http2 : handoffs_.http1;
     handoff(fd, peer);
   };
 
   epoll_event events[64];
   while (!stopped_.load()) {
-    auto timeout =
-        std::chrono::duration_cast<std::chrono::milliseconds>(kSweepEvery);
+    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(kSweepEvery);
     const auto now = Clock::now();
     for (const auto &[fd, deadline] : undecided) {
-      timeout = std::min(
-          timeout, std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::max(deadline - now, Clock::duration::zero())) +
-                       std::chrono::milliseconds(1));
+      timeout = std::min(timeout, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::max(deadline - now, Clock::duration::zero())) +
+                                      std::chrono::milliseconds(1));
     }
-    const int ready =
-        epoll_wait(epoll_fd_, events, 64, static_cast<int>(timeout.count()));
+    const int ready = epoll_wait(epoll_fd_, events, 64, static_cast<int>(timeout.count()));
     if (ready < 0 && errno != EINTR) {
       log_.Error("acceptor_failed", {{"error", std::strerror(errno)}});
       break;
     }
     for (int i = 0; i < ready; ++i) {
       const int fd = events[i].data.fd;
-      if (fd == wake_fd_)
-        continue;
+      if (fd == wake_fd_) continue;
       if (fd == listen_fd_) {
         accept_all();
       } else if (undecided.contains(fd)) {
@@ -224,19 +207,16 @@ void PortAcceptor::Loop() {
     const auto after = Clock::now();
     std::vector<int> expired;
     for (const auto &[fd, deadline] : undecided) {
-      if (deadline <= after)
-        expired.push_back(fd);
+      if (deadline <= after) expired.push_back(fd);
     }
-    for (int fd : expired)
-      drop(fd);
+    for (int fd : expired) drop(fd);
     if (after - last_sweep >= kSweepEvery) {
       registry_.Sweep();
       last_sweep = after;
     }
   }
   close(listen_fd_);
-  for (const auto &[fd, deadline] : std::map(undecided))
-    drop(fd);
+  for (const auto &[fd, deadline] : std::map(undecided)) drop(fd);
 }
 
-} // namespace lokahi::lokahid
+}  // namespace lokahi::lokahid

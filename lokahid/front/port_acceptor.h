@@ -42,7 +42,7 @@ struct PortAcceptorOptions {
 };
 
 class PortAcceptor {
-public:
+ public:
   // Receives an accepted, non-blocking socket and owns it from then on. Called
   // on the acceptor's thread: it must not block.
   using Handoff = std::function<void(int fd, const PeerAddress &peer)>;
@@ -53,9 +53,8 @@ public:
 
   // Takes ownership of `listen_fd` and starts accepting on a thread of its own.
   // `registry` and `log` must outlive the acceptor.
-  PortAcceptor(int listen_fd, PortAcceptorOptions options,
-               ConnectionRegistry &registry, Handoffs handoffs,
-               logging::Logger &log);
+  PortAcceptor(int listen_fd, PortAcceptorOptions options, ConnectionRegistry &registry,
+               Handoffs handoffs, logging::Logger &log);
   // Stops accepting, closes the listener and the connections still undecided.
   ~PortAcceptor();
   PortAcceptor(const PortAcceptor &) = delete;
@@ -68,7 +67,7 @@ public:
   // Connections closed at once because the bound was reached, since start.
   uint64_t refused() const { return refused_.load(); }
 
-private:
+ private:
   void Loop();
 
   int listen_fd_;
@@ -84,4 +83,4 @@ private:
   std::thread thread_;
 };
 
-} // namespace lokahi::lokahid
+}  // namespace lokahi::lokahid

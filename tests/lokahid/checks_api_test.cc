@@ -1,7 +1,11 @@
 // The Checks API through a real lokahid process, a real Postgres and a real nats-server.
 
+#include <arpa/inet.h>
+#include <grpcpp/create_channel_posix.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <set>
 #include <thread>
@@ -352,16 +356,57 @@ TEST_F(ChecksApiTest, AuthenticatesEveryCallWhenUserpassIsSet) {
   status = stub_->Create(Context(auth::Credentials{"AzureDiamond", "hunter3"}).get(), ValidOpts(),
                          &check);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(status.error_message(), "wrong user or password");
+  const auto wrong_password_message = status.error_message();
   status = stub_->Create(Context(auth::Credentials{"azurediamond", "hunter2"}).get(), ValidOpts(),
                          &check);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(status.error_message(), wrong_password_message)
+      << "a wrong user, a wrong password and none get the same answer";
   EXPECT_EQ(stub_->List(Context().get(), list, &page).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
 
   ASSERT_TRUE(stub_->List(Context(right).get(), list, &page).ok());
   EXPECT_EQ(page.results_size(), 0) << "rejected creates stored nothing";
   ASSERT_TRUE(stub_->Create(Context(right).get(), ValidOpts(), &check).ok());
+}
+
+// A gRPC channel whose connection comes from `source` (another loopback address), so lokahid
+// sees another client address.
+std::shared_ptr<grpc::Channel> ChannelFrom(const char* source, int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  inet_pton(AF_INET, source, &local.sin_addr);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local), 0);
+  sockaddr_in remote{};
+  remote.sin_family = AF_INET;
+  remote.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  remote.sin_port = htons(static_cast<uint16_t>(port));
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote), 0);
+  return grpc::CreateInsecureChannelFromFd("127.0.0.1:" + std::to_string(port), fd);
+}
+
+// Issue 13, defect 17: 3,000 wrong passwords were all answered in 1.1 s, none throttled.
+TEST_F(ChecksApiTest, WrongPasswordsAreThrottledPerClientAddress) {
+  StartLokahid({{"USERPASS", "AzureDiamond:hunter2"}});
+  const auth::Credentials right{"AzureDiamond", "hunter2"};
+  const auth::Credentials guess{"AzureDiamond", "guess"};
+  std::map<grpc::StatusCode, int> by_code;
+  pb::ChecksPage page;
+  for (int i = 0; i < 3000; ++i) {
+    ++by_code[stub_->List(Context(guess).get(), pb::ListOpts(), &page).error_code()];
+  }
+  EXPECT_EQ(by_code[grpc::StatusCode::UNAUTHENTICATED], 10) << "LOKAHI_AUTH_MAX_FAILURES";
+  EXPECT_EQ(by_code[grpc::StatusCode::RESOURCE_EXHAUSTED], 2990);
+  const auto blocked = stub_->List(Context(right).get(), pb::ListOpts(), &page);
+  EXPECT_EQ(blocked.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << "the guessing address waits out the window even with the right password";
+  EXPECT_NE(blocked.error_message().find("127.0.0.1"), std::string::npos)
+      << blocked.error_message();
+
+  auto other = pb::Checks::NewStub(ChannelFrom("127.0.0.2", port_));
+  const auto fine = other->List(Context(right).get(), pb::ListOpts(), &page);
+  EXPECT_TRUE(fine.ok()) << "a client at another address is unaffected: " << fine.error_message();
 }
 
 TEST_F(ChecksApiTest, ValidationErrorsSayWhatToFix) {
@@ -374,7 +419,8 @@ TEST_F(ChecksApiTest, ValidationErrorsSayWhatToFix) {
       {[](auto& o) { o.set_every(5); }, "every must be between 10 and 86400 seconds, got 5"},
       {[](auto& o) { o.set_every(100000); },
        "every must be between 10 and 86400 seconds, got 100000"},
-      {[](auto& o) { o.set_url("ftp://x/"); }, "url must use http or https, got \"ftp\": \"ftp://x/\""},
+      {[](auto& o) { o.set_url("ftp://x/"); },
+       "url must use http or https, got \"ftp\": \"ftp://x/\""},
       {[](auto& o) { o.set_url(""); }, "url is empty"},
       {[](auto& o) { o.set_webhook_url("http://"); }, "webhook_url must have a host: \"http://\""},
       {[](auto& o) { o.set_playbook_url("wiki page"); },
@@ -522,9 +568,9 @@ TEST_F(ChecksApiTest, TwoLokahidStartingTogetherMigrateOnce) {
   env["PORT"] = std::to_string(port_b);
   auto b = std::make_unique<testing::ChildProcess>(
       std::vector<std::string>{testing::BinaryPath("lokahid/lokahid")}, env, "/tmp/lokahid-b.log");
-  EXPECT_TRUE(testing::WaitFor(
-      [&] { return testing::PortAccepts(port_a) && testing::PortAccepts(port_b); },
-      std::chrono::seconds(30)))
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return testing::PortAccepts(port_a) && testing::PortAccepts(port_b); },
+                       std::chrono::seconds(30)))
       << a->Log() << b->Log();
   EXPECT_TRUE(a->Running());
   EXPECT_TRUE(b->Running());

@@ -1,35 +1,25 @@
 #pragma once
-// The gRPC Checks service: authenticates, validates, converts protobuf <-> domain, and delegates
-// to the store. Holds no state of its own; thread-safe because its collaborators are.
+// The Checks API over gRPC: converts a call's context (authorization metadata, the caller's
+// address from the ConnectionRegistry) into a Caller, calls ChecksApi, and turns its ApiStatus
+// into a grpc::Status. No logic of its own.
 
-#include <optional>
+#include <grpcpp/grpcpp.h>
 
-#include "lib/auth/basic_auth.h"
-#include "lib/checks/validation.h"
-#include "lib/logging/logger.h"
-#include "lib/store/check_store.h"
-#include "lib/store/pg_status_query.h"
-#include "lokahid/pipeline_queries.h"
-#include "lokahid/run_now_client.h"
 #include "lokahi.grpc.pb.h"
+#include "lokahid/front/connection_registry.h"
+#include "lokahid/service/checks_api.h"
 
 namespace lokahi::lokahid {
 
-struct ChecksServiceOptions {
-  std::optional<auth::Credentials> credentials;
-  checks::ValidationLimits limits;
-};
+// The Caller of a gRPC call.
+Caller GrpcCaller(const grpc::ServerContext& context, const ConnectionRegistry& connections);
+grpc::Status ToGrpcStatus(const ApiStatus& status);
 
-class ChecksService final : public github::xe::lokahi::Checks::Service {
+class ChecksGrpcService final : public github::xe::lokahi::Checks::Service {
  public:
-  // Collaborators must outlive the service.
-  struct Collaborators {
-    store::CheckStore& store;
-    store::PgStatusQuery& status;
-    PgPipelineQueries& pipeline;
-    RunNowClient& run_now;
-  };
-  ChecksService(Collaborators collaborators, ChecksServiceOptions options, logging::Logger& log);
+  // `api` and `connections` must outlive the service.
+  ChecksGrpcService(ChecksApi& api, const ConnectionRegistry& connections)
+      : api_(api), connections_(connections) {}
 
   grpc::Status Create(grpc::ServerContext* context, const github::xe::lokahi::CreateOpts* request,
                       github::xe::lokahi::Check* response) override;
@@ -51,19 +41,8 @@ class ChecksService final : public github::xe::lokahi::Checks::Service {
                           github::xe::lokahi::DeliveriesPage* response) override;
 
  private:
-  // Authenticates, runs `body`, and turns store failures into statuses a caller can act on.
-  template <typename Body>
-  grpc::Status Guarded(grpc::ServerContext* context, const char* method, Body&& body);
-
-  store::CheckStore& store_;
-  store::PgStatusQuery& status_;
-  PgPipelineQueries& pipeline_;
-  RunNowClient& run_now_;
-  ChecksServiceOptions options_;
-  logging::Logger& log_;
+  ChecksApi& api_;
+  const ConnectionRegistry& connections_;
 };
-
-inline constexpr int kDefaultListCount = 50;
-inline constexpr int kMaxListCount = 1000;
 
 }  // namespace lokahi::lokahid

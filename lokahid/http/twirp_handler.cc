@@ -1,0 +1,149 @@
+#include "lokahid/http/twirp_handler.h"
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace lokahi::lokahid {
+
+namespace pb = github::xe::lokahi;
+
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kProtobuf = "application/protobuf";
+
+// At most ~100 characters of a client's text in a message.
+std::string Quoted(std::string_view text) {
+  constexpr size_t kShown = 100;
+  if (text.size() <= kShown) return "\"" + std::string(text) + "\"";
+  return "\"" + std::string(text.substr(0, kShown)) + "\"…(" + std::to_string(text.size()) +
+         " bytes)";
+}
+
+template <typename Message>
+bool Decode(TwirpEncoding encoding, std::string_view body, Message* message, std::string* problem) {
+  if (encoding == TwirpEncoding::kProtobuf) {
+    if (message->ParseFromArray(body.data(), static_cast<int>(body.size()))) return true;
+    *problem = "the body is not a protobuf " + message->GetTypeName();
+    return false;
+  }
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  // An empty body is the empty message, as for protobuf.
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      body.empty() ? std::string_view("{}") : body, message, options);
+  if (status.ok()) return true;
+  *problem = "the body is not JSON of " + message->GetTypeName() + ": " +
+             std::string(status.message().substr(0, 200));
+  return false;
+}
+
+template <typename Message>
+TwirpResponse Encode(TwirpEncoding encoding, const Message& message) {
+  TwirpResponse response;
+  if (encoding == TwirpEncoding::kProtobuf) {
+    response.content_type = std::string(kProtobuf);
+    message.SerializeToString(&response.body);
+    return response;
+  }
+  response.content_type = std::string(kJson);
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  if (!google::protobuf::util::MessageToJsonString(message, &response.body, options).ok()) {
+    return TwirpErrorResponse("internal", 500, "the answer could not be written as JSON");
+  }
+  return response;
+}
+
+// A route calling one ChecksApi method: decode, call, encode.
+template <typename Request, typename Response>
+auto RouteTo(ApiStatus (ChecksApi::*method)(const Caller&, const Request&, Response*)) {
+  return [method](ChecksApi& api, const Caller& caller, TwirpEncoding encoding,
+                  std::string_view body) {
+    Request request;
+    std::string problem;
+    if (!Decode(encoding, body, &request, &problem)) {
+      return TwirpErrorResponse("malformed", 400, problem);
+    }
+    Response response;
+    const auto status = (api.*method)(caller, request, &response);
+    if (!status.ok()) return TwirpErrorResponse(status);
+    return Encode(encoding, response);
+  };
+}
+
+}  // namespace
+
+std::optional<TwirpEncoding> TwirpEncodingOf(std::string_view content_type) {
+  auto type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.front() == ' ') type.remove_prefix(1);
+  auto same = [&](std::string_view expected) {
+    return std::equal(
+        type.begin(), type.end(), expected.begin(), expected.end(),
+        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  };
+  if (same(kJson)) return TwirpEncoding::kJson;
+  if (same(kProtobuf)) return TwirpEncoding::kProtobuf;
+  return std::nullopt;
+}
+
+TwirpResponse TwirpErrorResponse(std::string_view code, int http_status, std::string_view msg) {
+  google::protobuf::Struct error;
+  (*error.mutable_fields())["code"].set_string_value(std::string(code));
+  (*error.mutable_fields())["msg"].set_string_value(std::string(msg));
+  TwirpResponse response;
+  response.status = http_status;
+  response.content_type = std::string(kJson);
+  if (!google::protobuf::util::MessageToJsonString(error, &response.body).ok()) {
+    response.body = R"({"code":"internal","msg":"error not writable as JSON"})";
+  }
+  return response;
+}
+
+TwirpResponse TwirpErrorResponse(const ApiStatus& status) {
+  const auto twirp = TwirpErrorOf(status.code);
+  return TwirpErrorResponse(twirp.code, twirp.http_status, status.message);
+}
+
+TwirpHandler::TwirpHandler(ChecksApi& api) : api_(api) {
+  const std::string checks = std::string(kTwirpPrefix) + "github.xe.lokahi.Checks/";
+  routes_[checks + "Create"] = RouteTo(&ChecksApi::Create);
+  routes_[checks + "Get"] = RouteTo(&ChecksApi::Get);
+  routes_[checks + "List"] = RouteTo(&ChecksApi::List);
+  routes_[checks + "Put"] = RouteTo(&ChecksApi::Put);
+  routes_[checks + "Delete"] = RouteTo(&ChecksApi::Delete);
+  routes_[checks + "Status"] = RouteTo(&ChecksApi::Status);
+  routes_[checks + "Run"] = RouteTo(&ChecksApi::Run);
+  routes_[checks + "RunStats"] = RouteTo(&ChecksApi::RunStats);
+  routes_[checks + "Deliveries"] = RouteTo(&ChecksApi::Deliveries);
+  const std::string admin = std::string(kTwirpPrefix) + "github.xe.lokahi.admin.RunLocal/";
+  routes_[admin + "Checks"] = RouteTo(&ChecksApi::RunLocalChecks);
+  routes_[admin + "Stats"] = RouteTo(&ChecksApi::RunLocalStats);
+}
+
+TwirpResponse TwirpHandler::Handle(const TwirpRequest& request) const {
+  if (request.method != "POST") {
+    return TwirpErrorResponse(
+        "bad_route", 404,
+        "unsupported method " + Quoted(request.method) + " (only POST is allowed)");
+  }
+  const auto route = routes_.find(request.path);
+  if (route == routes_.end()) {
+    return TwirpErrorResponse("bad_route", 404, "no handler for path " + Quoted(request.path));
+  }
+  const auto encoding = TwirpEncodingOf(request.content_type);
+  if (!encoding) {
+    return TwirpErrorResponse("bad_route", 404,
+                              "unexpected Content-Type " + Quoted(request.content_type) +
+                                  ": send application/protobuf or application/json");
+  }
+  const Caller caller{request.authorization, request.client_address, "twirp"};
+  return route->second(api_, caller, *encoding, request.body);
+}
+
+}  // namespace lokahi::lokahid

@@ -1,0 +1,57 @@
+#pragma once
+// lokahi's API over Twirp (HTTP/1.1 POST /twirp/<package>.<Service>/<Method>, protobuf or JSON
+// by Content-Type): routes every method of github.xe.lokahi.Checks and of lokahi's admin
+// github.xe.lokahi.admin.RunLocal to ChecksApi, and answers errors as Twirp error JSON with
+// Twirp's HTTP statuses, mapped from the same ApiStatus a gRPC caller gets. No logic beyond
+// decoding and encoding: a pure function of the request, independent of the HTTP server.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lokahid/service/checks_api.h"
+
+namespace lokahi::lokahid {
+
+inline constexpr std::string_view kTwirpPrefix = "/twirp/";
+
+struct TwirpRequest {
+  std::string_view method;        // "POST"
+  std::string_view path;          // "/twirp/github.xe.lokahi.Checks/List", no query string
+  std::string_view content_type;  // "application/json; charset=utf-8"
+  std::optional<std::string> authorization;
+  std::string client_address;
+  std::string_view body;
+};
+
+struct TwirpResponse {
+  int status = 200;
+  std::string content_type;  // of the answer: the request's encoding, or JSON for errors
+  std::string body;
+};
+
+enum class TwirpEncoding { kProtobuf, kJson };
+
+// The encoding a Content-Type names ("; charset=…" and case allowed); nullopt for any other.
+std::optional<TwirpEncoding> TwirpEncodingOf(std::string_view content_type);
+// {"code":"not_found","msg":"…"} with the status's HTTP code.
+TwirpResponse TwirpErrorResponse(std::string_view code, int http_status, std::string_view msg);
+TwirpResponse TwirpErrorResponse(const ApiStatus& status);
+
+class TwirpHandler {
+ public:
+  // `api` must outlive the handler.
+  explicit TwirpHandler(ChecksApi& api);
+
+  TwirpResponse Handle(const TwirpRequest& request) const;
+
+ private:
+  using Route =
+      std::function<TwirpResponse(ChecksApi&, const Caller&, TwirpEncoding, std::string_view body)>;
+  ChecksApi& api_;
+  std::map<std::string, Route, std::less<>> routes_;  // by full path
+};
+
+}  // namespace lokahi::lokahid

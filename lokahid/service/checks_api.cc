@@ -1,0 +1,287 @@
+#include "lokahid/service/checks_api.h"
+
+#include <array>
+#include <chrono>
+#include <pqxx/except>
+#include <random>
+
+#include "lib/postgres/connection_pool.h"
+#include "lokahid/convert.h"
+#include "lokahid/page_token.h"
+
+namespace lokahi::lokahid {
+
+namespace pb = github::xe::lokahi;
+
+namespace {
+ApiStatus Invalid(std::string message) { return {ApiCode::kInvalidArgument, std::move(message)}; }
+
+std::optional<checks::CheckId> ParseId(const std::string& text, ApiStatus* error) {
+  auto id = checks::CheckId::Parse(text);
+  if (!id) {
+    *error = Invalid(text.empty() ? "id is required"
+                                  : "id must be a UUID like 8f14e45f-ceea-467f-a0e6-6ad2c3e1a9f1, "
+                                    "got \"" +
+                                        text + "\"");
+  }
+  return id;
+}
+
+ApiStatus NotFound(const checks::CheckId& id) {
+  return {ApiCode::kNotFound, "no check with id " + id.str()};
+}
+
+// A random (version 4) UUID naming one RunLocal run.
+std::string RunId() {
+  std::random_device random;
+  std::array<uint8_t, 16> bytes;
+  for (auto& byte : bytes) byte = static_cast<uint8_t>(random());
+  bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x40);
+  bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);
+  std::string text;
+  constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text += '-';
+    text += kHex[bytes[i] >> 4];
+    text += kHex[bytes[i] & 0xf];
+  }
+  return text;
+}
+
+ApiStatus NoHealthworker() {
+  return {ApiCode::kUnavailable, "no healthworker answered: is one running and connected to NATS?"};
+}
+}  // namespace
+
+ChecksApi::ChecksApi(Collaborators collaborators, ChecksApiOptions options, logging::Logger& log)
+    : store_(collaborators.store),
+      status_(collaborators.status),
+      pipeline_(collaborators.pipeline),
+      run_now_(collaborators.run_now),
+      throttle_(collaborators.throttle),
+      options_(std::move(options)),
+      log_(log) {}
+
+ApiStatus ChecksApi::Authenticate(const Caller& caller) {
+  if (!options_.credentials) return ApiStatus::Ok();
+  if (const auto wait = throttle_.Refusal(caller.address)) {
+    return {ApiCode::kResourceExhausted, "too many failed authentications from " + caller.address +
+                                             "; retry in " + std::to_string(wait->count()) + " s"};
+  }
+  if (caller.authorization && auth::Authorize(*caller.authorization, *options_.credentials)) {
+    return ApiStatus::Ok();
+  }
+  throttle_.RecordFailure(caller.address);
+  // One answer for a missing header, a wrong user and a wrong password alike.
+  return {ApiCode::kUnauthenticated,
+          "wrong or missing credentials: send authorization: Basic base64(user:password)"};
+}
+
+template <typename Body>
+ApiStatus ChecksApi::Guarded(const Caller& caller, const char* method, Body&& body) {
+  if (auto status = Authenticate(caller); !status.ok()) return status;
+  try {
+    return body();
+  } catch (const postgres::PoolExhausted& e) {
+    return {ApiCode::kUnavailable, e.what()};
+  } catch (const pqxx::broken_connection& e) {
+    log_.Error("database_unreachable", {{"method", method}, {"error", e.what()}});
+    return {ApiCode::kUnavailable, "the database is unreachable; retry shortly"};
+  } catch (const std::exception& e) {
+    log_.Error("call_failed",
+               {{"method", method}, {"transport", caller.transport}, {"error", e.what()}});
+    return {ApiCode::kInternal, std::string(method) + " failed: " + e.what()};
+  }
+}
+
+ApiStatus ChecksApi::Create(const Caller& caller, const pb::CreateOpts& request,
+                            pb::Check* response) {
+  return Guarded(caller, "Create", [&] {
+    auto options = OptionsFromCreate(request);
+    checks::ApplyDefaults(options);
+    if (auto problem = checks::Validate(options, options_.limits)) return Invalid(*problem);
+    *response = CheckToProto(store_.Create(options));
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::Get(const Caller& caller, const pb::CheckID& request, pb::Check* response) {
+  return Guarded(caller, "Get", [&] {
+    ApiStatus error;
+    const auto id = ParseId(request.id(), &error);
+    if (!id) return error;
+    const auto check = store_.Get(*id);
+    if (!check) return NotFound(*id);
+    *response = CheckToProto(*check);
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::List(const Caller& caller, const pb::ListOpts& request,
+                          pb::ChecksPage* response) {
+  return Guarded(caller, "List", [&] {
+    int count = request.count() == 0 ? kDefaultListCount : request.count();
+    if (count < 1 || count > kMaxListCount) {
+      return Invalid("count must be between 1 and " + std::to_string(kMaxListCount) + ", got " +
+                     std::to_string(request.count()));
+    }
+    if (request.offset() < 0) {
+      return Invalid("offset must be 0 or more, got " + std::to_string(request.offset()));
+    }
+    std::optional<store::ListCursor> after;
+    if (!request.page_token().empty()) {
+      after = ParsePageToken(request.page_token());
+      if (!after) {
+        return Invalid(
+            "page_token is not one this server issued: pass a next_page_token"
+            " from an earlier List unchanged");
+      }
+    }
+    const auto page = store_.List(count, request.offset(), after);
+    for (const auto& check : page.checks) {
+      *response->add_results()->mutable_check() = CheckToProto(check);
+    }
+    response->set_total(page.total);
+    if (page.checks.size() == static_cast<size_t>(count)) {
+      response->set_next_page_token(PageTokenAfter(page.checks.back()));
+    }
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::Put(const Caller& caller, const pb::Check& request, pb::Check* response) {
+  return Guarded(caller, "Put", [&] {
+    ApiStatus error;
+    const auto id = ParseId(request.id(), &error);
+    if (!id) return error;
+    // Merged and validated under the check's row lock: concurrent Puts of different fields
+    // both land.
+    const auto outcome = store_.Modify(*id, [&](checks::CheckOptions& options) {
+      if (auto problem = ApplyPut(request, options)) return problem;
+      checks::ApplyDefaults(options);
+      return checks::Validate(options, options_.limits);
+    });
+    if (!outcome.found) return NotFound(*id);
+    if (outcome.refused) return Invalid(*outcome.refused);
+    *response = CheckToProto(*outcome.check);
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::Delete(const Caller& caller, const pb::CheckID& request, pb::Check* response) {
+  return Guarded(caller, "Delete", [&] {
+    ApiStatus error;
+    const auto id = ParseId(request.id(), &error);
+    if (!id) return error;
+    const auto deleted = store_.Delete(*id);
+    if (!deleted) return NotFound(*id);
+    *response = CheckToProto(*deleted);
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::Status(const Caller& caller, const pb::CheckID& request,
+                            pb::CheckStatus* response) {
+  return Guarded(caller, "Status", [&] {
+    ApiStatus error;
+    const auto id = ParseId(request.id(), &error);
+    if (!id) return error;
+    const auto check = store_.Get(*id);
+    if (!check) return NotFound(*id);
+    *response->mutable_check() = CheckToProto(*check);
+    HistogramToProto(status_.HistogramFor(*id, std::chrono::hours(24)),
+                     response->mutable_histogram_data());
+    const auto uptime = status_.UptimeRatiosFor(*id);
+    response->set_uptime_24h(uptime.last_24h);
+    response->set_uptime_7d(uptime.last_7d);
+    response->set_uptime_30d(uptime.last_30d);
+    response->set_uptime_probes_24h(uptime.probes_24h);
+    response->set_uptime_probes_7d(uptime.probes_7d);
+    response->set_uptime_probes_30d(uptime.probes_30d);
+    LastProbeToProto(pipeline_.LastProbeOf(*id), response);
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::Run(const Caller& caller, const pb::CheckID& request,
+                         pb::CheckStatus* response) {
+  return Guarded(caller, "Run", [&] {
+    ApiStatus error;
+    const auto id = ParseId(request.id(), &error);
+    if (!id) return error;
+    const auto check = store_.Get(*id);
+    if (!check) return NotFound(*id);
+    const auto outcome = run_now_.Probe(*check);
+    if (!outcome) return NoHealthworker();
+    *response->mutable_check() = CheckToProto(*check);
+    ProbeOutcomeToProto(*outcome, response);
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::RunStats(const Caller& caller, const pb::Nil&, pb::PipelineStats* response) {
+  return Guarded(caller, "RunStats", [&] {
+    PipelineStatsToProto(pipeline_.RunStats(), response);
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::Deliveries(const Caller& caller, const pb::CheckID& request,
+                                pb::DeliveriesPage* response) {
+  return Guarded(caller, "Deliveries", [&] {
+    ApiStatus error;
+    const auto id = ParseId(request.id(), &error);
+    if (!id) return error;
+    if (!store_.Get(*id)) return NotFound(*id);
+    for (const auto& row : pipeline_.Deliveries(*id, 100)) {
+      DeliveryToProto(row, response->add_deliveries());
+    }
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::RunLocalChecks(const Caller& caller, const pb::admin::CheckIDs& request,
+                                    pb::admin::Run* response) {
+  return Guarded(caller, "RunLocal.Checks", [&] {
+    constexpr int kMaxIds = 100;
+    if (request.ids_size() > kMaxIds) {
+      return Invalid("at most " + std::to_string(kMaxIds) + " ids per run, got " +
+                     std::to_string(request.ids_size()));
+    }
+    std::vector<checks::Check> targets;
+    for (const auto& text : request.ids()) {
+      ApiStatus error;
+      const auto id = ParseId(text, &error);
+      if (!id) return error;
+      auto check = store_.Get(*id);
+      if (!check) return NotFound(*id);
+      targets.push_back(std::move(*check));
+    }
+    const auto started = std::chrono::system_clock::now();
+    const auto clock_started = std::chrono::steady_clock::now();
+    for (const auto& check : targets) {
+      const auto outcome = run_now_.Probe(check);
+      if (!outcome) return NoHealthworker();
+      RunLocalHealthToProto(check, *outcome, &(*response->mutable_results())[check.id]);
+    }
+    response->set_id(RunId());
+    *response->mutable_cids() = request;
+    response->set_finished(true);
+    response->set_start_time_unix(
+        std::chrono::duration_cast<std::chrono::seconds>(started.time_since_epoch()).count());
+    response->set_elapsed_nanoseconds(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::steady_clock::now() - clock_started)
+                                          .count());
+    return ApiStatus::Ok();
+  });
+}
+
+ApiStatus ChecksApi::RunLocalStats(const Caller& caller, const pb::admin::Nil&,
+                                   pb::admin::HistogramData* response) {
+  return Guarded(caller, "RunLocal.Stats", [&] {
+    RunLocalStatsToProto(pipeline_.RunStats().latency, response);
+    return ApiStatus::Ok();
+  });
+}
+
+}  // namespace lokahi::lokahid
