@@ -21,7 +21,14 @@ metrics::ReadinessCheck PostgresReadiness(postgres::ConnectionPool& pool) {
 metrics::ReadinessCheck NatsReadiness(const nats::Connection& nats) {
   return [&nats]() -> metrics::Readiness {
     if (nats.Connected()) return metrics::Readiness::Ready();
-    return metrics::Readiness::NotReady("nats: disconnected");
+    const std::string why = nats.LastError();
+    if (nats.Closed()) {
+      return metrics::Readiness::NotReady(
+          "nats: gave up after the server refused the connection (" + why +
+          "); check the credentials in NATS_URL and restart");
+    }
+    return metrics::Readiness::NotReady("nats: disconnected" +
+                                        (why.empty() ? "" : " (" + why + ")"));
   };
 }
 

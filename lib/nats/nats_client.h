@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct __natsConnection;
 struct __natsSubscription;
@@ -60,10 +61,22 @@ class Subscription {
   std::unique_ptr<State> state_;
 };
 
+// NATS_URL as users write it: one URL or several separated by commas, each optionally carrying
+// credentials ("nats://user:password@host:4222", "nats://token@host:4222").
+struct ServerList {
+  std::vector<std::string> urls;  // as given, credentials kept (cnats reads them from each URL)
+  // The first credentials found, also used for servers the cluster announces (those URLs carry
+  // none). Token when the userinfo has no ':'.
+  std::string user, password, token;
+};
+// Throws NatsError naming the problem (empty list, empty entry).
+ServerList ParseServerList(std::string_view nats_url);
+
 struct ConnectionOptions {
-  std::string url;
+  std::string url;   // NATS_URL: see ServerList
   std::string name;  // shows in the server's connection list
-  // Connect in the background when the server is not up yet, instead of failing.
+  // Connect in the background when no server is up yet: the constructor returns at once,
+  // Connected() is false until a server answers, publishes wait in the reconnect buffer.
   bool retry_on_failed_connect = true;
 };
 
@@ -71,8 +84,8 @@ class Connection {
  public:
   using Handler = std::function<void(Message&&)>;
 
-  // Throws NatsError when the URL is malformed, or when the server is unreachable and
-  // retry_on_failed_connect is false.
+  // Throws NatsError when the URL is malformed, or when no server is reachable and
+  // retry_on_failed_connect is false. Never blocks waiting for a server otherwise.
   explicit Connection(const ConnectionOptions& options);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -82,7 +95,8 @@ class Connection {
   void Publish(std::string_view subject, std::string_view data);
   // Blocks until the server has seen everything published so far, or throws after `timeout`.
   void Flush(std::chrono::milliseconds timeout);
-  // Nullopt on timeout or when no responder is subscribed.
+  // Nullopt on timeout, when no responder is subscribed, and at once while disconnected (a
+  // request buffered for later would only time out).
   std::optional<std::string> Request(std::string_view subject, std::string_view data,
                                      std::chrono::milliseconds timeout);
 
@@ -91,7 +105,16 @@ class Connection {
   std::unique_ptr<Subscription> Subscribe(std::string_view subject, std::string_view queue_group,
                                           Handler handler, int pending_limit = 65536);
 
+  // False while connecting, reconnecting, or closed. cnats closes a connection for good when a
+  // server refuses its credentials twice: then Subscribe returns a subscription that receives
+  // nothing, Publish throws, and LastError() says why; the daemon reports itself unready until
+  // restarted with a NATS_URL the server accepts.
   bool Connected() const;
+  bool Closed() const;
+  // Why the connection last failed (e.g. "Authorization Violation"), or empty.
+  std::string LastError() const;
+  // The URL of the server in use, credentials scrubbed; empty while disconnected.
+  std::string ConnectedUrl() const;
   long long Reconnects() const;
 
  private:

@@ -25,11 +25,14 @@ check_built() {
 command -v docker-compose >/dev/null || fail "docker-compose is not installed (scripts/install-deps)"
 
 # Secrets have no defaults: config must refuse to render without them.
-if env -u LOKAHI_DB_PASSWORD -u USERPASS docker-compose -f "$compose" config >/dev/null 2>&1; then
-  fail "compose renders without LOKAHI_DB_PASSWORD and USERPASS; they must be required"
+if env -u LOKAHI_DB_PASSWORD -u USERPASS -u LOKAHI_NATS_PASSWORD docker-compose -f "$compose" config >/dev/null 2>&1; then
+  fail "compose renders without LOKAHI_DB_PASSWORD, USERPASS and LOKAHI_NATS_PASSWORD; they must be required"
+fi
+if LOKAHI_DB_PASSWORD=x USERPASS=x:x env -u LOKAHI_NATS_PASSWORD docker-compose -f "$compose" config >/dev/null 2>&1; then
+  fail "compose renders without LOKAHI_NATS_PASSWORD; NATS must require credentials"
 fi
 
-rendered="$(LOKAHI_DB_PASSWORD=test-password USERPASS=test:test docker-compose -f "$compose" config)" ||
+rendered="$(LOKAHI_DB_PASSWORD=test-password USERPASS=test:test LOKAHI_NATS_PASSWORD=natspw docker-compose -f "$compose" config)" ||
   fail "docker-compose config rejected $compose"
 
 # "service image command" per service, from the rendered (anchors and merges resolved) YAML.

@@ -57,6 +57,12 @@ $status_output"
 # Ports answer: the receivers over HTTP, daemons on their /healthz when they serve one.
 port_accepts $((LOKAHI_PORT_BASE + 10)) || fail "postgres port not open"
 port_accepts $((LOKAHI_PORT_BASE + 11)) || fail "nats port not open"
+# NATS requires credentials (the daemons' NATS_URL carries them; their /healthz below proves it).
+varz="$(curl -s --max-time 5 "http://127.0.0.1:$((LOKAHI_PORT_BASE + 12))/varz")" ||
+  fail "nats monitoring did not answer"
+grep -q '"auth_required": true' <<<"$varz" || fail "nats-server accepts clients without credentials"
+! grep -rq "$(cat "$LOKAHI_DATA_DIR/secrets/nats.password")" "$LOKAHI_DATA_DIR/logs" ||
+  fail "the NATS password appears in a log"
 built duke-of-york && { port_accepts $((LOKAHI_PORT_BASE + 21)) || fail "duke-of-york port not open"; }
 built sample_hook && { port_accepts $((LOKAHI_PORT_BASE + 20)) || fail "sample_hook port not open"; }
 built lokahid && { port_accepts $((LOKAHI_PORT_BASE + 3)) || fail "lokahid port not open"; }

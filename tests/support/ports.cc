@@ -5,18 +5,24 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <random>
 #include <stdexcept>
 
 namespace lokahi::testing {
 
 namespace {
-// A socket bound to 127.0.0.1 at a port the kernel picks, and that port.
-int BindLoopback(int* port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+sockaddr_in LoopbackAddress(int port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
+  addr.sin_port = htons(port);
+  return addr;
+}
+
+// A socket bound to 127.0.0.1 at a port the kernel picks, and that port.
+int BindLoopback(int* port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = LoopbackAddress(0);
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
     throw std::runtime_error("no free port");
@@ -34,6 +40,21 @@ int FreePort() {
   return port;
 }
 
+int FreePortBelowEphemeral() {
+  std::random_device seed;
+  std::mt19937 random(seed());
+  std::uniform_int_distribution<int> pick(10000, 32767);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = pick(random);
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    const sockaddr_in addr = LoopbackAddress(port);
+    const bool free = bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (free && !PortAccepts(port)) return port;
+  }
+  throw std::runtime_error("no free port below 32768");
+}
+
 int ListenOnLoopback(int* port, int backlog) {
   const int fd = BindLoopback(port);
   if (listen(fd, backlog) != 0) {
@@ -45,11 +66,8 @@ int ListenOnLoopback(int* port, int backlog) {
 
 bool PortAccepts(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  const sockaddr_in addr = LoopbackAddress(port);
+  const bool ok = connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
   close(fd);
   return ok;
 }

@@ -53,7 +53,7 @@ component_env() {
   case "$name" in
     lokahid | healthworker* | webhookworker*)
       echo "DATABASE_URL=$(database_url)"
-      echo "NATS_URL=nats://127.0.0.1:$LOKAHI_NATS_PORT"
+      echo "NATS_URL=nats://lokahi:$(nats_password)@127.0.0.1:$LOKAHI_NATS_PORT"
       echo "LOKAHI_METRICS_PORT=$(component_metrics_port "$name")"
       ;;
   esac
@@ -94,12 +94,31 @@ ensure_secrets() {
     umask 077
     [ -s "$LOKAHI_SECRETS_DIR/postgres.password" ] || random_token 24 >"$LOKAHI_SECRETS_DIR/postgres.password"
     [ -s "$LOKAHI_SECRETS_DIR/userpass" ] || echo "lokahi:$(random_token 18)" >"$LOKAHI_SECRETS_DIR/userpass"
+    # nats-server requires it of every client; letters and digits only, so it fits in a URL.
+    [ -s "$LOKAHI_SECRETS_DIR/nats.password" ] || random_token 24 >"$LOKAHI_SECRETS_DIR/nats.password"
     # Standard Webhooks form: whsec_ and the base64 of the key bytes.
     [ -s "$LOKAHI_SECRETS_DIR/webhook.secret" ] || echo "whsec_$(head -c 32 /dev/urandom | base64 -w0)" >"$LOKAHI_SECRETS_DIR/webhook.secret"
   )
 }
 
 nats_binary() { command -v nats-server || echo /usr/bin/nats-server; }
+nats_password() { cat "$LOKAHI_SECRETS_DIR/nats.password"; }
+
+# nats-server's configuration: loopback only, and a user and password every client must give
+# (kept in a file, not on the command line where any local user could read it).
+nats_write_config() {
+  (
+    umask 077
+    cat >"$LOKAHI_SECRETS_DIR/nats.conf" <<EOF
+listen: 127.0.0.1:$LOKAHI_NATS_PORT
+http: 127.0.0.1:$LOKAHI_NATS_MONITOR_PORT
+authorization {
+  user: lokahi
+  password: "$(nats_password)"
+}
+EOF
+  )
+}
 
 nats_start() {
   local pid binary
@@ -109,8 +128,8 @@ nats_start() {
     return 0
   fi
   [ -x "$binary" ] || { echo "error: nats-server not installed (run scripts/install-deps)" >&2; return 1; }
-  start_process nats "$binary" "$binary" -a 127.0.0.1 -p "$LOKAHI_NATS_PORT" \
-    -m "$LOKAHI_NATS_MONITOR_PORT"
+  nats_write_config
+  start_process nats "$binary" "$binary" -c "$LOKAHI_SECRETS_DIR/nats.conf"
   wait_ready nats "$binary" "$LOKAHI_NATS_PORT" "$LOKAHI_NATS_MONITOR_PORT" || return 1
   echo "started nats (pid $(running_pid nats "$binary"), port $LOKAHI_NATS_PORT, monitoring http://127.0.0.1:$LOKAHI_NATS_MONITOR_PORT/)"
 }
