@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/checks/quote.h"
 #include "lib/webhook/delivery.h"
 
 namespace lokahi::lokahid {
@@ -66,8 +67,8 @@ bool IsSet(const pb::Check& patch, const PutField& field) {
 std::string UnknownPathProblem(const std::string& path) {
   std::string valid;
   for (const auto& field : kPutFields) valid += std::string(valid.empty() ? "" : ", ") + field.path;
-  return "update_mask path \"" + path + "\" is not a field Put can change; valid paths: " + valid +
-         ", or \"*\" for all of them";
+  return "update_mask path " + checks::Quote(path) +
+         " is not a field Put can change; valid paths: " + valid + ", or \"*\" for all of them";
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "lib/checks/validation.h"
 
-#include "lib/checks/url.h"
+#include "lib/auth/base64.h"
+#include "lib/checks/quote.h"
+#include "lib/url/url.h"
 
 namespace lokahi::checks {
 namespace {
@@ -11,10 +13,30 @@ std::optional<std::string> Range(const char* field, int value, int min, int max,
          std::to_string(max) + unit + ", got " + std::to_string(value);
 }
 
+// One parser for what we accept and what the prober fetches: libcurl's.
 std::optional<std::string> UrlField(const char* field, const std::string& value) {
   std::string why;
-  if (ParseHttpUrl(value, &why)) return std::nullopt;
-  return std::string(field) + " " + why + (value.empty() ? "" : ": \"" + value + "\"");
+  if (url::Url::Parse(value, &why)) return std::nullopt;
+  return std::string(field) + " " + why + (value.empty() ? "" : ": " + Quote(value));
+}
+
+// A Standard Webhooks secret, as the webhookworker's signer (lib/webhook SigningKey) and the
+// receivers decode it: "whsec_" + standard base64 of the key.
+std::optional<std::string> SecretField(const std::string& secret) {
+  constexpr std::string_view kPrefix = "whsec_";
+  constexpr size_t kMinBase64 = 24;
+  if (secret.size() > kMaxWebhookSecretBytes) {
+    return "webhook_secret must be at most " + std::to_string(kMaxWebhookSecretBytes) +
+           " bytes, got " + std::to_string(secret.size());
+  }
+  const std::string_view encoded =
+      std::string_view(secret).substr(secret.starts_with(kPrefix) ? kPrefix.size() : 0);
+  if (!secret.starts_with(kPrefix) || encoded.size() < kMinBase64 || !auth::Base64Decode(encoded)) {
+    // The secret itself is never quoted: messages reach logs.
+    return "webhook_secret must be \"whsec_\" followed by at least 24 characters of standard "
+           "base64 (A-Z a-z 0-9 + /, '=' padding to a multiple of 4): a Standard Webhooks secret";
+  }
+  return std::nullopt;
 }
 }  // namespace
 
@@ -41,10 +63,8 @@ std::optional<std::string> Validate(const CheckOptions& options, const Validatio
       options.webhook_format != WebhookFormat::kJson) {
     return "webhook_format must be PROTOBUF or JSON";
   }
-  if (!options.webhook_secret.empty() &&
-      (options.webhook_secret.rfind("whsec_", 0) != 0 || options.webhook_secret.size() < 6 + 24)) {
-    return "webhook_secret must be \"whsec_\" followed by at least 24 base64 characters "
-           "(a Standard Webhooks secret)";
+  if (!options.webhook_secret.empty()) {
+    if (auto problem = SecretField(options.webhook_secret)) return problem;
   }
   return std::nullopt;
 }

@@ -2,12 +2,17 @@
 // Validation of user-supplied check options. Messages name the field and say what is allowed, so
 // the API can return them as INVALID_ARGUMENT unchanged.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
 #include "lib/checks/check.h"
 
 namespace lokahi::checks {
+
+// URLs (url, webhook_url, playbook_url) are at most url::kMaxUrlBytes (8 KB), parsed as libcurl
+// parses them (lib/url), so a check is accepted exactly when the prober can fetch its URL.
+inline constexpr size_t kMaxWebhookSecretBytes = 256;
 
 struct ValidationLimits {
   int min_every_seconds = kDefaultMinEverySeconds;

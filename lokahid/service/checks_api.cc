@@ -5,6 +5,7 @@
 #include <pqxx/except>
 #include <random>
 
+#include "lib/checks/quote.h"
 #include "lib/postgres/connection_pool.h"
 #include "lokahid/convert.h"
 #include "lokahid/page_token.h"
@@ -21,8 +22,8 @@ std::optional<checks::CheckId> ParseId(const std::string& text, ApiStatus* error
   if (!id) {
     *error = Invalid(text.empty() ? "id is required"
                                   : "id must be a UUID like 8f14e45f-ceea-467f-a0e6-6ad2c3e1a9f1, "
-                                    "got \"" +
-                                        text + "\"");
+                                    "got " +
+                                        checks::Quote(text));
   }
   return id;
 }
