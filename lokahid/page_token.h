@@ -13,7 +13,8 @@ namespace lokahi::lokahid {
 
 std::string PageTokenAfter(const checks::Check& last);
 
-// nullopt when `token` is not one PageTokenAfter made.
+// nullopt when `token` is not one PageTokenAfter made, including tokens naming a creation time
+// outside 1970-9999 (so the store never sees a cursor it cannot compute with).
 std::optional<store::ListCursor> ParsePageToken(std::string_view token);
 
 }  // namespace lokahi::lokahid

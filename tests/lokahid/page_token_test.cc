@@ -23,5 +23,17 @@ TEST(PageToken, RefusesWhatItDidNotMake) {
   }
 }
 
+// Issue 13 defect 6: these reached Postgres, failed there ("interval out of range") and the call
+// answered INTERNAL, logging at error level.
+TEST(PageToken, RefusesCreationTimesOutsideWhatTheStoreCanCompute) {
+  const std::string id = ".a5c7179a-0d3a-11e8-b53d-8faa88cfa70c";
+  for (const std::string micros : {"9223372036854775807", "-9223372036854775808",
+                                   "999999999999999999", "-1", "253402300800000000"}) {
+    EXPECT_FALSE(ParsePageToken("c1." + micros + id)) << micros;
+  }
+  EXPECT_TRUE(ParsePageToken("c1.0" + id));
+  EXPECT_TRUE(ParsePageToken("c1.253402300799999999" + id));
+}
+
 }  // namespace
 }  // namespace lokahi::lokahid
