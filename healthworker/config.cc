@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "lib/probe/address_policy.h"
+
 namespace lokahi::healthworker {
 
 HealthworkerConfig HealthworkerConfig::FromEnv(const config::Env& env) {
@@ -9,8 +11,7 @@ HealthworkerConfig HealthworkerConfig::FromEnv(const config::Env& env) {
   c.database_url = env.String("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres");
   c.nats_url = env.String("NATS_URL", "nats://127.0.0.1:4222");
   c.max_in_flight = static_cast<int>(env.Int("LOKAHI_MAX_IN_FLIGHT", 1000, 1, 100000));
-  c.egress_deny =
-      env.List("LOKAHI_EGRESS_DENY", {"169.254.0.0/16", "fe80::/10", "0.0.0.0/8"});
+  c.egress_deny = env.List("LOKAHI_EGRESS_DENY", probe::DefaultEgressDeny());
   c.proxy = env.String("LOKAHI_PROXY", "");
   c.db_pool_size = static_cast<int>(env.Int("LOKAHI_DB_POOL_SIZE", 4, 1, 100));
   c.batch_max_rows = static_cast<int>(env.Int("LOKAHI_BATCH_MAX_ROWS", 5000, 1, 100000));

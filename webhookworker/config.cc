@@ -28,7 +28,7 @@ WebhookWorkerConfig WebhookWorkerConfig::FromEnv(const config::Env& env) {
   c.metrics_port = static_cast<int>(env.Int("LOKAHI_METRICS_PORT", 0, 0, 65535));
   // The healthworker's default: link-local (cloud metadata) and "this network" are never a
   // legitimate webhook receiver; private ranges are, for self-hosted receivers.
-  c.egress_deny = env.List("LOKAHI_EGRESS_DENY", {"169.254.0.0/16", "fe80::/10", "0.0.0.0/8"});
+  c.egress_deny = env.List("LOKAHI_EGRESS_DENY", probe::DefaultEgressDeny());
   try {
     c.egress_policy = probe::AddressPolicy::FromCidrs(c.egress_deny);
   } catch (const std::invalid_argument& e) {

@@ -16,6 +16,17 @@ struct sockaddr;
 
 namespace lokahi::probe {
 
+// LOKAHI_EGRESS_DENY's default for every daemon that connects out: link-local (cloud metadata
+// 169.254.169.254) and the "this host" addresses 0.0.0.0/8 and :: (which Linux connects to
+// loopback). Loopback and private ranges stay allowed: self-hosted monitors watch internal
+// services; list 127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and fc00::/7
+// too to deny them.
+inline const std::vector<std::string>& DefaultEgressDeny() {
+  static const std::vector<std::string> kDefault = {"169.254.0.0/16", "fe80::/10", "0.0.0.0/8",
+                                                    "::/128"};
+  return kDefault;
+}
+
 class AddressPolicy {
  public:
   AddressPolicy() = default;  // denies nothing

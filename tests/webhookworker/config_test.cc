@@ -17,7 +17,8 @@ TEST(WebhookWorkerConfigTest, Defaults) {
   EXPECT_EQ(c.sweep_interval, std::chrono::milliseconds(1000));
   EXPECT_EQ(c.metrics_port, 0);
   EXPECT_FALSE(c.default_key);
-  EXPECT_EQ(c.egress_deny, (std::vector<std::string>{"169.254.0.0/16", "fe80::/10", "0.0.0.0/8"}));
+  EXPECT_EQ(c.egress_deny,
+            (std::vector<std::string>{"169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128"}));
 }
 
 TEST(WebhookWorkerConfigTest, ReadsEveryVariable) {

@@ -48,8 +48,7 @@ TEST(AddressPolicyTest, EmptyPolicyDeniesNoInternetAddress) {
 }
 
 TEST(AddressPolicyTest, DefaultRangesDenyMetadataLinkLocalAndZeroNet) {
-  const AddressPolicy policy =
-      AddressPolicy::FromCidrs({"169.254.0.0/16", "fe80::/10", "0.0.0.0/8"});
+  const AddressPolicy policy = AddressPolicy::FromCidrs(DefaultEgressDeny());
   EXPECT_TRUE(policy.Denies(As(V4("169.254.169.254"))));
   EXPECT_TRUE(policy.Denies(As(V4("169.254.0.0"))));
   EXPECT_TRUE(policy.Denies(As(V4("169.254.255.255"))));
@@ -63,6 +62,15 @@ TEST(AddressPolicyTest, DefaultRangesDenyMetadataLinkLocalAndZeroNet) {
   EXPECT_FALSE(policy.Denies(As(V4("10.1.2.3"))));
   EXPECT_FALSE(policy.Denies(As(V6("fec0::1"))));
   EXPECT_FALSE(policy.Denies(As(V6("::1"))));
+}
+
+// Issue 13 defect 8: http://[::]:port/ reached loopback while 0.0.0.0 was denied.
+TEST(AddressPolicyTest, DefaultDeniesTheUnspecifiedIpv6AddressAsItDoesIpv4s) {
+  const AddressPolicy policy = AddressPolicy::FromCidrs(DefaultEgressDeny());
+  EXPECT_TRUE(policy.Denies(As(V4("0.0.0.0"))));
+  EXPECT_TRUE(policy.Denies(As(V6("::"))));
+  EXPECT_FALSE(policy.Denies(As(V6("::1"))));  // loopback stays allowed by default
+  EXPECT_FALSE(policy.Denies(As(V6("::2"))));
 }
 
 TEST(AddressPolicyTest, Ipv4MappedIpv6IsJudgedAsIpv4) {
