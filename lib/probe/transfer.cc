@@ -217,6 +217,12 @@ std::string Transfer::ErrorText(CURLcode code) const {
     case CURLE_COULDNT_RESOLVE_HOST:
       return "could not resolve host: " + detail;
     case CURLE_UNSUPPORTED_PROTOCOL:
+      // libcurl (since 7.66) refuses an answer without a status line with this same code; its
+      // message is the only thing telling it from a redirect to ftp:// or gopher://.
+      if (detail.find("HTTP/0.9") != std::string::npos) {
+        return "answered in HTTP/0.9 (no status line, no headers), which is not accepted: the "
+               "target must answer HTTP/1.0 or later";
+      }
       return "protocol not allowed (http and https only): " + detail;
     case CURLE_URL_MALFORMAT:
       return "invalid URL: " + detail;

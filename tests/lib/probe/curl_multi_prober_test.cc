@@ -174,6 +174,17 @@ TEST(ProbeFailureTest, ServerThatClosesWithoutAnswering) {
   EXPECT_EQ(result.error, "server closed the connection without a response");
 }
 
+// Issue 13 defect 9: this was reported as "protocol not allowed (http and https only)".
+TEST(ProbeFailureTest, Http09AnswerIsNamedAsSuch) {
+  RawServer old_server([](int fd, const RawServer& server) {
+    if (ReadRequestHead(fd, server).empty()) return;
+    WriteAll(fd, "hello, this is a body without a status line\n");
+  });
+  const ProbeResult result = ProbeOnce(LoopbackOptions(), old_server.Url());
+  EXPECT_EQ(result.status_code, 0);
+  EXPECT_THAT(result.error, StartsWith("answered in HTTP/0.9 (no status line, no headers)"));
+}
+
 TEST(HostileTargetTest, HugeBodyIsCappedNotAnError) {
   std::atomic<int64_t> body_bytes_sent{0};
   constexpr int64_t kBodyBytes = 10 * 1024 * 1024;
