@@ -1,6 +1,7 @@
 #pragma once
 // Where checks live. Implementations are thread-safe.
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,7 +15,21 @@ struct ChecksPage {
   std::vector<checks::Check> checks;
   // Exact up to kExactTotalUpTo checks; above that an estimate, so a page stays cheap.
   long long total = 0;
+  // Fewer checks than asked for because they would have passed kMaxListPageBytes; more follow.
+  bool cut_short = false;
 };
+
+// A List page's checks stay under this many bytes as sent (their URLs mostly), so a page of large
+// checks (URLs up to 8 KB each) still fits a client's 4 MB default message limit with room to
+// spare. Each page holds at least one check.
+inline constexpr size_t kMaxListPageBytes = 1 << 20;
+// What one check adds to a page besides its strings: numbers, timestamps, field tags.
+inline constexpr size_t kListRowOverheadBytes = 128;
+inline size_t ListedBytes(const checks::Check& check) {
+  const auto& o = check.options;
+  return kListRowOverheadBytes + check.id.size() + o.url.size() + o.webhook_url.size() +
+         o.playbook_url.size();
+}
 
 inline constexpr long long kExactTotalUpTo = 10000;
 
@@ -37,7 +52,8 @@ class CheckStore {
   virtual checks::Check Create(const checks::CheckOptions& options) = 0;
   virtual std::optional<checks::Check> Get(const checks::CheckId& id) = 0;
   // In creation order (then id): stable across calls while checks are added. With `after`, the
-  // checks that follow it, skipping `offset` more.
+  // checks that follow it, skipping `offset` more. At most `count` checks, fewer (cut_short) when
+  // `count` of them would pass kMaxListPageBytes.
   virtual ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) = 0;
   // Read-modify-write of one check's options under its row lock, so two concurrent edits of
   // different fields both land (neither overwrites the other with what it read). `edit` changes

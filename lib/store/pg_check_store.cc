@@ -115,7 +115,16 @@ ChecksPage PgCheckStore::List(int count, int offset, const std::optional<ListCur
   }
   ChecksPage page;
   page.checks.reserve(rows.size());
-  for (const auto& row : rows) page.checks.push_back(CheckFromRow(row));
+  size_t page_bytes = 0;
+  for (const auto& row : rows) {
+    auto check = CheckFromRow(row);
+    page_bytes += ListedBytes(check);
+    if (!page.checks.empty() && page_bytes > kMaxListPageBytes) {
+      page.cut_short = true;
+      break;
+    }
+    page.checks.push_back(std::move(check));
+  }
   // Counting a million rows costs tens of milliseconds on every page, so past kExactTotalUpTo
   // checks the total is the planner's estimate (kept fresh by autovacuum's analyze).
   const auto estimate =

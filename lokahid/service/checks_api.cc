@@ -143,7 +143,7 @@ ApiStatus ChecksApi::List(const Caller& caller, const pb::ListOpts& request,
       *response->add_results()->mutable_check() = CheckToProto(check);
     }
     response->set_total(page.total);
-    if (page.checks.size() == static_cast<size_t>(count)) {
+    if (page.checks.size() == static_cast<size_t>(count) || page.cut_short) {
       response->set_next_page_token(PageTokenAfter(page.checks.back()));
     }
     return ApiStatus::Ok();

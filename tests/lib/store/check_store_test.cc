@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
@@ -87,6 +89,39 @@ class CheckStoreTest : public ::testing::Test {
     return txn.exec1(query)[0].as<int>();
   }
 };
+
+// Issue 13 defect 4: 300 checks with 8 KB URLs made one 7.2 MB List answer,
+// over the 4 MB a gRPC client takes by default, so listing failed for everyone.
+TEST_F(CheckStoreTest, AListPageOfLargeChecksStaysUnderItsByteBoundAndTheWalkMissesNone) {
+  PgCheckStore store(*pool_);
+  auto large = SomeCheck();
+  large.url = "http://127.0.0.1:9/" + std::string(8000, 'u');
+  large.webhook_url = "http://127.0.0.1:9/" + std::string(8000, 'w');
+  large.playbook_url = "http://127.0.0.1:9/" + std::string(8000, 'p');
+  constexpr int kChecks = 300;
+  for (int i = 0; i < kChecks; ++i) store.Create(large);
+
+  std::vector<std::string> walked;
+  std::optional<ListCursor> after;
+  for (int pages = 0; pages < 100; ++pages) {
+    const ChecksPage page = store.List(1000, 0, after);
+    ASSERT_FALSE(page.checks.empty());
+    size_t bytes = 0;
+    for (const auto& check : page.checks) {
+      bytes += ListedBytes(check);
+      walked.push_back(check.id);
+    }
+    EXPECT_LE(bytes, kMaxListPageBytes);
+    if (!page.cut_short) break;
+    EXPECT_LT(page.checks.size(), 1000u);
+    const auto& last = page.checks.back();
+    after = ListCursor{
+        std::chrono::duration_cast<std::chrono::microseconds>(last.created_at.time_since_epoch())
+            .count(),
+        last.id};
+  }
+  EXPECT_EQ(walked, Walked(kChecks, 0));
+}
 
 TEST_F(CheckStoreTest, AnUpdateThatChangesNothingKeepsVersionAndUpdatedAt) {
   PgCheckStore store(*pool_);
