@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lib/checks/quote.h"
+
 namespace lokahi::lokahid {
 
 namespace pb = github::xe::lokahi;
@@ -14,14 +16,6 @@ namespace {
 
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kProtobuf = "application/protobuf";
-
-// At most ~100 characters of a client's text in a message.
-std::string Quoted(std::string_view text) {
-  constexpr size_t kShown = 100;
-  if (text.size() <= kShown) return "\"" + std::string(text) + "\"";
-  return "\"" + std::string(text.substr(0, kShown)) + "\"…(" + std::to_string(text.size()) +
-         " bytes)";
-}
 
 template <typename Message>
 bool Decode(TwirpEncoding encoding, std::string_view body, Message* message, std::string* problem) {
@@ -130,16 +124,17 @@ TwirpResponse TwirpHandler::Handle(const TwirpRequest& request) const {
   if (request.method != "POST") {
     return TwirpErrorResponse(
         "bad_route", 404,
-        "unsupported method " + Quoted(request.method) + " (only POST is allowed)");
+        "unsupported method " + checks::Quote(request.method) + " (only POST is allowed)");
   }
   const auto route = routes_.find(request.path);
   if (route == routes_.end()) {
-    return TwirpErrorResponse("bad_route", 404, "no handler for path " + Quoted(request.path));
+    return TwirpErrorResponse("bad_route", 404,
+                              "no handler for path " + checks::Quote(request.path));
   }
   const auto encoding = TwirpEncodingOf(request.content_type);
   if (!encoding) {
     return TwirpErrorResponse("bad_route", 404,
-                              "unexpected Content-Type " + Quoted(request.content_type) +
+                              "unexpected Content-Type " + checks::Quote(request.content_type) +
                                   ": send application/protobuf or application/json");
   }
   const Caller caller{request.authorization, request.client_address, "twirp"};
