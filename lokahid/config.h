@@ -25,7 +25,7 @@ struct LokahidConfig {
   std::string instance_name;
 
   // Throws config::ConfigError naming the variable at fault.
-  static LokahidConfig FromEnv(const config::Env &env);
+  static LokahidConfig FromEnv(const config::Env& env);
   // One log-friendly line per setting, secrets scrubbed.
   std::string Describe() const;
 };

@@ -14,6 +14,7 @@
 #include "lib/daemon/dependency_health.h"
 #include "lib/daemon/schema_setup.h"
 #include "lib/daemon/stop_signals.h"
+#include "lib/http/server.h"
 #include "lib/logging/logger.h"
 #include "lib/metrics/ops_server.h"
 #include "lib/nats/nats_client.h"
@@ -26,6 +27,8 @@
 #include "lokahid/front/port_acceptor.h"
 #include "lokahid/grpc/checks_grpc_service.h"
 #include "lokahid/grpc_health.h"
+#include "lokahid/http/http_front.h"
+#include "lokahid/http/twirp_handler.h"
 #include "lokahid/list_counts_keeper.h"
 #include "lokahid/lokahid_metrics.h"
 #include "lokahid/pipeline_queries.h"
@@ -44,7 +47,7 @@ int Run() {
   lokahi::lokahid::LokahidConfig config;
   try {
     config = lokahi::lokahid::LokahidConfig::FromEnv(lokahi::config::Env::Process());
-  } catch (const lokahi::config::ConfigError &e) {
+  } catch (const lokahi::config::ConfigError& e) {
     std::cerr << "lokahid: bad configuration: " << e.what() << "\n";
     return 2;
   }
@@ -66,6 +69,9 @@ int Run() {
   lokahi::lokahid::ChecksApi api({store, status, pipeline, run_now, throttle},
                                  {config.credentials, {config.min_every_seconds}}, log);
   lokahi::lokahid::ChecksGrpcService service(api, connections);
+  lokahi::lokahid::TwirpHandler twirp(api);
+  const auto trusted_proxies = lokahi::lokahid::TrustedProxies::FromCidrs(config.trusted_proxies);
+  lokahi::lokahid::HttpFront http_front(twirp, trusted_proxies);
 
   lokahi::lokahid::SchedulerOptions scheduler_options;
   scheduler_options.database_url = config.database_url;
@@ -74,7 +80,7 @@ int Run() {
   scheduler_options.dispatch_lag_seconds = &lokahi::lokahid::RegisterDispatchLag(registry);
   lokahi::lokahid::Scheduler scheduler(
       scheduler_options,
-      [&](const std::string &payload) { nats.Publish(lokahi::nats::Subjects::kCheckRun, payload); },
+      [&](const std::string& payload) { nats.Publish(lokahi::nats::Subjects::kCheckRun, payload); },
       [] { return std::chrono::system_clock::now(); }, log);
 
   lokahi::lokahid::ListCountsKeeper list_counts(
@@ -88,8 +94,8 @@ int Run() {
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  // The port is ours, not gRPC's: the acceptor hands gRPC the HTTP/2
-  // connections by descriptor and the HTTP/1.1 ones to the HTTP side.
+  // The port is ours, not gRPC's: the acceptor hands gRPC the HTTP/2 connections by descriptor
+  // and the HTTP/1.1 ones to lib/http's server (the Twirp routes).
   const int listen_fd = lokahi::lokahid::ListenOnPort(config.port);
   grpc::ServerBuilder builder;
   builder.RegisterService(&service);
@@ -99,16 +105,24 @@ int Run() {
     log.Error("grpc_start_failed", {{"port", config.port}});
     return 1;
   }
+  lokahi::http::ServerLimits http_limits;
+  http_limits.max_body_bytes = config.http_max_body_bytes;
+  http_limits.max_connections = static_cast<size_t>(config.max_connections);
+  lokahi::http::Server http_server(
+      [&http_front](const lokahi::http::Request& request) { return http_front.Handle(request); },
+      http_limits, log);
   lokahi::lokahid::PortAcceptor acceptor(
       listen_fd, {static_cast<size_t>(config.max_connections)}, connections,
-      {[&server](int fd, const lokahi::lokahid::PeerAddress &) {
+      {[&server](int fd, const lokahi::lokahid::PeerAddress&) {
          grpc::AddInsecureChannelFromFd(server.get(), fd);
        },
-       [](int fd, const lokahi::lokahid::PeerAddress &) { close(fd); }},
+       [&http_server](int fd, const lokahi::lokahid::PeerAddress& peer) {
+         http_server.Adopt(fd, peer.address, static_cast<uint16_t>(peer.port));
+       }},
       log);
   log.Info("listening", {{"port", acceptor.port()}});
   std::optional<lokahi::lokahid::GrpcHealthFollower> grpc_health;
-  if (auto *health = server->GetHealthCheckService()) {
+  if (auto* health = server->GetHealthCheckService()) {
     grpc_health.emplace(*health, readiness, std::chrono::seconds(1), log);
   }
   scheduler.Start();
@@ -126,6 +140,7 @@ int Run() {
   // without a gap.
   scheduler.Stop();
   grpc_health.reset();
+  http_server.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   log.Info("stopped");
   return 0;
@@ -136,7 +151,7 @@ int Run() {
 int main() {
   try {
     return Run();
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     std::cerr << "lokahid: fatal: " << e.what() << "\n";
     return 1;
   }

@@ -10,17 +10,17 @@
 
 namespace lokahi::lokahid {
 
-PeerAddress PeerOf(const sockaddr &address) {
+PeerAddress PeerOf(const sockaddr& address) {
   PeerAddress peer{probe::AddressText(address), 0};
   if (address.sa_family == AF_INET) {
-    peer.port = ntohs(reinterpret_cast<const sockaddr_in &>(address).sin_port);
+    peer.port = ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
   } else if (address.sa_family == AF_INET6) {
-    peer.port = ntohs(reinterpret_cast<const sockaddr_in6 &>(address).sin6_port);
+    peer.port = ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
   }
   return peer;
 }
 
-bool ConnectionRegistry::StillOpen(int fd, const Entry &entry) {
+bool ConnectionRegistry::StillOpen(int fd, const Entry& entry) {
   struct stat now {};
   return fstat(fd, &now) == 0 && now.st_dev == entry.device && now.st_ino == entry.inode;
 }
@@ -63,7 +63,7 @@ std::optional<PeerAddress> ParseGrpcAddress(std::string_view peer) {
     const std::string host(peer.substr(0, colon));
     v4.sin_family = AF_INET;
     if (inet_pton(AF_INET, host.c_str(), &v4.sin_addr) != 1) return std::nullopt;
-    return PeerAddress{probe::AddressText(reinterpret_cast<const sockaddr &>(v4)),
+    return PeerAddress{probe::AddressText(reinterpret_cast<const sockaddr&>(v4)),
                        ParsePort(peer.substr(colon + 1))};
   }
   if (peer.starts_with("ipv6:[")) {
@@ -74,7 +74,7 @@ std::optional<PeerAddress> ParseGrpcAddress(std::string_view peer) {
     if (const auto zone = host.find('%'); zone != std::string::npos) host.resize(zone);
     v6.sin6_family = AF_INET6;
     if (inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) != 1) return std::nullopt;
-    return PeerAddress{probe::AddressText(reinterpret_cast<const sockaddr &>(v6)),
+    return PeerAddress{probe::AddressText(reinterpret_cast<const sockaddr&>(v6)),
                        ParsePort(peer.substr(close + 2))};
   }
   return std::nullopt;
@@ -94,7 +94,7 @@ std::optional<PeerAddress> ConnectionRegistry::PeerOfGrpc(std::string_view grpc_
 
 size_t ConnectionRegistry::Sweep() {
   std::lock_guard lock(mutex_);
-  std::erase_if(entries_, [](const auto &item) { return !StillOpen(item.first, item.second); });
+  std::erase_if(entries_, [](const auto& item) { return !StillOpen(item.first, item.second); });
   return entries_.size();
 }
 

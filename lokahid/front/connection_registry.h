@@ -31,7 +31,7 @@ struct PeerAddress {
 };
 
 // The address and port of a socket address (AF_INET or AF_INET6).
-PeerAddress PeerOf(const sockaddr &address);
+PeerAddress PeerOf(const sockaddr& address);
 
 class ConnectionRegistry {
  public:
@@ -60,7 +60,7 @@ class ConnectionRegistry {
     ino_t inode;
     PeerAddress peer;
   };
-  static bool StillOpen(int fd, const Entry &entry);
+  static bool StillOpen(int fd, const Entry& entry);
 
   mutable std::mutex mutex_;
   std::unordered_map<int, Entry> entries_;  // by descriptor; guarded by mutex_

@@ -21,7 +21,7 @@ constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 constexpr auto kSweepEvery = std::chrono::seconds(1);
 constexpr auto kSweepAtLimitEvery = std::chrono::milliseconds(100);
 
-std::system_error SystemError(const std::string &what) {
+std::system_error SystemError(const std::string& what) {
   return std::system_error(errno, std::generic_category(), what);
 }
 }  // namespace
@@ -44,7 +44,7 @@ int ListenOnPort(int port, int backlog) {
     address.sin6_family = AF_INET6;
     address.sin6_addr = in6addr_any;
     address.sin6_port = htons(static_cast<uint16_t>(port));
-    if (bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
       const int bind_errno = errno;
       close(fd);
       fd = -1;
@@ -60,7 +60,7 @@ int ListenOnPort(int port, int backlog) {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_ANY);
     address.sin_port = htons(static_cast<uint16_t>(port));
-    if (bind(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
       const auto error = SystemError("port " + std::to_string(port));
       close(fd);
       throw error;
@@ -77,12 +77,12 @@ int ListenOnPort(int port, int backlog) {
 int BoundPort(int listen_fd) {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
-  if (getsockname(listen_fd, reinterpret_cast<sockaddr *>(&address), &length) != 0) return 0;
-  return PeerOf(reinterpret_cast<const sockaddr &>(address)).port;
+  if (getsockname(listen_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return 0;
+  return PeerOf(reinterpret_cast<const sockaddr&>(address)).port;
 }
 
-PortAcceptor::PortAcceptor(int listen_fd, PortAcceptorOptions options, ConnectionRegistry &registry,
-                           Handoffs handoffs, logging::Logger &log)
+PortAcceptor::PortAcceptor(int listen_fd, PortAcceptorOptions options, ConnectionRegistry& registry,
+                           Handoffs handoffs, logging::Logger& log)
     : listen_fd_(listen_fd),
       wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
       epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
@@ -135,7 +135,7 @@ void PortAcceptor::Loop() {
     for (;;) {
       sockaddr_storage address{};
       socklen_t length = sizeof address;
-      const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr *>(&address), &length,
+      const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length,
                              SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
@@ -156,7 +156,7 @@ void PortAcceptor::Loop() {
       }
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      registry_.Add(fd, PeerOf(reinterpret_cast<const sockaddr &>(address)));
+      registry_.Add(fd, PeerOf(reinterpret_cast<const sockaddr&>(address)));
       epoll_event event{};
       event.events = EPOLLIN | EPOLLRDHUP;
       event.data.fd = fd;
@@ -177,7 +177,7 @@ void PortAcceptor::Loop() {
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     undecided.erase(fd);
     auto peer = registry_.PeerOfDescriptor(fd).value_or(PeerAddress{});
-    const auto &handoff = *protocol == WireProtocol::kHttp2 ? handoffs_.http2 : handoffs_.http1;
+    const auto& handoff = *protocol == WireProtocol::kHttp2 ? handoffs_.http2 : handoffs_.http1;
     handoff(fd, peer);
   };
 
@@ -185,7 +185,7 @@ void PortAcceptor::Loop() {
   while (!stopped_.load()) {
     auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(kSweepEvery);
     const auto now = Clock::now();
-    for (const auto &[fd, deadline] : undecided) {
+    for (const auto& [fd, deadline] : undecided) {
       timeout = std::min(timeout, std::chrono::duration_cast<std::chrono::milliseconds>(
                                       std::max(deadline - now, Clock::duration::zero())) +
                                       std::chrono::milliseconds(1));
@@ -206,7 +206,7 @@ void PortAcceptor::Loop() {
     }
     const auto after = Clock::now();
     std::vector<int> expired;
-    for (const auto &[fd, deadline] : undecided) {
+    for (const auto& [fd, deadline] : undecided) {
       if (deadline <= after) expired.push_back(fd);
     }
     for (int fd : expired) drop(fd);
@@ -216,7 +216,7 @@ void PortAcceptor::Loop() {
     }
   }
   close(listen_fd_);
-  for (const auto &[fd, deadline] : std::map(undecided)) drop(fd);
+  for (const auto& [fd, deadline] : std::map(undecided)) drop(fd);
 }
 
 }  // namespace lokahi::lokahid

@@ -45,7 +45,7 @@ class PortAcceptor {
  public:
   // Receives an accepted, non-blocking socket and owns it from then on. Called
   // on the acceptor's thread: it must not block.
-  using Handoff = std::function<void(int fd, const PeerAddress &peer)>;
+  using Handoff = std::function<void(int fd, const PeerAddress& peer)>;
   struct Handoffs {
     Handoff http2;
     Handoff http1;
@@ -53,12 +53,12 @@ class PortAcceptor {
 
   // Takes ownership of `listen_fd` and starts accepting on a thread of its own.
   // `registry` and `log` must outlive the acceptor.
-  PortAcceptor(int listen_fd, PortAcceptorOptions options, ConnectionRegistry &registry,
-               Handoffs handoffs, logging::Logger &log);
+  PortAcceptor(int listen_fd, PortAcceptorOptions options, ConnectionRegistry& registry,
+               Handoffs handoffs, logging::Logger& log);
   // Stops accepting, closes the listener and the connections still undecided.
   ~PortAcceptor();
-  PortAcceptor(const PortAcceptor &) = delete;
-  PortAcceptor &operator=(const PortAcceptor &) = delete;
+  PortAcceptor(const PortAcceptor&) = delete;
+  PortAcceptor& operator=(const PortAcceptor&) = delete;
 
   // Stops accepting new connections (SIGTERM: the listener closes first).
   // Idempotent.
@@ -75,9 +75,9 @@ class PortAcceptor {
   int epoll_fd_;
   int port_;
   PortAcceptorOptions options_;
-  ConnectionRegistry &registry_;
+  ConnectionRegistry& registry_;
   Handoffs handoffs_;
-  logging::Logger &log_;
+  logging::Logger& log_;
   std::atomic<uint64_t> refused_{0};
   std::atomic<bool> stopped_{false};
   std::thread thread_;

@@ -39,9 +39,8 @@ TEST(ClassifyFirstBytesTest, ThePrefaceIsHttp2AndAnythingElseHttp1) {
 // Answers Get with the caller's address as the registry knows it, in `url`.
 class PeerEchoService final : public pb::Checks::Service {
  public:
-  explicit PeerEchoService(ConnectionRegistry &registry) : registry_(registry) {}
-  grpc::Status Get(grpc::ServerContext *context, const pb::CheckID *,
-                   pb::Check *response) override {
+  explicit PeerEchoService(ConnectionRegistry& registry) : registry_(registry) {}
+  grpc::Status Get(grpc::ServerContext* context, const pb::CheckID*, pb::Check* response) override {
     const auto peer = registry_.PeerOfGrpc(context->peer());
     response->set_id(context->peer());
     if (peer) response->set_url(peer->address + ":" + std::to_string(peer->port));
@@ -49,14 +48,14 @@ class PeerEchoService final : public pb::Checks::Service {
   }
 
  private:
-  ConnectionRegistry &registry_;
+  ConnectionRegistry& registry_;
 };
 
 // A minimal HTTP/1.1 side for the spike: reads one request head, answers with
 // the peer the acceptor handed over, closes.
 class OneShotHttp {
  public:
-  void Serve(int fd, const PeerAddress &peer) {
+  void Serve(int fd, const PeerAddress& peer) {
     std::lock_guard lock(mutex_);
     threads_.emplace_back([fd, peer] {
       std::string request;
@@ -76,7 +75,7 @@ class OneShotHttp {
     });
   }
   ~OneShotHttp() {
-    for (auto &thread : threads_) thread.join();
+    for (auto& thread : threads_) thread.join();
   }
 
  private:
@@ -84,19 +83,19 @@ class OneShotHttp {
   std::vector<std::thread> threads_;
 };
 
-int ConnectTo(int port, const char *from = nullptr) {
+int ConnectTo(int port, const char* from = nullptr) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (from) {
     sockaddr_in local{};
     local.sin_family = AF_INET;
     inet_pton(AF_INET, from, &local.sin_addr);
-    bind(fd, reinterpret_cast<sockaddr *>(&local), sizeof local);
+    bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local);
   }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = htons(static_cast<uint16_t>(port));
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   return fd;
 }
 
@@ -118,7 +117,7 @@ std::string ReadUntilClosed(int fd, std::chrono::milliseconds limit = 5s) {
   }
 }
 
-std::string HttpGet(int port, const char *from = nullptr) {
+std::string HttpGet(int port, const char* from = nullptr) {
   const int fd = ConnectTo(port, from);
   const std::string request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   EXPECT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
@@ -138,10 +137,10 @@ class PortAcceptorTest : public ::testing::Test {
     const int listen_fd = testing::ListenOnLoopback(&port, 64);
     acceptor_ = std::make_unique<PortAcceptor>(
         listen_fd, options, registry_,
-        PortAcceptor::Handoffs{[this](int fd, const PeerAddress &) {
+        PortAcceptor::Handoffs{[this](int fd, const PeerAddress&) {
                                  grpc::AddInsecureChannelFromFd(server_.get(), fd);
                                },
-                               [this](int fd, const PeerAddress &peer) { http_.Serve(fd, peer); }},
+                               [this](int fd, const PeerAddress& peer) { http_.Serve(fd, peer); }},
         log_);
     port_ = acceptor_->port();
     ASSERT_EQ(port_, port);
@@ -197,12 +196,12 @@ TEST_F(PortAcceptorTest, ACallerOnAnIpv6SocketShowsAsADottedQuad) {
   sockaddr_in6 address{};
   address.sin6_family = AF_INET6;
   inet_pton(AF_INET6, "::ffff:127.0.0.1", &address.sin6_addr);
-  ASSERT_EQ(bind(listen_fd, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+  ASSERT_EQ(bind(listen_fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   ASSERT_EQ(listen(listen_fd, 8), 0);
   acceptor_ = std::make_unique<PortAcceptor>(
       listen_fd, PortAcceptorOptions{}, registry_,
-      PortAcceptor::Handoffs{[](int fd, const PeerAddress &) { close(fd); },
-                             [this](int fd, const PeerAddress &peer) { http_.Serve(fd, peer); }},
+      PortAcceptor::Handoffs{[](int fd, const PeerAddress&) { close(fd); },
+                             [this](int fd, const PeerAddress& peer) { http_.Serve(fd, peer); }},
       log_);
   EXPECT_NE(HttpGet(acceptor_->port()).find("peer 127.0.0.1"), std::string::npos);
 }

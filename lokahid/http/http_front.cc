@@ -1,0 +1,27 @@
+#include "lokahid/http/http_front.h"
+
+namespace lokahi::lokahid {
+
+http::Response HttpFront::Handle(const http::Request& request) const {
+  TwirpRequest twirp;
+  twirp.method = request.method;
+  twirp.path = request.path;
+  twirp.content_type = request.headers.Get("Content-Type").value_or("");
+  if (const auto authorization = request.headers.Get("Authorization")) {
+    twirp.authorization.emplace(*authorization);
+  }
+  twirp.client_address =
+      proxies_.ClientAddress({request.peer_address, request.peer_port},
+                             request.headers.Get("X-Forwarded-For").value_or(""));
+  twirp.body = request.body;
+  auto answer = twirp_.Handle(twirp);
+
+  http::Response response;
+  response.status = answer.status;
+  response.headers.Set("Content-Type", std::move(answer.content_type));
+  response.headers.Set("Cache-Control", "no-store");
+  response.body = std::move(answer.body);
+  return response;
+}
+
+}  // namespace lokahi::lokahid
