@@ -1,76 +1,89 @@
 #include "lib/metrics/ops_server.h"
 
-#include <httplib.h>
-#include <sys/socket.h>
-
-#include <atomic>
-#include <chrono>
+#include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
+#include "lib/http/server.h"
 #include "lib/metrics/exposition.h"
 
 namespace lokahi::metrics {
 
 namespace {
-// Scrapes and probes are rare and small; a couple of threads serve them without competing with
-// the daemon's real work (httplib's default is max(8, cores - 1)).
-constexpr size_t kServerThreads = 2;
+
+// Scrapes and probes are rare and small: a couple of handler threads serve them without competing
+// with the daemon's real work, and a few dozen connections are more than any scraper opens.
+http::ServerLimits OpsLimits() {
+  http::ServerLimits limits;
+  limits.max_body_bytes = 0;
+  limits.header_deadline = std::chrono::seconds(5);
+  limits.body_deadline = std::chrono::seconds(5);
+  limits.idle_timeout = std::chrono::seconds(30);
+  limits.max_connections = 64;
+  limits.io_threads = 1;
+  limits.handler_threads = 2;
+  return limits;
+}
+
+void CheckPort(int port) {
+  if (port < 0 || port > 65535) {
+    throw std::invalid_argument("ops server: port " + std::to_string(port) + " is out of range");
+  }
+}
+
 }  // namespace
 
 class OpsServer::Impl {
  public:
-  Impl(int port, Registry& registry, ReadinessCheck readiness)
-      : registry_(registry), readiness_(std::move(readiness)) {
-    server_.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
-    // httplib's default sets SO_REUSEPORT, which lets a second daemon bind the same port and
-    // silently take half the scrapes; SO_REUSEADDR alone still allows a quick restart.
-    server_.set_socket_options([](int socket) {
-      const int yes = 1;
-      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
-    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
-      response.set_content(registry_.Render(), std::string(kExpositionContentType).c_str());
-    });
-    server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
-      const Readiness readiness = Evaluate(readiness_);
-      response.status = readiness.ready ? 200 : 503;
-      response.set_content(readiness.ready ? "ok\n" : readiness.reason + "\n", "text/plain");
-    });
-    if (!server_.bind_to_port("0.0.0.0", port)) {
-      throw std::runtime_error("ops server: cannot listen on 0.0.0.0:" + std::to_string(port) +
-                               " (LOKAHI_METRICS_PORT): port in use or not permitted");
+  Impl(int port, Registry& registry, ReadinessCheck readiness, logging::Logger* log)
+      : registry_(registry),
+        readiness_(std::move(readiness)),
+        own_log_(log ? std::nullopt : std::make_optional<logging::Logger>("ops_server", std::cerr)),
+        server_([this](const http::Request& request) { return Handle(request); }, OpsLimits(),
+                log ? *log : *own_log_) {
+    try {
+      server_.Listen("0.0.0.0", static_cast<uint16_t>(port));
+    } catch (const std::runtime_error& error) {
+      throw std::runtime_error("ops server (LOKAHI_METRICS_PORT): " + std::string(error.what()));
     }
-    thread_ = std::thread([this] {
-      server_.listen_after_bind();
-      finished_ = true;
-    });
-  }
-
-  ~Impl() {
-    // httplib's stop() only acts once the listen loop has started; wait for that (or for the
-    // loop's early exit) so a server destroyed right after construction does not hang.
-    while (!server_.is_running() && !finished_) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    server_.stop();
-    thread_.join();
   }
 
  private:
+  http::Response Handle(const http::Request& request) {
+    if (request.path != "/metrics" && request.path != "/healthz") {
+      return http::TextResponse(404, "not found: the ops port serves /metrics and /healthz");
+    }
+    if (request.method != "GET" && request.method != "HEAD") {
+      http::Response response = http::TextResponse(405, "use GET");
+      response.headers.Add("Allow", "GET, HEAD");
+      return response;
+    }
+    if (request.path == "/metrics") {
+      http::Response response;
+      response.headers.Add("Content-Type", std::string(kExpositionContentType));
+      response.body = registry_.Render();
+      return response;
+    }
+    const Readiness readiness = Evaluate(readiness_);
+    return http::TextResponse(readiness.ready ? 200 : 503,
+                              readiness.ready ? "ok" : readiness.reason);
+  }
+
   Registry& registry_;
   const ReadinessCheck readiness_;
-  httplib::Server server_;
-  std::atomic<bool> finished_{false};
-  std::thread thread_;
+  std::optional<logging::Logger> own_log_;
+  http::Server server_;  // last: stopped (and its handlers finished) before the members above go
 };
 
+OpsServer::OpsServer(int port, Registry& registry, ReadinessCheck readiness, logging::Logger& log) {
+  CheckPort(port);
+  if (port != 0) impl_ = std::make_unique<Impl>(port, registry, std::move(readiness), &log);
+}
+
 OpsServer::OpsServer(int port, Registry& registry, ReadinessCheck readiness) {
-  if (port < 0 || port > 65535) {
-    throw std::invalid_argument("ops server: port " + std::to_string(port) + " is out of range");
-  }
-  if (port != 0) impl_ = std::make_unique<Impl>(port, registry, std::move(readiness));
+  CheckPort(port);
+  if (port != 0) impl_ = std::make_unique<Impl>(port, registry, std::move(readiness), nullptr);
 }
 
 OpsServer::~OpsServer() = default;

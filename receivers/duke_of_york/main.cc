@@ -17,15 +17,16 @@ int main() {
     SteadyClock clock;
     const DukeSchedule schedule(clock, config.period);
     FlipAnnouncer announcer(schedule, logger);
-    ReceiverServer server;
     // Every method and path answers with the current phase, as lokahi's duke-of-york did.
-    server.set_pre_routing_handler([&schedule](const httplib::Request&, httplib::Response& res) {
+    const auto answer_phase = [&schedule](const lokahi::http::Request&) {
       const bool up = schedule.Now().up;
-      res.status = up ? 200 : 500;
-      res.set_content(up ? "up" : "down", "text/plain");
-      return httplib::Server::HandlerResponse::Handled;
-    });
-    ServeUntilSignalled(server, config.port, logger);
+      lokahi::http::Response response;
+      response.status = up ? 200 : 500;
+      response.headers.Add("Content-Type", "text/plain");
+      response.body = up ? "up" : "down";
+      return response;
+    };
+    ServeUntilSignalled(answer_phase, config.port, logger);
     logger.Info("stopped");
     return 0;
   });

@@ -13,10 +13,10 @@ int main() {
                            {"signature_check", config.signature_check ? "on" : "off"}});
     RecentWebhookIds recent(kRememberedWebhookIds);
     SampleHook hook(logger, recent, config.fail_first);
-    ReceiverServer server;
-    InstallWebhookEndpoint(server, logger, config.signature_check,
-                           [&hook](const Delivery& delivery) { return hook.Handle(delivery); });
-    ServeUntilSignalled(server, config.port, logger);
+    ServeUntilSignalled(
+        WebhookEndpoint(logger, config.signature_check,
+                        [&hook](const Delivery& delivery) { return hook.Handle(delivery); }),
+        config.port, logger);
     logger.Info("stopped");
     return 0;
   });

@@ -20,6 +20,14 @@ DeliveryReply SampleHook::Handle(const Delivery& delivery) {
     return {500, "refused on purpose (SAMPLE_HOOK_FAIL_FIRST=" + std::to_string(fail_first_) + ")",
             std::nullopt};
   }
+  // A redelivery (same webhook-id: lokahi did not see our answer, or someone replays a signed
+  // delivery) is acknowledged and not handled again.
+  if (!recent_.Claim(delivery.webhook_id)) {
+    logger_.Info("webhook_duplicate", {{"check_id", status.check().id()},
+                                       {"transition_id", status.transition_id()},
+                                       {"webhook_id", delivery.webhook_id}});
+    return {};
+  }
   logger_.Info("webhook",
                {{"check_id", status.check().id()},
                 {"state", StateName(status.check().state())},
@@ -31,8 +39,7 @@ DeliveryReply SampleHook::Handle(const Delivery& delivery) {
                 {"error", status.last_probe().error()},
                 {"webhook_id", delivery.webhook_id},
                 {"transition_id", status.transition_id()},
-                {"format", BodyFormatName(delivery.format)},
-                {"duplicate", recent_.Claim(delivery.webhook_id) ? "false" : "true"}});
+                {"format", BodyFormatName(delivery.format)}});
   return {};
 }
 

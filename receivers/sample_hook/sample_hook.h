@@ -17,8 +17,9 @@ class SampleHook {
 
   // Logs `event=webhook check_id=... state=... previous_state=... latency=2.265ms
   // status_code=... url=... playbook_url=... error=... webhook_id=... transition_id=...
-  // format=... duplicate=false` and accepts (duplicate=true for a webhook-id seen before); the
-  // first `fail_first` deliveries are instead logged as `webhook_refused` and answered 500.
+  // format=...` and accepts. A webhook-id handled before is accepted without being handled
+  // again: logged as `webhook_duplicate` only. The first `fail_first` deliveries are instead
+  // logged as `webhook_refused` and answered 500 (and not remembered, so their retries count).
   DeliveryReply Handle(const Delivery& delivery);
 
  private:

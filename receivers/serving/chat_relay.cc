@@ -88,11 +88,10 @@ int RunChatRelay(const config::Env& env, logging::Logger& logger, ChatFormatter 
   CurlJsonPoster curl_poster(config.webhook_url, config.request_timeout);
   SharedPoster poster(curl_poster);
   RecentWebhookIds recent(kRememberedWebhookIds);
-  ReceiverServer server;
-  InstallWebhookEndpoint(
-      server, logger, config.signature_check,
-      ChatRelayHandler(std::move(format), poster, config.busy_wait, recent, logger));
-  ServeUntilSignalled(server, config.port, logger);
+  ServeUntilSignalled(WebhookEndpoint(logger, config.signature_check,
+                                      ChatRelayHandler(std::move(format), poster, config.busy_wait,
+                                                       recent, logger)),
+                      config.port, logger);
   logger.Info("stopped");
   return 0;
 }

@@ -1,17 +1,13 @@
 #include "receivers/serving/serve_until_signalled.h"
 
 #include <signal.h>
-#include <sys/socket.h>
 
-#include <atomic>
-#include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <iostream>
 #include <stdexcept>
-#include <thread>
 
 #include "lib/config/env.h"
+#include "receivers/serving/webhook_endpoint.h"
 
 namespace lokahi::receivers {
 namespace {
@@ -24,15 +20,13 @@ sigset_t StopSignalSet() {
   return set;
 }
 
-// Waits for SIGINT/SIGTERM while `served` is false; returns the signal, or 0 once served.
-int AwaitStopSignal(const std::atomic<bool>& served) {
+// Waits for SIGINT or SIGTERM (blocked by RunReceiver) and returns it.
+int AwaitStopSignal() {
   const sigset_t set = StopSignalSet();
-  const timespec poll{0, 100'000'000};
-  while (!served.load()) {
-    const int signal = sigtimedwait(&set, nullptr, &poll);
-    if (signal > 0) return signal;
+  int signal = 0;
+  while (sigwait(&set, &signal) != 0) {
   }
-  return 0;
+  return signal;
 }
 
 }  // namespace
@@ -52,42 +46,29 @@ int RunReceiver(const std::string& component, const std::function<int(logging::L
   }
 }
 
-ReceiverServer::ReceiverServer() {
-  new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
-  set_keep_alive_timeout(kKeepAliveIdleSeconds);
+http::ServerLimits ReceiverLimits() {
+  http::ServerLimits limits;
+  limits.max_body_bytes = kMaxWebhookBodyBytes;
+  limits.header_deadline = std::chrono::seconds(10);
+  limits.body_deadline = std::chrono::seconds(10);
+  limits.idle_timeout = std::chrono::seconds(2);
+  limits.max_connections = 1024;
+  limits.io_threads = 1;
+  limits.handler_threads = 64;
+  return limits;
 }
 
-void ReceiverServer::Bind(int port) {
-  if (!bind_to_port("0.0.0.0", port)) {
-    throw std::runtime_error("cannot listen on 0.0.0.0:" + std::to_string(port) + ": " +
-                             std::strerror(errno) + " (is PORT already in use?)");
+void ServeUntilSignalled(http::Handler handler, int port, logging::Logger& logger) {
+  http::Server server(std::move(handler), ReceiverLimits(), logger);
+  try {
+    server.Listen("0.0.0.0", static_cast<uint16_t>(port));
+  } catch (const std::runtime_error& error) {
+    throw std::runtime_error(std::string(error.what()) + " (is PORT already in use?)");
   }
-  // Listening again on a listening socket only changes its backlog (Linux).
-  if (::listen(svr_sock_, SOMAXCONN) != 0) {
-    throw std::runtime_error("cannot raise the listen backlog on 0.0.0.0:" + std::to_string(port) +
-                             ": " + std::strerror(errno));
-  }
-}
-
-void ServeUntilSignalled(ReceiverServer& server, int port, logging::Logger& logger) {
-  server.Bind(port);
-  std::atomic<bool> served{false};
-  std::thread stopper([&] {
-    const int signal = AwaitStopSignal(served);
-    if (signal == 0) return;
-    logger.Info("stopping", {{"signal", sigabbrev_np(signal)}});
-    // stop() is a no-op until the server runs, so a signal that lands during start-up is
-    // repeated until listen_after_bind has returned.
-    while (!served.load()) {
-      server.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
   logger.Info("listening", {{"address", "0.0.0.0:" + std::to_string(port)}});
-  const bool clean = server.listen_after_bind();
-  served.store(true);
-  stopper.join();
-  if (!clean) logger.Warn("server_stopped_with_error");
+  const int signal = AwaitStopSignal();
+  logger.Info("stopping", {{"signal", sigabbrev_np(signal)}});
+  server.Stop();
 }
 
 }  // namespace lokahi::receivers

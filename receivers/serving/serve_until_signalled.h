@@ -1,13 +1,10 @@
 #pragma once
 // Process lifecycle shared by the receivers: configuration errors, serving until SIGINT/SIGTERM.
 
-#include <httplib.h>
-
-#include <cstddef>
-#include <ctime>
 #include <functional>
 #include <string>
 
+#include "lib/http/server.h"
 #include "lib/logging/logger.h"
 
 namespace lokahi::receivers {
@@ -19,24 +16,17 @@ namespace lokahi::receivers {
 // take them synchronously: call it at the top of main(), before any thread starts.
 int RunReceiver(const std::string& component, const std::function<int(logging::Logger&)>& body);
 
-// httplib::Server tuned for a sender that opens many connections at once (a webhookworker posting
-// in parallel):
-// - httplib gives each connection a thread for as long as it stays open, idle keep-alive included,
-//   and its default pool has 8, so a sender with more connections waited seconds for a thread;
-// - the library listens with a backlog of 5, so a burst of connects overflowed it and some were
-//   reset; Bind listens again with the system's maximum.
-class ReceiverServer final : public httplib::Server {
- public:
-  static constexpr std::size_t kThreads = 64;  // connections beyond this many still wait
-  static constexpr time_t kKeepAliveIdleSeconds = 2;
+// What every receiver serves with, on lib/http (which enforces it):
+// - request bodies up to kMaxWebhookBodyBytes (413 beyond; 415 with any Content-Encoding);
+// - up to 64 handlers at once, so a sender posting over many connections (a webhookworker posting
+//   in parallel) is not kept waiting while a relay's handlers wait on the chat service;
+// - up to 1024 connections; an idle kept-alive one is closed after 2 s;
+// - headers within 10 s in total, a body within 10 s.
+http::ServerLimits ReceiverLimits();
 
-  ReceiverServer();
-  // Binds 0.0.0.0:`port`; throws std::runtime_error with the reason when it cannot.
-  void Bind(int port);
-};
-
-// Binds `server` to 0.0.0.0:`port` and serves until SIGINT or SIGTERM, then stops accepting, lets
-// requests under way finish and returns. Needs the signals blocked as RunReceiver does.
-void ServeUntilSignalled(ReceiverServer& server, int port, logging::Logger& logger);
+// Serves `handler` on 0.0.0.0:`port` with ReceiverLimits() until SIGINT or SIGTERM, then stops
+// accepting, lets requests under way finish and returns. Needs the signals blocked as
+// RunReceiver does. Throws std::runtime_error naming the port when it cannot listen.
+void ServeUntilSignalled(http::Handler handler, int port, logging::Logger& logger);
 
 }  // namespace lokahi::receivers

@@ -3,62 +3,61 @@
 namespace lokahi::receivers {
 namespace {
 
-void RefuseBody(logging::Logger& logger, const httplib::Request& request,
-                httplib::Response& response, int status, const std::string& reason) {
+std::string HeaderValue(const http::Request& request, std::string_view name) {
+  return std::string(request.headers.Get(name).value_or(""));
+}
+
+http::Response RefuseBody(logging::Logger& logger, const http::Request& request, int status,
+                          const std::string& reason) {
   logger.Warn("bad_webhook", {{"reason", reason},
                               {"path", request.path},
-                              {"remote_addr", request.remote_addr},
-                              {"webhook_id", request.get_header_value("webhook-id")}});
+                              {"remote_addr", request.peer_address},
+                              {"webhook_id", HeaderValue(request, "webhook-id")}});
+  return http::TextResponse(status, reason);
+}
+
+http::Response Reply(int status, std::string body, std::string content_type) {
+  http::Response response;
   response.status = status;
-  response.set_content(reason + "\n", "text/plain");
+  response.headers.Add("Content-Type", std::move(content_type));
+  response.body = std::move(body);
+  return response;
 }
 
 }  // namespace
 
-void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
-                            std::optional<SignatureVerifier> signature_check,
-                            DeliveryHandler handler) {
-  server.set_payload_max_length(kMaxWebhookBodyBytes);
-  server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
-    if (request.method == "POST") return httplib::Server::HandlerResponse::Unhandled;
-    // For container health checks and load balancers: the server answers, so it is up.
-    if (request.method == "GET" && request.path == "/healthz") {
-      response.set_content("ok", "text/plain");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    response.status = 405;
-    response.set_header("Allow", "POST");
-    response.set_content("webhooks are delivered with POST\n", "text/plain");
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  server.Post(".*", [&logger, signature_check = std::move(signature_check),
-                     handler = std::move(handler)](const httplib::Request& request,
-                                                   httplib::Response& response) {
-    if (signature_check) {
-      const auto refusal = signature_check->Verify(request.get_header_value("webhook-id"),
-                                                   request.get_header_value("webhook-timestamp"),
-                                                   request.get_header_value("webhook-signature"),
-                                                   request.body, std::chrono::system_clock::now());
-      if (refusal) {
-        RefuseBody(logger, request, response, 401, "signature: " + *refusal);
-        return;
+http::Handler WebhookEndpoint(logging::Logger& logger,
+                              std::optional<SignatureVerifier> signature_check,
+                              DeliveryHandler handler) {
+  return [&logger, signature_check = std::move(signature_check),
+          handler = std::move(handler)](const http::Request& request) -> http::Response {
+    if (request.method != "POST") {
+      // For container health checks and load balancers: the server answers, so it is up.
+      if ((request.method == "GET" || request.method == "HEAD") && request.path == "/healthz") {
+        return Reply(200, "ok", "text/plain");
       }
+      http::Response refusal = http::TextResponse(405, "webhooks are delivered with POST");
+      refusal.headers.Add("Allow", "POST");
+      return refusal;
     }
-    const std::string content_type = request.get_header_value("Content-Type");
+    const std::string webhook_id = HeaderValue(request, "webhook-id");
+    const std::string webhook_timestamp = HeaderValue(request, "webhook-timestamp");
+    if (signature_check) {
+      const auto refusal = signature_check->Verify(webhook_id, webhook_timestamp,
+                                                   HeaderValue(request, "webhook-signature"),
+                                                   request.body, std::chrono::system_clock::now());
+      if (refusal) return RefuseBody(logger, request, 401, "signature: " + *refusal);
+    }
+    const std::string content_type = HeaderValue(request, "Content-Type");
     const auto format = FormatOfContentType(content_type);
     if (!format) {
-      const std::string reason = "unsupported Content-Type \"" + content_type +
-                                 "\"; send application/protobuf or application/json";
-      RefuseBody(logger, request, response, 415, reason);
-      return;
+      return RefuseBody(logger, request, 415,
+                        "unsupported Content-Type \"" + content_type +
+                            "\"; send application/protobuf or application/json");
     }
     DecodedBody decoded = DecodeCheckStatus(*format, request.body);
-    if (!decoded.status) {
-      RefuseBody(logger, request, response, 400, decoded.error);
-      return;
-    }
-    Delivery delivery{std::move(*decoded.status), *format, request.get_header_value("webhook-id"),
-                      request.get_header_value("webhook-timestamp")};
+    if (!decoded.status) return RefuseBody(logger, request, 400, decoded.error);
+    Delivery delivery{std::move(*decoded.status), *format, webhook_id, webhook_timestamp};
     DeliveryReply reply;
     try {
       reply = handler(delivery);
@@ -68,17 +67,16 @@ void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
                                               {"error", error.what()}});
       reply = {500, "internal error handling the webhook", std::nullopt};
     }
-    response.status = reply.status;
     if (reply.status >= 200 && reply.status < 300) {
-      const EncodedReply ack = EncodeAcknowledgement(*format);
-      response.set_content(ack.body, ack.content_type);
-    } else {
-      response.set_content(reply.message + "\n", "text/plain");
-      if (reply.retry_after) {
-        response.set_header("Retry-After", std::to_string(reply.retry_after->count()));
-      }
+      EncodedReply ack = EncodeAcknowledgement(*format);
+      return Reply(reply.status, std::move(ack.body), std::move(ack.content_type));
     }
-  });
+    http::Response response = Reply(reply.status, reply.message + "\n", "text/plain");
+    if (reply.retry_after) {
+      response.headers.Add("Retry-After", std::to_string(reply.retry_after->count()));
+    }
+    return response;
+  };
 }
 
 }  // namespace lokahi::receivers

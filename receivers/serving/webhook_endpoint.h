@@ -1,14 +1,13 @@
 #pragma once
 // The HTTP side of receiving lokahi's webhooks, shared by every receiver that takes them.
 
-#include <httplib.h>
-
 #include <chrono>
 #include <cstddef>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "lib/http/server.h"
 #include "lib/logging/logger.h"
 #include "lokahi.pb.h"
 #include "receivers/core/check_status_body.h"
@@ -16,7 +15,7 @@
 
 namespace lokahi::receivers {
 
-// Larger bodies are refused with 413: a CheckStatus is a few hundred bytes.
+// Larger bodies are refused with 413 (ReceiverLimits): a CheckStatus is a few hundred bytes.
 inline constexpr std::size_t kMaxWebhookBodyBytes = 1 << 20;
 
 // One decoded delivery.
@@ -39,14 +38,14 @@ struct DeliveryReply {
 // Called on the server's worker threads, concurrently: must be thread-safe.
 using DeliveryHandler = std::function<DeliveryReply(const Delivery&)>;
 
-// Installs on `server`: POST on any path (lokahi's /twirp/github.xe.lokahi.Webhook/Handle among
-// them) decodes the body by its Content-Type and passes it to `handler`. With a
-// `signature_check`, a delivery without a valid Standard Webhooks signature gets 401. Undecodable
-// bodies get 400 (415 for an unknown Content-Type); every refusal logs `bad_webhook reason=...`.
-// GET /healthz answers "ok" (for health checks); other methods get 405; an exception from `handler` gets 500 and a log line. `logger` must
-// outlive `server`.
-void InstallWebhookEndpoint(httplib::Server& server, logging::Logger& logger,
-                            std::optional<SignatureVerifier> signature_check,
-                            DeliveryHandler handler);
+// The HTTP handler of a receiver that takes lokahi's webhooks: POST on any path (lokahi's
+// /twirp/github.xe.lokahi.Webhook/Handle among them) decodes the body by its Content-Type and
+// passes it to `handler`. With a `signature_check`, a delivery without a valid Standard Webhooks
+// signature gets 401. Undecodable bodies get 400 (415 for an unknown Content-Type); every refusal
+// logs `bad_webhook reason=...`. GET /healthz answers "ok" (for health checks); other methods get
+// 405; an exception from `handler` gets 500 and a log line. `logger` must outlive the handler.
+http::Handler WebhookEndpoint(logging::Logger& logger,
+                              std::optional<SignatureVerifier> signature_check,
+                              DeliveryHandler handler);
 
 }  // namespace lokahi::receivers

@@ -117,39 +117,43 @@ int CountEvents(const std::string& log, const std::string& event) {
   return static_cast<int>(LogLines(log, event).size());
 }
 
-FakeChatEndpoint::FakeChatEndpoint(std::vector<Answer> script) : script_(std::move(script)) {
-  server_.Post(".*", [this](const httplib::Request& request, httplib::Response& response) {
-    Answer answer;
-    {
-      std::lock_guard lock(mutex_);
-      received_.push_back({request.path, request.get_header_value("Content-Type"), request.body});
-      if (!script_.empty()) {
-        answer = script_.front();
-        script_.erase(script_.begin());
-      }
-    }
-    changed_.notify_all();
-    std::this_thread::sleep_for(answer.delay);
-    response.status = answer.status;
-    if (!answer.retry_after.empty()) response.set_header("Retry-After", answer.retry_after);
-    response.set_content(answer.status < 300 ? "" : "{\"message\": \"scripted failure\"}",
-                         "application/json");
-  });
-  // Short keep-alive, so stopping does not wait on the relay's idle connection.
-  server_.set_keep_alive_timeout(1);
-  port_ = lokahi::testing::FreePort();
-  if (!server_.bind_to_port("127.0.0.1", port_)) {
-    throw std::runtime_error("fake chat endpoint cannot bind 127.0.0.1:" + std::to_string(port_));
-  }
-  thread_ = std::thread([this] { server_.listen_after_bind(); });
-  if (!lokahi::testing::WaitFor([this] { return server_.is_running(); }, std::chrono::seconds(5))) {
-    throw std::runtime_error("fake chat endpoint did not start");
-  }
+FakeChatEndpoint::FakeChatEndpoint(std::vector<Answer> script)
+    : script_(std::move(script)),
+      server_([this](const http::Request& request) { return Handle(request); },
+              [] {
+                http::ServerLimits limits;
+                limits.handler_threads = 4;
+                // Short keep-alive, so stopping does not wait on the relay's idle connection.
+                limits.idle_timeout = std::chrono::seconds(1);
+                return limits;
+              }(),
+              log_) {
+  port_ = server_.Listen("127.0.0.1", 0);
 }
 
-FakeChatEndpoint::~FakeChatEndpoint() {
-  server_.stop();
-  thread_.join();
+FakeChatEndpoint::~FakeChatEndpoint() { server_.Stop(); }
+
+http::Response FakeChatEndpoint::Handle(const http::Request& request) {
+  if (request.method != "POST") return http::TextResponse(405, "POST only");
+  Answer answer;
+  {
+    std::lock_guard lock(mutex_);
+    received_.push_back({request.path,
+                         std::string(request.headers.Get("Content-Type").value_or("")),
+                         request.body});
+    if (!script_.empty()) {
+      answer = script_.front();
+      script_.erase(script_.begin());
+    }
+  }
+  changed_.notify_all();
+  std::this_thread::sleep_for(answer.delay);
+  http::Response response;
+  response.status = answer.status;
+  if (!answer.retry_after.empty()) response.headers.Add("Retry-After", answer.retry_after);
+  response.headers.Add("Content-Type", "application/json");
+  response.body = answer.status < 300 ? "" : "{\"message\": \"scripted failure\"}";
+  return response;
 }
 
 std::string FakeChatEndpoint::WebhookUrl() const {

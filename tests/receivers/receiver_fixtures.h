@@ -9,10 +9,13 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "lib/http/server.h"
+#include "lib/logging/logger.h"
 #include "lokahi.pb.h"
 #include "receivers/core/webhook_signature.h"
 
@@ -69,13 +72,16 @@ class FakeChatEndpoint {
   std::vector<Received> WaitForRequests(size_t count, std::chrono::milliseconds timeout);
 
  private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  http::Response Handle(const http::Request& request);
+
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<Answer> script_;      // guarded by mutex_
   std::vector<Received> received_;  // guarded by mutex_
+  std::ostringstream log_stream_;
+  logging::Logger log_{"fake_chat", log_stream_};
+  http::Server server_;  // last: stopped before the members its handler uses go
+  int port_ = 0;
 };
 
 }  // namespace lokahi::receivers::testing

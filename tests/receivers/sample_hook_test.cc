@@ -10,6 +10,7 @@
 #include "tests/receivers/receiver_fixtures.h"
 #include "tests/support/daemon.h"
 #include "tests/support/ports.h"
+#include "tests/support/raw_http.h"
 
 namespace lokahi::receivers {
 namespace {
@@ -62,23 +63,50 @@ TEST_F(SampleHookTest, LogsOneLinePerProtobufDeliveryAndAnswersWithNil) {
       {"transition_id", "42"},
       {"format", "protobuf"},
       {"playbook_url", "https://wiki.example.com/playbooks/web"},
-      {"url", "https://example.com/health"},
-      {"duplicate", "false"}};
+      {"url", "https://example.com/health"}};
   for (const auto& [key, value] : expected) EXPECT_EQ((*line).at(key), value) << key;
   EXPECT_EQ(testing::CountEvents(process_->Log(), "webhook"), 1);
 }
 
-TEST_F(SampleHookTest, MarksARedeliveryAsDuplicate) {
-  Start();
-  for (int i = 0; i < 2; ++i) ASSERT_EQ(PostStatus(port_, SampleStatus(), "msg_same")->status, 200);
+TEST_F(SampleHookTest, HandlesAReplayedSignedWebhookOnce) {
+  const std::string secret = "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=";
+  Start({{"WEBHOOK_SECRET", secret}});
+  const auto key = SignatureVerifier::FromSecret(secret);
+  ASSERT_TRUE(key);
+  // The same signed delivery twice: lokahi's redelivery, or someone replaying what they saw.
+  for (int i = 0; i < 2; ++i) {
+    const auto reply = PostStatus(port_, SampleStatus(), "msg_same", false, &*key);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 200);
+  }
+  ASSERT_TRUE(WaitFor(
+      [&] { return testing::CountEvents(process_->Log(), "webhook_duplicate") == 1; }, kLogWait))
+      << process_->Log();
+  const std::string log = process_->Log();
+  EXPECT_EQ(testing::CountEvents(log, "webhook"), 1) << log;
+  const auto duplicate = FindLogLine(log, "webhook_duplicate", "chk_1");
+  ASSERT_TRUE(duplicate) << log;
+  EXPECT_EQ(duplicate->at("webhook_id"), "msg_same");
+
+  // Another id is handled as usual.
+  ASSERT_EQ(PostStatus(port_, SampleStatus(), "msg_other", false, &*key)->status, 200);
   ASSERT_TRUE(
       WaitFor([&] { return testing::CountEvents(process_->Log(), "webhook") == 2; }, kLogWait))
       << process_->Log();
-  const auto lines = testing::LogLines(process_->Log(), "webhook");
-  ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(lines[0].at("duplicate"), "false");
-  EXPECT_EQ(lines[1].at("duplicate"), "true");
-  EXPECT_EQ(lines[1].at("webhook_id"), "msg_same");
+}
+
+TEST_F(SampleHookTest, NegativeContentLengthGets400AtOnce) {
+  Start();
+  lokahi::testing::RawConnection connection(port_);
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(
+      connection.Send("POST /twirp/github.xe.lokahi.Webhook/Handle HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Type: application/protobuf\r\nContent-Length: -1\r\n\r\n"));
+  const auto response = connection.ReadResponse(std::chrono::seconds(4));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+  EXPECT_EQ(process_->Log().find("level=error"), std::string::npos) << process_->Log();
 }
 
 TEST_F(SampleHookTest, AcceptsTheJsonMapping) {

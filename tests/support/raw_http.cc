@@ -126,9 +126,11 @@ std::optional<RawResponse> RawConnection::ReadResponse(std::chrono::milliseconds
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     if (auto response = TakeResponse(received_, head_request)) return response;
+    // Reads at least once, even with no time left, so a zero timeout still sees what arrived.
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0 || !Receive(left)) return std::nullopt;
+    if (!Receive(std::max(left, std::chrono::milliseconds(0)))) return std::nullopt;
+    if (Clock::now() >= deadline) return TakeResponse(received_, head_request);
   }
 }
 
@@ -211,6 +213,47 @@ std::string GzipBomb(int copies) {
   std::string bomb;
   for (int i = 0; i < copies; ++i) bomb += member;
   return bomb;
+}
+
+BodyAttackStatuses AttackWithBodies(int port, const std::string& request_head) {
+  using std::chrono::seconds;
+  constexpr std::size_t kHugeBody = std::size_t{300} << 20;
+  BodyAttackStatuses statuses;
+  auto status_of = [](const StreamedRequest& sent) {
+    return sent.response ? sent.response->status : 0;
+  };
+  const std::string bomb = GzipBomb(100);
+  statuses.gzip_bomb =
+      status_of(SendWhileWatching(port,
+                                  request_head + "Content-Encoding: gzip\r\nContent-Length: " +
+                                      std::to_string(bomb.size()) + "\r\n\r\n",
+                                  bomb, bomb.size(), /*chunked=*/false, seconds(20)));
+  const std::string filler(64 * 1024, 'x');
+  statuses.huge_length = status_of(SendWhileWatching(
+      port, request_head + "Content-Length: " + std::to_string(kHugeBody) + "\r\n\r\n", filler,
+      kHugeBody, /*chunked=*/false, seconds(60)));
+  statuses.huge_chunked =
+      status_of(SendWhileWatching(port, request_head + "Transfer-Encoding: chunked\r\n\r\n", filler,
+                                  kHugeBody, /*chunked=*/true, seconds(60)));
+  return statuses;
+}
+
+int HealthzAnsweredWhileTrickling(int port, int probes) {
+  using std::chrono::seconds;
+  RawConnection slow1(port), slow2(port);
+  if (!slow1.Send("POST / HTTP/1.1\r\n") || !slow2.Send("POST / HTTP/1.1\r\n")) return 0;
+  int answered_in_time = 0;
+  for (int i = 0; i < probes; ++i) {
+    if (!slow1.Send("X") || !slow2.Send("X")) return answered_in_time;
+    RawConnection probe(port);
+    const auto started = Clock::now();
+    if (!probe.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")) continue;
+    const auto response = probe.ReadResponse(std::chrono::milliseconds(1000));
+    if (response && response->status == 200 && Clock::now() - started < seconds(1)) {
+      ++answered_in_time;
+    }
+  }
+  return answered_in_time;
 }
 
 long PeakRssKib(int pid) {

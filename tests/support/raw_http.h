@@ -68,6 +68,21 @@ StreamedRequest SendWhileWatching(int port, const std::string& head, std::string
 // GiB.
 std::string GzipBomb(int copies);
 
+// The body attacks of issue 13, each on a connection of its own, after `request_head` (request
+// line and headers, without the blank line, e.g. "POST / HTTP/1.1\r\nHost: x\r\n"): a gzip bomb
+// (~1 MB, 1 GiB inflated) sent with Content-Encoding: gzip, a 300 MiB body announced by
+// Content-Length, and 300 MiB chunked. Holds the status each got (0 when none came).
+struct BodyAttackStatuses {
+  int gzip_bomb = 0;
+  int huge_length = 0;
+  int huge_chunked = 0;
+};
+BodyAttackStatuses AttackWithBodies(int port, const std::string& request_head);
+
+// Opens two connections that trickle request-header bytes (slowloris) and meanwhile asks
+// GET /healthz `probes` times, each on a new connection; returns how many got 200 within 1 s.
+int HealthzAnsweredWhileTrickling(int port, int probes);
+
 // A process's peak resident set (VmHWM in /proc/PID/status), in KiB; -1 when
 // unreadable.
 long PeakRssKib(int pid);

@@ -8,12 +8,15 @@
 
 #include "tests/lib/metrics/exposition_parser.h"
 #include "tests/support/ports.h"
+#include "tests/support/raw_http.h"
 
 namespace lokahi::metrics {
 namespace {
 
 using lokahi::testing::FreePort;
 using lokahi::testing::PortAccepts;
+using lokahi::testing::RawConnection;
+using namespace std::chrono_literals;
 
 TEST(OpsServerTest, ServesMetricsOverHttp) {
   Registry registry;
@@ -97,6 +100,54 @@ TEST(OpsServerTest, PortInUseIsAnErrorNamingThePort) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(std::to_string(port)), std::string::npos) << e.what();
   }
+}
+
+TEST(OpsServerTest, RefusesAnyRequestBodyWithoutReadingIt) {
+  Registry registry;
+  const int port = FreePort();
+  OpsServer server(port, registry, [] { return Readiness::Ready(); });
+  {
+    // A gzip body is refused for its Content-Encoding, before a byte of it is read.
+    RawConnection connection(port);
+    ASSERT_TRUE(
+        connection.Send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n"
+                        "Content-Length: 510000\r\n\r\n"));
+    auto response = connection.ReadResponse(2s);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 415);
+  }
+  {
+    // The ops port takes no body at all: a plain one is refused at once, unread.
+    RawConnection connection(port);
+    ASSERT_TRUE(
+        connection.Send("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 314572800\r\n\r\n"));
+    auto response = connection.ReadResponse(2s);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 413);
+  }
+  httplib::Client client("127.0.0.1", port);
+  auto response = client.Get("/healthz");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST(OpsServerTest, HealthzAnswersWhileSlowClientsTrickleHeaders) {
+  Registry registry;
+  const int port = FreePort();
+  OpsServer server(port, registry, [] { return Readiness::Ready(); });
+  EXPECT_EQ(lokahi::testing::HealthzAnsweredWhileTrickling(port, 3), 3);
+}
+
+TEST(OpsServerTest, AnswersOtherMethodsWith405) {
+  Registry registry;
+  const int port = FreePort();
+  OpsServer server(port, registry, nullptr);
+  RawConnection connection(port);
+  ASSERT_TRUE(connection.Send("DELETE /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto response = connection.ReadResponse(2s);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 405);
+  EXPECT_EQ(response->Header("allow"), "GET, HEAD");
 }
 
 }  // namespace
