@@ -87,15 +87,19 @@ std::optional<TwirpEncoding> TwirpEncodingOf(std::string_view content_type) {
 }
 
 TwirpResponse TwirpErrorResponse(std::string_view code, int http_status, std::string_view msg) {
-  google::protobuf::Struct error;
-  (*error.mutable_fields())["code"].set_string_value(std::string(code));
-  (*error.mutable_fields())["msg"].set_string_value(std::string(msg));
+  // Written field by field so "code" comes first, as Twirp writes it; each string is escaped
+  // by protobuf's JSON writer (a Struct would order its fields at random).
+  auto json_string = [](std::string_view text) {
+    google::protobuf::Value value;
+    value.set_string_value(std::string(text));
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(value, &json).ok()) return std::string("\"\"");
+    return json;
+  };
   TwirpResponse response;
   response.status = http_status;
   response.content_type = std::string(kJson);
-  if (!google::protobuf::util::MessageToJsonString(error, &response.body).ok()) {
-    response.body = R"({"code":"internal","msg":"error not writable as JSON"})";
-  }
+  response.body = "{\"code\":" + json_string(code) + ",\"msg\":" + json_string(msg) + "}";
   return response;
 }
 

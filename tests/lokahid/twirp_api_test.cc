@@ -367,6 +367,8 @@ TEST_F(TwirpApiTest, ProtocolMistakesGetTwirpsBadRouteAndMalformed) {
     EXPECT_EQ(answer.cache_control, "no-store");
     EXPECT_EQ(TwirpError(answer.body).first, c.code) << answer.body;
     EXPECT_FALSE(TwirpError(answer.body).second.empty());
+    EXPECT_TRUE(answer.body.starts_with("{\"code\":\"" + c.code + "\",\"msg\":\""))
+        << "Twirp's field order: " << answer.body;
   }
 }
 
