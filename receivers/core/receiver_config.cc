@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "lib/url/url.h"
+
 namespace lokahi::receivers {
 namespace {
 
@@ -16,16 +18,6 @@ std::chrono::milliseconds Milliseconds(const config::Env& env, const std::string
                                        std::chrono::milliseconds fallback, long long min,
                                        long long max) {
   return std::chrono::milliseconds(env.Int(name, fallback.count(), min, max));
-}
-
-// Offset of the first character after "scheme://", or npos when the URL is not http(s).
-std::size_t AuthorityStart(const std::string& url) {
-  for (const std::string scheme : {"http://", "https://"}) {
-    if (url.size() > scheme.size() && url.compare(0, scheme.size(), scheme) == 0) {
-      return scheme.size();
-    }
-  }
-  return std::string::npos;
 }
 
 std::string FormatNumber(double value) {
@@ -48,11 +40,10 @@ ChatRelayConfig ChatRelayConfig::FromEnv(const config::Env& env) {
   ChatRelayConfig config;
   config.port = PortFromEnv(env);
   config.webhook_url = env.RequiredString("WEBHOOK_URL");
-  const auto authority = AuthorityStart(config.webhook_url);
-  if (authority == std::string::npos ||
-      config.webhook_url.find_first_of("/?#", authority) == authority) {
-    throw config::ConfigError("WEBHOOK_URL must be an http:// or https:// URL with a host, got \"" +
-                              ScrubWebhookUrl(config.webhook_url) + "\"");
+  // Parsed as the forwarder's libcurl will parse it, so what starts is what can be posted to.
+  if (std::string why; !url::Url::Parse(config.webhook_url, &why)) {
+    throw config::ConfigError("WEBHOOK_URL must be an http:// or https:// URL with a host (it " +
+                              why + "), got \"" + ScrubWebhookUrl(config.webhook_url) + "\"");
   }
   config.request_timeout =
       Milliseconds(env, "FORWARD_TIMEOUT_MS", config.request_timeout, 100, 600'000);
@@ -83,15 +74,14 @@ std::optional<SignatureVerifier> SignatureCheckFromEnv(const config::Env& env) {
 }
 
 std::string ScrubWebhookUrl(const std::string& url) {
-  const auto authority = AuthorityStart(url);
-  if (authority == std::string::npos) return "***";
-  auto end = url.find_first_of("/?#", authority);
-  if (end == std::string::npos) end = url.size();
-  std::string host = url.substr(authority, end - authority);
-  const auto at = host.rfind('@');
-  if (at != std::string::npos) host = "***@" + host.substr(at + 1);
-  std::string scrubbed = url.substr(0, authority) + host;
-  if (end < url.size() && url.substr(end) != "/") scrubbed += "/***";
+  const auto parsed = url::Url::Parse(url);
+  if (!parsed) return "***";
+  const bool userinfo = !parsed->user().empty() || !parsed->password().empty();
+  std::string scrubbed = parsed->Origin();
+  if (userinfo) scrubbed.insert(parsed->scheme().size() + 3, "***@");
+  if (parsed->path() != "/" || !parsed->query().empty() || !parsed->fragment().empty()) {
+    scrubbed += "/***";
+  }
   return scrubbed;
 }
 

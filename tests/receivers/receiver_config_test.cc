@@ -53,8 +53,21 @@ TEST(ChatRelayConfigTest, NeedsAnHttpWebhookUrl) {
   EXPECT_NE(error.find("WEBHOOK_URL must be an http:// or https:// URL"), std::string::npos);
   EXPECT_EQ(error.find("secret-token"), std::string::npos) << error;
   EXPECT_FALSE(ErrorOf([] {
-                 ChatRelayConfig::FromEnv(Env::FromMap({{"WEBHOOK_URL", "https:///x"}}));
+                 ChatRelayConfig::FromEnv(Env::FromMap({{"WEBHOOK_URL", "https://"}}));
                }).empty());
+}
+
+// Issue 13 defect 12: the same URL API as the forwarder's libcurl, so a URL it cannot post to
+// stops the relay at start instead of failing every forward.
+TEST(ChatRelayConfigTest, RefusesWebhookUrlsLibcurlCannotFetch) {
+  for (const char* url :
+       {"http://127.0.0.1:8080:9090/h", "http://user:pa@ss@127.0.0.1/h", "http://a\\b/h"}) {
+    const std::string error = ErrorOf([&] {
+      ChatRelayConfig::FromEnv(Env::FromMap({{"WEBHOOK_URL", url}}));
+    });
+    EXPECT_NE(error.find("WEBHOOK_URL must be an http:// or https:// URL"), std::string::npos)
+        << url << ": " << error;
+  }
 }
 
 TEST(ChatRelayConfigTest, ReadsForwardSettings) {
