@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "lib/webhook/url_redaction.h"
+
 namespace lokahi::webhookworker {
 
 WebhookWorkerConfig WebhookWorkerConfig::FromEnv(const config::Env& env) {
@@ -21,6 +23,13 @@ WebhookWorkerConfig WebhookWorkerConfig::FromEnv(const config::Env& env) {
   c.deadline = std::chrono::seconds(env.Int("LOKAHI_WEBHOOK_DEADLINE", 86400, 1, 30LL * 86400));
   c.request_timeout =
       std::chrono::milliseconds(env.Int("LOKAHI_WEBHOOK_TIMEOUT_MS", 10000, 100, 300000));
+  c.max_backoff =
+      std::chrono::milliseconds(env.Int("LOKAHI_WEBHOOK_MAX_BACKOFF_MS", 600000, 100, 86400000));
+  c.ops_webhook_url = env.String("LOKAHI_OPS_WEBHOOK_URL", "");
+  if (!c.ops_webhook_url.empty() && c.ops_webhook_url.rfind("http://", 0) != 0 &&
+      c.ops_webhook_url.rfind("https://", 0) != 0) {
+    throw config::ConfigError("LOKAHI_OPS_WEBHOOK_URL must be an http:// or https:// URL");
+  }
   c.concurrency = static_cast<int>(env.Int("LOKAHI_WEBHOOK_CONCURRENCY", 256, 1, 10000));
   c.db_pool_size = static_cast<int>(env.Int("LOKAHI_DB_POOL_SIZE", 4, 1, 200));
   c.sweep_interval =
@@ -48,6 +57,8 @@ std::string WebhookWorkerConfig::Describe() const {
       << " LOKAHI_WEBHOOK_SECRET=" << (default_secret.empty() ? "(unset: unsigned)" : "***")
       << " LOKAHI_WEBHOOK_DEADLINE=" << deadline.count()
       << " LOKAHI_WEBHOOK_TIMEOUT_MS=" << request_timeout.count()
+      << " LOKAHI_WEBHOOK_MAX_BACKOFF_MS=" << max_backoff.count() << " LOKAHI_OPS_WEBHOOK_URL="
+      << (ops_webhook_url.empty() ? "(unset)" : webhook::RedactUrl(ops_webhook_url))
       << " LOKAHI_WEBHOOK_CONCURRENCY=" << concurrency << " LOKAHI_DB_POOL_SIZE=" << db_pool_size
       << " LOKAHI_SWEEP_INTERVAL_MS=" << sweep_interval.count()
       << " LOKAHI_METRICS_PORT=" << metrics_port << " LOKAHI_EGRESS_DENY=";

@@ -18,6 +18,10 @@ struct WebhookWorkerConfig {
   std::optional<webhook::SigningKey> default_key;
   std::chrono::seconds deadline{86400};
   std::chrono::milliseconds request_timeout{10000};
+  // LOKAHI_WEBHOOK_MAX_BACKOFF_MS: the longest wait between two attempts of one delivery.
+  std::chrono::milliseconds max_backoff{600000};
+  // LOKAHI_OPS_WEBHOOK_URL: where a delivery given up for good is reported once; empty = nowhere.
+  std::string ops_webhook_url;
   int concurrency = 256;
   int db_pool_size = 4;
   std::chrono::milliseconds sweep_interval{1000};

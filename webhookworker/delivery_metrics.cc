@@ -3,7 +3,9 @@
 namespace lokahi::webhookworker {
 namespace {
 constexpr const char* kDeliveries = "Webhook delivery attempts, by outcome.";
-}
+constexpr const char* kAbandoned =
+    "Webhook deliveries given up for good (their receiver never gets them), by reason.";
+}  // namespace
 
 DeliveryMetrics::DeliveryMetrics(metrics::Registry& registry)
     : claimed_(registry.AddCounter("lokahi_webhook_claimed_total",
@@ -14,6 +16,10 @@ DeliveryMetrics::DeliveryMetrics(metrics::Registry& registry)
                                    {{"outcome", "retry"}})),
       failed_(registry.AddCounter("lokahi_webhook_deliveries_total", kDeliveries,
                                   {{"outcome", "failed"}})),
+      abandoned_deadline_(registry.AddCounter("lokahi_webhook_abandoned_total", kAbandoned,
+                                              {{"reason", "deadline"}})),
+      abandoned_gone_(
+          registry.AddCounter("lokahi_webhook_abandoned_total", kAbandoned, {{"reason", "gone"}})),
       in_flight_(registry.AddGauge("lokahi_webhook_in_flight", "Webhook POSTs on the wire now.")),
       response_seconds_(registry.AddHistogram("lokahi_webhook_response_seconds",
                                               "Response time of delivered webhooks.",
@@ -27,8 +33,14 @@ void DeliveryMetrics::OnOutcome(const webhook::DeliveryOutcome& outcome) {
       delivered_.Increment();
       response_seconds_.Observe(static_cast<double>(outcome.response_time_ns) / 1e9);
       break;
-    case webhook::OutcomeKind::kRetry: retried_.Increment(); break;
-    case webhook::OutcomeKind::kFailed: failed_.Increment(); break;
+    case webhook::OutcomeKind::kRetry:
+      retried_.Increment();
+      break;
+    case webhook::OutcomeKind::kFailed:
+      failed_.Increment();
+      (outcome.gave_up == webhook::GiveUpReason::kGone ? abandoned_gone_ : abandoned_deadline_)
+          .Increment();
+      break;
   }
 }
 

@@ -19,6 +19,8 @@ class DeliveryMetrics final : public webhook::DeliveryObserver {
   metrics::Counter& delivered_;
   metrics::Counter& retried_;
   metrics::Counter& failed_;
+  metrics::Counter& abandoned_deadline_;
+  metrics::Counter& abandoned_gone_;
   metrics::Gauge& in_flight_;
   metrics::Histogram& response_seconds_;
 };

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -14,12 +15,13 @@
 #include "lib/daemon/open_files.h"
 #include "lib/daemon/schema_setup.h"
 #include "lib/daemon/stop_signals.h"
-#include "lib/metrics/ops_server.h"
 #include "lib/logging/logger.h"
+#include "lib/metrics/ops_server.h"
 #include "lib/nats/nats_client.h"
 #include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
 #include "lib/store/pg_status_query.h"
+#include "lib/webhook/abandoned_notifier.h"
 #include "lib/webhook/curl_multi_poster.h"
 #include "lib/webhook/delivery_loop.h"
 #include "lib/webhook/pg_outbox.h"
@@ -56,13 +58,14 @@ int Run() {
   lokahi::daemon::MigrateWithRetry(pool, log);
   lokahi::metrics::Registry registry;
 
-  lokahi::webhook::PgOutbox outbox(pool, config.deadline);
+  lokahi::webhook::PgOutbox outbox(pool, config.deadline, !config.ops_webhook_url.empty());
   lokahi::store::PgStatusQuery status_query(pool);
-  lokahi::webhook::CurlMultiPoster poster(
+  const lokahi::webhook::ConnectPolicy egress =
       [&policy = config.egress_policy](const sockaddr& address) -> std::optional<std::string> {
-        if (!policy.Denies(address)) return std::nullopt;
-        return "address " + lokahi::probe::AddressText(address) + " denied by LOKAHI_EGRESS_DENY";
-      });
+    if (!policy.Denies(address)) return std::nullopt;
+    return "address " + lokahi::probe::AddressText(address) + " denied by LOKAHI_EGRESS_DENY";
+  };
+  lokahi::webhook::CurlMultiPoster poster(egress);
   lokahi::webhook::Mt19937Random random(std::random_device{}());
   lokahi::webhookworker::DeliveryMetrics observer(registry);
   lokahi::webhook::DeliveryLoopOptions options;
@@ -71,7 +74,23 @@ int Run() {
   options.sweep_interval = config.sweep_interval;
   options.drain_timeout = std::min(config.request_timeout, std::chrono::milliseconds(10000));
   options.default_key = config.default_key;
+  options.retry.cap = config.max_backoff;
   lokahi::webhook::DeliveryLoop loop(outbox, status_query, poster, random, log, observer, options);
+
+  // Deliveries given up for good are told to the operator, when there is one.
+  std::optional<lokahi::webhook::CurlMultiPoster> notice_poster;
+  lokahi::webhook::Mt19937Random notice_random(std::random_device{}());
+  std::optional<lokahi::webhook::AbandonedNotifier> notifier;
+  if (!config.ops_webhook_url.empty()) {
+    notice_poster.emplace(egress);
+    lokahi::webhook::AbandonedNotifierOptions notice_options;
+    notice_options.url = config.ops_webhook_url;
+    notice_options.request_timeout = config.request_timeout;
+    notice_options.sweep_interval = config.sweep_interval;
+    notice_options.retry = options.retry;
+    notice_options.key = config.default_key;
+    notifier.emplace(outbox, *notice_poster, notice_random, log, notice_options);
+  }
 
   lokahi::nats::Connection nats({config.nats_url, "webhookworker " + config.instance_name, true});
   lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
@@ -93,6 +112,8 @@ int Run() {
       pthread_kill(main_thread, SIGTERM);
     }
   });
+  std::thread notifier_thread;
+  if (notifier) notifier_thread = std::thread([&] { notifier->Run(); });
   log.Info("started", {{"concurrency", config.concurrency}});
 
   const int received = stop_signals.Wait();
@@ -100,6 +121,10 @@ int Run() {
   nudges.reset();  // no new nudges; the loop drains what it holds
   loop.RequestStop();
   delivery_thread.join();
+  if (notifier) {
+    notifier->RequestStop();
+    notifier_thread.join();
+  }
   log.Info("stopped");
   return loop_failed.load() ? 1 : 0;
 }

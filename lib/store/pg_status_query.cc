@@ -65,22 +65,37 @@ LatencyHistogram PgStatusQuery::HistogramFor(const checks::CheckId& check_id,
 }
 
 UptimeRatios PgStatusQuery::UptimeRatiosFor(const checks::CheckId& check_id) {
+  return UptimeRatiosFor(std::vector<checks::CheckId>{check_id}).at(check_id.str());
+}
+
+std::map<std::string, UptimeRatios> PgStatusQuery::UptimeRatiosFor(
+    const std::vector<checks::CheckId>& check_ids) {
+  std::map<std::string, UptimeRatios> ratios;
+  if (check_ids.empty()) return ratios;
+  std::vector<std::string> ids;
+  ids.reserve(check_ids.size());
+  for (const auto& id : check_ids) {
+    ids.push_back(id.str());
+    ratios[id.str()] = UptimeRatios{};
+  }
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
   // 24 h and 7 d come from raw results. 30 d adds the per-day counts (daily_uptime) of the days
   // already counted to the raw results after the last of them, so it holds past retention.
-  const auto row = txn.exec_params1(
+  const auto rows = txn.exec_params(
       R"sql(
 WITH boundary AS (
   SELECT coalesce(max(day) + 1, current_date - 30) AS raw_from_day
   FROM daily_uptime_days WHERE day >= current_date - 30
 ), rolled AS (
-  SELECT coalesce(sum(probes), 0) AS probes, coalesce(sum(up), 0) AS up
+  SELECT check_id, sum(probes) AS probes, sum(up) AS up
   FROM daily_uptime
-  WHERE check_id = $1::uuid AND day >= current_date - 30
+  WHERE check_id = ANY($1::uuid[]) AND day >= current_date - 30
     AND day < (SELECT raw_from_day FROM boundary)
+  GROUP BY check_id
 ), raw AS (
-  SELECT count(*) FILTER (WHERE probed_at >= now() - interval '24 hours') AS probes_24h,
+  SELECT check_id,
+         count(*) FILTER (WHERE probed_at >= now() - interval '24 hours') AS probes_24h,
          count(*) FILTER (WHERE probed_at >= now() - interval '24 hours' AND verdict = $2) AS up_24h,
          count(*) FILTER (WHERE probed_at >= now() - interval '7 days') AS probes_7d,
          count(*) FILTER (WHERE probed_at >= now() - interval '7 days' AND verdict = $2) AS up_7d,
@@ -88,18 +103,30 @@ WITH boundary AS (
          count(*) FILTER (WHERE probed_at >= (SELECT raw_from_day FROM boundary)
                             AND verdict = $2) AS up_30d
   FROM results
-  WHERE check_id = $1::uuid
+  WHERE check_id = ANY($1::uuid[])
     AND probed_at >= least(now() - interval '7 days', (SELECT raw_from_day FROM boundary))
+  GROUP BY check_id
+), counts AS (
+  SELECT ids.check_id, coalesce(raw.probes_24h, 0) AS probes_24h, coalesce(raw.up_24h, 0) AS up_24h,
+         coalesce(raw.probes_7d, 0) AS probes_7d, coalesce(raw.up_7d, 0) AS up_7d,
+         coalesce(raw.probes_30d, 0) + coalesce(rolled.probes, 0) AS probes_30d,
+         coalesce(raw.up_30d, 0) + coalesce(rolled.up, 0) AS up_30d
+  FROM unnest($1::uuid[]) AS ids(check_id)
+  LEFT JOIN raw ON raw.check_id = ids.check_id
+  LEFT JOIN rolled ON rolled.check_id = ids.check_id
 )
-SELECT coalesce(up_24h::float8 / nullif(probes_24h, 0), 0),
+SELECT check_id::text, coalesce(up_24h::float8 / nullif(probes_24h, 0), 0),
        coalesce(up_7d::float8 / nullif(probes_7d, 0), 0),
-       coalesce((up_30d + rolled.up)::float8 / nullif(probes_30d + rolled.probes, 0), 0),
-       probes_24h, probes_7d, probes_30d + rolled.probes
-FROM raw, rolled
+       coalesce(up_30d::float8 / nullif(probes_30d, 0), 0), probes_24h, probes_7d, probes_30d
+FROM counts
 )sql",
-      check_id.str(), static_cast<int>(checks::Verdict::kUp));
-  return UptimeRatios{row[0].as<double>(),  row[1].as<double>(),  row[2].as<double>(),
-                      row[3].as<int64_t>(), row[4].as<int64_t>(), row[5].as<int64_t>()};
+      postgres::TextArray(ids), static_cast<int>(checks::Verdict::kUp));
+  for (const auto& row : rows) {
+    ratios[row[0].as<std::string>()] =
+        UptimeRatios{row[1].as<double>(),  row[2].as<double>(),  row[3].as<double>(),
+                     row[4].as<int64_t>(), row[5].as<int64_t>(), row[6].as<int64_t>()};
+  }
+  return ratios;
 }
 
 }  // namespace lokahi::store

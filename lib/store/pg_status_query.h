@@ -50,6 +50,9 @@ class PgStatusQuery final {
       const std::vector<checks::CheckId>& check_ids, std::chrono::seconds window);
 
   UptimeRatios UptimeRatiosFor(const checks::CheckId& check_id);
+  // The same for many checks in one query; keyed by CheckId::str().
+  std::map<std::string, UptimeRatios> UptimeRatiosFor(
+      const std::vector<checks::CheckId>& check_ids);
 
  private:
   postgres::ConnectionPool& pool_;

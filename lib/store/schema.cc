@@ -331,6 +331,29 @@ CREATE TRIGGER check_list_key_fixed BEFORE UPDATE OF id, created_at ON checks
   FOR EACH ROW WHEN (OLD.id IS DISTINCT FROM NEW.id OR OLD.created_at IS DISTINCT FROM NEW.created_at)
   EXECUTE FUNCTION lokahi_check_list_key_fixed();
 )sql"},
+      // A delivery given up for good is reported once to the operator's webhook
+      // (LOKAHI_OPS_WEBHOOK_URL). The row is written in the statement that gives the delivery up,
+      // so the report is never lost; it outlives the check and its transitions. notice_state: 0
+      // pending, 1 sent, 2 given up.
+      {105, "abandoned deliveries: the operator's notices, an outbox of their own", R"sql(
+CREATE TABLE abandoned_deliveries (
+  transition_id bigint PRIMARY KEY,
+  check_id uuid NOT NULL,
+  receiver text NOT NULL,
+  reason smallint NOT NULL,
+  error text NOT NULL,
+  from_state smallint NOT NULL,
+  to_state smallint NOT NULL,
+  abandoned_at timestamptz NOT NULL DEFAULT now(),
+  notice_state smallint NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until timestamptz,
+  last_error text NOT NULL DEFAULT ''
+);
+CREATE INDEX abandoned_deliveries_pending ON abandoned_deliveries (next_attempt_at)
+  WHERE notice_state = 0;
+)sql"},
   };
   return kMigrations;
 }

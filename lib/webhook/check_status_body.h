@@ -10,8 +10,12 @@
 
 namespace lokahi::webhook {
 
+// Every field is the check's true value at the transition, or unset: the histogram and uptime as
+// the Status RPC computes them (the caller queries them fresh), last_probe the probe that made the
+// transition. URLs lose their userinfo.
 github::xe::lokahi::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
-                                              const store::LatencyHistogram& histogram);
+                                              const store::LatencyHistogram& histogram,
+                                              const store::UptimeRatios& uptime);
 
 struct EncodedBody {
   std::string bytes;

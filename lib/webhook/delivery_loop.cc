@@ -15,7 +15,9 @@ using std::chrono::milliseconds;
 
 constexpr auto kSummaryInterval = std::chrono::seconds(10);
 constexpr size_t kMaxOutcomeBatch = 1000;
-constexpr size_t kHistogramCacheCapacity = 100000;
+constexpr auto kReleaseInterval = std::chrono::seconds(1);
+constexpr size_t kMaxReleaseEntries = 10000;
+constexpr int kHttpGone = 410;
 
 bool IsSuccess(int status_code) { return status_code >= 200 && status_code < 300; }
 
@@ -40,8 +42,7 @@ DeliveryLoop::DeliveryLoop(PgOutbox& outbox, store::PgStatusQuery& status_query,
       log_(log),
       observer_(observer),
       options_(std::move(options)),
-      clocks_(std::move(clocks)),
-      histogram_cache_(options_.histogram_max_age, kHistogramCacheCapacity) {}
+      clocks_(std::move(clocks)) {}
 
 void DeliveryLoop::Nudge() {
   nudged_.store(true);
@@ -102,17 +103,18 @@ bool DeliveryLoop::ClaimAndStart(int limit) {
   counts_.claimed += static_cast<long long>(claims.size());
   observer_.OnClaimed(claims.size());
 
-  const auto now = clocks_.steady();
+  // Histogram and uptime are computed now, for this batch, as the Status RPC computes them: a body
+  // never carries a stale or made-up figure.
+  std::map<std::string, store::LatencyHistogram> histograms;
+  std::map<std::string, store::UptimeRatios> uptimes;
   try {
     std::vector<std::string> check_ids;
     for (const auto& claim : claims) check_ids.push_back(claim.check.id);
-    const auto missing = histogram_cache_.Missing(check_ids, now);
-    if (!missing.empty()) {
-      histogram_cache_.Put(
-          status_query_.HistogramsFor(ParseCheckIds(missing), options_.histogram_window), now);
-    }
+    const auto ids = ParseCheckIds(check_ids);
+    histograms = status_query_.HistogramsFor(ids, options_.histogram_window);
+    uptimes = status_query_.UptimeRatiosFor(ids);
   } catch (const std::exception& e) {
-    log_.Error("histogram_query_failed", {{"error", e.what()}, {"claims_released", claims.size()}});
+    log_.Error("status_query_failed", {{"error", e.what()}, {"claims_released", claims.size()}});
     std::vector<ClaimRef> refs;
     for (const auto& claim : claims) refs.push_back(claim.ref);
     try {
@@ -124,27 +126,24 @@ bool DeliveryLoop::ClaimAndStart(int limit) {
     return false;
   }
   for (const auto& claim : claims) {
-    StartOne(claim, histogram_cache_.Get(claim.check.id, now).value_or(store::LatencyHistogram{}));
+    StartOne(claim, histograms[claim.check.id], uptimes[claim.check.id]);
   }
   return static_cast<int>(claims.size()) >= limit;
 }
 
-void DeliveryLoop::StartOne(const ClaimedDelivery& claim,
-                            const store::LatencyHistogram& histogram) {
-  InFlight flight{claim.ref, claim.check.id, RedactUrl(claim.check.options.webhook_url),
-                  clocks_.steady(), claim.until_deadline};
+void DeliveryLoop::StartOne(const ClaimedDelivery& claim, const store::LatencyHistogram& histogram,
+                            const store::UptimeRatios& uptime) {
+  InFlight flight{claim.ref,
+                  claim.check.id,
+                  claim.check.options.webhook_url,
+                  RedactUrl(claim.check.options.webhook_url),
+                  clocks_.steady(),
+                  claim.until_deadline};
   if (claim.until_deadline <= milliseconds(0)) {
     DeliveryOutcome outcome;
-    outcome.ref = claim.ref;
-    outcome.kind = OutcomeKind::kFailed;
-    outcome.error = "delivery deadline passed before this attempt";
+    outcome.error = "given up: the delivery deadline passed before this attempt";
     outcome.attempted = false;
-    log_.Error("delivery_failed", {{"transition_id", claim.ref.transition_id},
-                                   {"check_id", claim.check.id},
-                                   {"url", flight.redacted_url},
-                                   {"attempt", claim.ref.attempt},
-                                   {"error", outcome.error}});
-    AddOutcome(std::move(outcome));
+    GiveUp(flight, std::move(outcome), GiveUpReason::kDeadline);
     return;
   }
 
@@ -161,8 +160,8 @@ void DeliveryLoop::StartOne(const ClaimedDelivery& claim,
   }
 
   try {
-    auto body =
-        EncodeCheckStatus(ToCheckStatus(claim, histogram), claim.check.options.webhook_format);
+    auto body = EncodeCheckStatus(ToCheckStatus(claim, histogram, uptime),
+                                  claim.check.options.webhook_format);
     const auto unix_seconds =
         std::chrono::duration_cast<std::chrono::seconds>(clocks_.wall().time_since_epoch()).count();
     auto request = BuildWebhookRequest(claim.check.options.webhook_url, std::move(body),
@@ -189,10 +188,20 @@ void DeliveryLoop::OnResponse(int64_t transition_id, PostResponse&& response) {
     DeliveryOutcome outcome;
     outcome.ref = flight.ref;
     outcome.kind = OutcomeKind::kDelivered;
+    outcome.check_id = flight.check_id;
+    outcome.release_waiting = ReleaseDue(flight.webhook_url);
     outcome.status_code = response.status_code;
     outcome.response_time_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(response.elapsed).count();
     AddOutcome(std::move(outcome));
+    return;
+  }
+  if (response.status_code == kHttpGone) {
+    // Standard Webhooks: 410 means the endpoint was removed; retrying cannot succeed.
+    DeliveryOutcome outcome;
+    outcome.status_code = response.status_code;
+    outcome.error = "given up: the receiver answered HTTP 410 Gone (endpoint removed)";
+    GiveUp(flight, std::move(outcome), GiveUpReason::kGone);
     return;
   }
   std::optional<milliseconds> retry_after;
@@ -227,17 +236,41 @@ void DeliveryLoop::AddFailedAttempt(const InFlight& flight, int status_code, std
                                             {"error", outcome.error},
                                             {"retry_in_ms", retry->delay.count()}});
     }
-  } else {
-    outcome.kind = OutcomeKind::kFailed;
-    log_.Error("delivery_failed", {{"transition_id", flight.ref.transition_id},
-                                   {"check_id", flight.check_id},
-                                   {"url", flight.redacted_url},
-                                   {"attempt", flight.ref.attempt},
-                                   {"status", status_code},
-                                   {"error", outcome.error},
-                                   {"reason", "deadline reached"}});
+    AddOutcome(std::move(outcome));
+    return;
   }
+  outcome.error += "; given up: the delivery deadline passed";
+  GiveUp(flight, std::move(outcome), GiveUpReason::kDeadline);
+}
+
+void DeliveryLoop::GiveUp(const InFlight& flight, DeliveryOutcome outcome, GiveUpReason reason) {
+  outcome.ref = flight.ref;
+  outcome.kind = OutcomeKind::kFailed;
+  outcome.gave_up = reason;
+  outcome.check_id = flight.check_id;
+  outcome.receiver = flight.redacted_url;
+  log_.Error("delivery_failed", {{"transition_id", flight.ref.transition_id},
+                                 {"check_id", flight.check_id},
+                                 {"url", flight.redacted_url},
+                                 {"attempt", flight.ref.attempt},
+                                 {"status", outcome.status_code},
+                                 {"error", outcome.error},
+                                 {"reason", GiveUpReasonName(reason)}});
   AddOutcome(std::move(outcome));
+}
+
+bool DeliveryLoop::ReleaseDue(const std::string& webhook_url) {
+  const auto now = clocks_.steady();
+  auto [entry, inserted] = released_at_.try_emplace(webhook_url, now);
+  if (!inserted) {
+    if (now - entry->second < kReleaseInterval) return false;
+    entry->second = now;
+  }
+  if (released_at_.size() > kMaxReleaseEntries) {
+    std::erase_if(released_at_,
+                  [&](const auto& item) { return now - item.second >= kReleaseInterval; });
+  }
+  return true;
 }
 
 void DeliveryLoop::AddOutcome(DeliveryOutcome outcome) {

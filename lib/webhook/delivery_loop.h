@@ -18,7 +18,6 @@
 #include "lib/store/pg_status_query.h"
 #include "lib/webhook/curl_multi_poster.h"
 #include "lib/webhook/delivery.h"
-#include "lib/webhook/histogram_cache.h"
 #include "lib/webhook/pg_outbox.h"
 #include "lib/webhook/retry_policy.h"
 #include "lib/webhook/signature.h"
@@ -46,8 +45,6 @@ struct DeliveryLoopOptions {
   // Outcomes are written together once the oldest has waited this long.
   std::chrono::milliseconds outcome_flush_interval{20};
   std::chrono::seconds histogram_window{86400};
-  // A check's histogram is reused for this long (retries, bursts) before it is recomputed.
-  std::chrono::milliseconds histogram_max_age{60000};
   RetryPolicy retry;
   std::optional<SigningKey> default_key;  // used for checks without a secret of their own
 };
@@ -78,6 +75,7 @@ class DeliveryLoop final {
   struct InFlight {
     ClaimRef ref;
     std::string check_id;
+    std::string webhook_url;
     std::string redacted_url;
     std::chrono::steady_clock::time_point claimed_at;
     std::chrono::milliseconds until_deadline_at_claim;
@@ -85,7 +83,12 @@ class DeliveryLoop final {
 
   // Returns true when the claim was full, so more may be due.
   bool ClaimAndStart(int limit);
-  void StartOne(const ClaimedDelivery& claim, const store::LatencyHistogram& histogram);
+  void StartOne(const ClaimedDelivery& claim, const store::LatencyHistogram& histogram,
+                const store::UptimeRatios& uptime);
+  void GiveUp(const InFlight& flight, DeliveryOutcome outcome, GiveUpReason reason);
+  // Whether a 2xx from this receiver should make its waiting deliveries due (at most once a second
+  // per receiver: each release scans the deliveries in backoff).
+  bool ReleaseDue(const std::string& webhook_url);
   void OnResponse(int64_t transition_id, PostResponse&& response);
   void AddFailedAttempt(const InFlight& flight, int status_code, std::string error,
                         std::optional<std::chrono::milliseconds> retry_after);
@@ -116,7 +119,7 @@ class DeliveryLoop final {
     long long delivered = 0, retried = 0, failed = 0, claimed = 0;
   } counts_;
   std::chrono::steady_clock::time_point next_summary_{};
-  HistogramCache histogram_cache_;
+  std::map<std::string, std::chrono::steady_clock::time_point> released_at_;  // by webhook_url
 };
 
 }  // namespace lokahi::webhook

@@ -17,9 +17,12 @@ namespace lokahi::webhook {
 
 class PgOutbox final {
  public:
-  // `deadline`: how long after a transition its webhook may still be attempted.
-  PgOutbox(postgres::ConnectionPool& pool, std::chrono::seconds deadline)
-      : pool_(pool), deadline_(deadline) {}
+  // `deadline`: how long after a transition its webhook may still be attempted (and after a
+  // delivery was given up, its notice to the operator). `record_abandoned`: a delivery given up is
+  // also queued in abandoned_deliveries, in the same statement, to be told to the operator.
+  PgOutbox(postgres::ConnectionPool& pool, std::chrono::seconds deadline,
+           bool record_abandoned = false)
+      : pool_(pool), deadline_(deadline), record_abandoned_(record_abandoned) {}
 
   // Claims up to `limit` due transitions in one statement, each leased for `lease`, oldest due
   // first. Raises each claimed row's attempts counter (ClaimRef::attempt).
@@ -27,8 +30,15 @@ class PgOutbox final {
 
   // Applies outcomes in one statement; a delivered outcome also records the check's
   // webhook_response_time_ns. Outcomes whose claim was superseded are skipped. Returns how many
-  // applied.
+  // applied. In the same transaction, a delivered outcome with release_waiting makes every delivery
+  // to the same webhook_url that waits out a backoff due now.
   int Record(const std::vector<DeliveryOutcome>& outcomes);
+
+  // The operator's notices of deliveries given up (written by Record when record_abandoned): claims
+  // up to `limit` due ones, each leased for `lease`, like ClaimDue.
+  std::vector<AbandonedDelivery> ClaimAbandoned(int limit, std::chrono::milliseconds lease);
+  // Applies the notices' outcomes (ref, kind, retry_in, error); superseded claims are skipped.
+  void RecordAbandoned(const std::vector<DeliveryOutcome>& outcomes);
 
   // Hands claims back unsent: lease cleared, attempts counter restored, due at once.
   void Release(const std::vector<ClaimRef>& claims);
@@ -36,6 +46,7 @@ class PgOutbox final {
  private:
   postgres::ConnectionPool& pool_;
   const std::chrono::seconds deadline_;
+  const bool record_abandoned_;
 };
 
 }  // namespace lokahi::webhook

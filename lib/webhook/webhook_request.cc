@@ -4,6 +4,16 @@ namespace lokahi::webhook {
 
 std::string WebhookId(int64_t transition_id) { return "tr_" + std::to_string(transition_id); }
 
+const char* GiveUpReasonName(GiveUpReason reason) {
+  switch (reason) {
+    case GiveUpReason::kDeadline:
+      return "deadline";
+    case GiveUpReason::kGone:
+      return "gone";
+  }
+  return "unknown";
+}
+
 std::string UserAgent() {
   return std::string("lokahi-cpp/") + LOKAHI_VERSION + " (+https://github.com/Xe/lokahi)";
 }

@@ -16,6 +16,8 @@ TEST(WebhookWorkerConfigTest, Defaults) {
   EXPECT_EQ(c.db_pool_size, 4);
   EXPECT_EQ(c.sweep_interval, std::chrono::milliseconds(1000));
   EXPECT_EQ(c.metrics_port, 0);
+  EXPECT_EQ(c.max_backoff, std::chrono::milliseconds(600000));
+  EXPECT_EQ(c.ops_webhook_url, "");
   EXPECT_FALSE(c.default_key);
   EXPECT_EQ(c.egress_deny,
             (std::vector<std::string>{"169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128"}));
@@ -32,6 +34,8 @@ TEST(WebhookWorkerConfigTest, ReadsEveryVariable) {
       {"LOKAHI_DB_POOL_SIZE", "2"},
       {"LOKAHI_SWEEP_INTERVAL_MS", "250"},
       {"LOKAHI_METRICS_PORT", "9100"},
+      {"LOKAHI_WEBHOOK_MAX_BACKOFF_MS", "5000"},
+      {"LOKAHI_OPS_WEBHOOK_URL", "https://ops.example.com/hooks/T0/secret-token"},
   }));
   EXPECT_EQ(c.database_url, "postgresql://u:pw@db:5432/lokahi");
   EXPECT_EQ(c.nats_url, "nats://n:4222");
@@ -43,16 +47,22 @@ TEST(WebhookWorkerConfigTest, ReadsEveryVariable) {
   EXPECT_EQ(c.db_pool_size, 2);
   EXPECT_EQ(c.sweep_interval, std::chrono::milliseconds(250));
   EXPECT_EQ(c.metrics_port, 9100);
+  EXPECT_EQ(c.max_backoff, std::chrono::milliseconds(5000));
+  EXPECT_EQ(c.ops_webhook_url, "https://ops.example.com/hooks/T0/secret-token");
 }
 
 TEST(WebhookWorkerConfigTest, DescribeScrubsSecrets) {
   const auto c = WebhookWorkerConfig::FromEnv(Env::FromMap({
       {"DATABASE_URL", "postgresql://u:dbpassword@db/lokahi"},
       {"LOKAHI_WEBHOOK_SECRET", "whsec_c2VjcmV0"},
+      {"LOKAHI_OPS_WEBHOOK_URL", "https://ops.example.com/hooks/T0/secret-token"},
   }));
   const auto text = c.Describe();
   EXPECT_EQ(text.find("dbpassword"), std::string::npos) << text;
   EXPECT_EQ(text.find("c2VjcmV0"), std::string::npos) << text;
+  EXPECT_EQ(text.find("secret-token"), std::string::npos) << text;
+  EXPECT_NE(text.find("LOKAHI_OPS_WEBHOOK_URL=https://ops.example.com/"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("LOKAHI_WEBHOOK_CONCURRENCY=256"), std::string::npos) << text;
 }
 
@@ -74,6 +84,8 @@ TEST(WebhookWorkerConfigTest, BadValuesNameTheVariable) {
   ExpectErrorNaming({{"LOKAHI_DB_POOL_SIZE", "-1"}}, "LOKAHI_DB_POOL_SIZE");
   ExpectErrorNaming({{"LOKAHI_SWEEP_INTERVAL_MS", "1"}}, "LOKAHI_SWEEP_INTERVAL_MS");
   ExpectErrorNaming({{"LOKAHI_METRICS_PORT", "70000"}}, "LOKAHI_METRICS_PORT");
+  ExpectErrorNaming({{"LOKAHI_WEBHOOK_MAX_BACKOFF_MS", "10"}}, "LOKAHI_WEBHOOK_MAX_BACKOFF_MS");
+  ExpectErrorNaming({{"LOKAHI_OPS_WEBHOOK_URL", "ops.example.com"}}, "LOKAHI_OPS_WEBHOOK_URL");
   ExpectErrorNaming({{"LOKAHI_EGRESS_DENY", "10.0.0.0/33"}}, "LOKAHI_EGRESS_DENY");
 }
 

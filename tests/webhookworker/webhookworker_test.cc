@@ -1,7 +1,12 @@
 // The real webhookworker binary against a real Postgres, a real nats-server and real HTTP
 // receivers on 127.0.0.1. Transitions are inserted with SQL, as the healthworker would.
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +22,8 @@
 #include "lib/nats/nats_client.h"
 #include "lib/nats/subjects.h"
 #include "lib/webhook/signature.h"
+#include "lib/webhook/url_redaction.h"
+#include "lokahi.grpc.pb.h"
 #include "lokahi.pb.h"
 #include "tests/lib/webhook/outbox_rows.h"
 #include "tests/lib/webhook/receiver.h"
@@ -127,9 +134,51 @@ class WebhookWorkerTest : public ::testing::Test {
     return true;
   }
 
+  // lokahid on the same database, for what users see through the API (Status, Deliveries).
+  struct Api {
+    std::unique_ptr<ChildProcess> process;
+    std::unique_ptr<github::xe::lokahi::Checks::Stub> stub;
+  };
+  Api StartApi() {
+    Api api;
+    const int port = lokahi::testing::FreePort();
+    api.process = lokahi::testing::StartDaemon("lokahid/lokahid",
+                                               {{"DATABASE_URL", database_url_},
+                                                {"NATS_URL", Services().nats.Url()},
+                                                {"PORT", std::to_string(port)}},
+                                               port);
+    api.stub = github::xe::lokahi::Checks::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    return api;
+  }
+
+  github::xe::lokahi::Delivery DeliveryShown(Api& api, const std::string& check_id,
+                                             int64_t transition_id) {
+    github::xe::lokahi::CheckID request;
+    request.set_id(check_id);
+    github::xe::lokahi::DeliveriesPage page;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 20s);
+    const auto status = api.stub->Deliveries(&context, request, &page);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const auto& d : page.deliveries()) {
+      if (d.transition_id() == transition_id) return d;
+    }
+    ADD_FAILURE() << "Deliveries does not show transition " << transition_id;
+    return {};
+  }
+
   std::string database_url_;
   std::unique_ptr<pqxx::connection> sql_;
 };
+
+std::string Metrics(int port) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(5);
+  const auto answer = client.Get("/metrics");
+  return answer ? answer->body : std::string();
+}
 
 // Per check (by transition id order), the webhook-ids of the requests in arrival order never go
 // back, and the delivered ones are exactly `expected`, in order.
@@ -562,6 +611,257 @@ TEST_F(WebhookWorkerTest, UnreachableReceiverIsLoggedWithoutTheUrlSecrets) {
   for (const char* secret : {"alice", "hunter2", "T0001", "secret-path-token", "querysecret"}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into:\n" << log;
   }
+}
+
+// Issue 13 defect 15: Standard Webhooks' 410 Gone means the endpoint was removed: not retried,
+// failed with that reason, and shown so by the Deliveries API (`lokahictl deliveries`).
+TEST_F(WebhookWorkerTest, GoneStopsRetriesAndDeliveriesShowsWhy) {
+  Receiver receiver([](const ReceivedRequest&) { return Answer{410}; });
+  const auto check = Check(receiver.Url());
+  const auto gone = Transition(check, 0, 1);
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(gone) == 2; }, 15s)) << worker->Log();
+  // Failed is final (only pending rows are claimed), so this is every attempt there will be.
+  const auto row = webhook::testrows::ReadOutbox(*sql_, gone);
+  EXPECT_EQ(row.attempts, 1);
+  EXPECT_EQ(receiver.Count(), 1u);
+  auto api = StartApi();
+  const auto shown = DeliveryShown(api, check, gone);
+  EXPECT_EQ(shown.outcome(), "failed");
+  EXPECT_EQ(shown.last_status_code(), 410);
+  EXPECT_NE(shown.last_error().find("410 Gone"), std::string::npos) << shown.last_error();
+  EXPECT_NE(worker->Log().find("level=error component=webhookworker event=delivery_failed"),
+            std::string::npos);
+}
+
+// Issue 14 defect 7: a delivery given up for good (deadline, or 410) is counted on /metrics, logged
+// at error level, shown by Deliveries, and told once to the operator's webhook, through an outbox
+// (the operator's receiver failing once loses nothing).
+TEST_F(WebhookWorkerTest, AbandonedDeliveryIsCountedLoggedShownAndToldToTheOperatorOnce) {
+  std::atomic<int> ops_calls{0};
+  Receiver ops([&](const ReceivedRequest&) { return Answer{++ops_calls == 1 ? 503 : 200}; });
+  Receiver failing([](const ReceivedRequest&) { return Answer{500}; });
+  Receiver gone([](const ReceivedRequest&) { return Answer{410}; });
+  const auto late_check = Check(failing.Url("/hooks/T0001/secret-path-token"));
+  const auto late = Transition(late_check, 0, 1, "now() - interval '1 hour'");
+  const auto removed_check = Check(gone.Url());
+  const auto removed = Transition(removed_check, 1, 2);
+  const int metrics_port = lokahi::testing::FreePort();
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_DEADLINE", "60"},
+                             {"LOKAHI_WEBHOOK_MAX_BACKOFF_MS", "1000"},
+                             {"LOKAHI_METRICS_PORT", std::to_string(metrics_port)},
+                             {"LOKAHI_OPS_WEBHOOK_URL", ops.Url("/ops")}});
+  ASSERT_TRUE(WaitFor([&] { return DeliveryState(late) == 2 && DeliveryState(removed) == 2; }, 20s))
+      << worker->Log();
+  ASSERT_TRUE(WaitFor([&] { return ops.DeliveredCounts().size() == 2; }, 20s)) << worker->Log();
+
+  const auto metrics = Metrics(metrics_port);
+  EXPECT_NE(metrics.find("lokahi_webhook_abandoned_total{reason=\"deadline\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("lokahi_webhook_abandoned_total{reason=\"gone\"} 1"), std::string::npos)
+      << metrics;
+  const auto log = worker->Log();
+  EXPECT_NE(log.find("level=error component=webhookworker "
+                     "event=delivery_failed transition_id=" +
+                     std::to_string(late)),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("reason=gone"), std::string::npos) << log;
+  auto api = StartApi();
+  EXPECT_EQ(DeliveryShown(api, late_check, late).outcome(), "failed");
+  EXPECT_NE(DeliveryShown(api, late_check, late).last_error().find("deadline"), std::string::npos);
+  EXPECT_EQ(DeliveryShown(api, removed_check, removed).outcome(), "failed");
+
+  // Once each: the operator's receiver refused the first attempt, and it was tried again.
+  EXPECT_EQ(worker->Stop(SIGTERM), 0);
+  const auto counts = ops.DeliveredCounts();
+  EXPECT_EQ(counts, (std::map<std::string, int>{{"ab_" + std::to_string(late), 1},
+                                                {"ab_" + std::to_string(removed), 1}}));
+  EXPECT_EQ(ops.Count(), 3u);
+  std::map<std::string, google::protobuf::Struct> bodies;
+  for (const auto& r : ops.Requests()) {
+    EXPECT_EQ(r.content_type, "application/json");
+    google::protobuf::Struct body;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.body, &body).ok()) << r.body;
+    bodies[body.fields().at("check_id").string_value()] = body;
+    EXPECT_EQ(r.body.find("secret-path-token"), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("T0001"), std::string::npos) << r.body;
+  }
+  ASSERT_EQ(bodies.size(), 2u);
+  const auto& late_body = bodies.at(late_check).fields();
+  EXPECT_EQ(late_body.at("reason").string_value(), "deadline");
+  EXPECT_EQ(late_body.at("webhook_url").string_value(),
+            "http://127.0.0.1:" + std::to_string(failing.port()) + "/…");
+  EXPECT_EQ(late_body.at("transition_id").number_value(), static_cast<double>(late));
+  EXPECT_EQ(late_body.at("to_state").string_value(), "UP");
+  const auto& removed_body = bodies.at(removed_check).fields();
+  EXPECT_EQ(removed_body.at("reason").string_value(), "gone");
+  EXPECT_NE(removed_body.at("error").string_value().find("410"), std::string::npos);
+}
+
+// Issue 14 defect 3: a receiver down for ~20 s, then up: as soon as it answers 2xx, its other
+// pending deliveries are due at once, so a 2,000-transition backlog drains within 30 s, in order
+// per check, although each check's oldest transition had backed off to a long wait.
+TEST_F(WebhookWorkerTest, RecoveredReceiverGetsItsBacklogAtOnceInOrder) {
+  constexpr int kChecks = 100;
+  constexpr int kPerCheck = 20;
+  const int port = lokahi::testing::FreePort();  // nothing listens: connections are refused
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
+  std::vector<std::vector<int64_t>> per_check;
+  {
+    pqxx::work txn(*sql_);
+    const auto rows = txn.exec_params(
+        "WITH c AS (INSERT INTO checks (url, webhook_url, every_seconds, "
+        "timeout_ms)"
+        " SELECT 'http://127.0.0.1:9/health', $1, 60, 5000 FROM "
+        "generate_series(1, $2)"
+        " RETURNING id)"
+        " INSERT INTO transitions (check_id, from_state, to_state, at, "
+        "slot_ms, status_code,"
+        " latency_ns) SELECT id, 1 + n % 2, 2 - n % 2, now(), n, 0, 1000"
+        " FROM c CROSS JOIN generate_series(1, $3) AS n ORDER BY n"
+        " RETURNING check_id::text, id",
+        url, kChecks, kPerCheck);
+    txn.commit();
+    std::map<std::string, std::vector<int64_t>> by_check;
+    for (const auto& row : rows) by_check[row[0].as<std::string>()].push_back(row[1].as<int64_t>());
+    for (auto& [check, ids] : by_check) {
+      std::sort(ids.begin(), ids.end());
+      per_check.push_back(ids);
+    }
+  }
+  ASSERT_EQ(per_check.size(), static_cast<size_t>(kChecks));
+  auto worker = StartWorker({{"LOKAHI_WEBHOOK_MAX_BACKOFF_MS", "60000"}});
+  // The outage: long enough for every check's head to be several attempts deep into its backoff.
+  std::this_thread::sleep_for(20s);
+  {
+    pqxx::read_transaction txn(*sql_);
+    const auto heads = txn.exec1(
+        "SELECT min(attempts), count(*) FROM transitions WHERE "
+        "attempts > 0 AND delivery_state = 0");
+    EXPECT_GE(heads[0].as<int>(), 4) << "the heads did not back off far";
+    EXPECT_EQ(heads[1].as<int>(), kChecks);
+  }
+  const auto up_at = std::chrono::steady_clock::now();
+  Receiver receiver([](const ReceivedRequest&) { return Answer{200}; }, port);
+  const auto delivered = [&] {
+    pqxx::read_transaction txn(*sql_);
+    return txn.exec1("SELECT count(*) FROM transitions WHERE delivery_state = 1")[0].as<int>();
+  };
+  const bool drained = WaitFor([&] { return delivered() == kChecks * kPerCheck; }, 60s);
+  const auto done_at = std::chrono::steady_clock::now();
+  const auto requests = receiver.Requests();
+  ASSERT_TRUE(drained) << delivered() << " of " << kChecks * kPerCheck << " delivered\n"
+                       << worker->Log();
+  ASSERT_FALSE(requests.empty());
+  const auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
+  const double first_answer = seconds(requests.front().arrived_at - up_at);
+  const double drain = seconds(done_at - up_at);
+  std::cout << "receiver back: first 2xx after " << first_answer << " s, " << kChecks * kPerCheck
+            << " transitions drained " << drain << " s after it came back\n";
+  EXPECT_LE(drain, 30.0);
+  // Due at once after the first 2xx: not each head's own backoff (up to 16-32 s by now).
+  EXPECT_LE(drain - first_answer, 8.0);
+  for (const auto& ids : per_check) ExpectInOrder(requests, ids);
+  for (const auto& [id, count] : receiver.DeliveredCounts()) EXPECT_EQ(count, 1) << id;
+}
+
+// Issue 13 defects 13 and 14: a webhook body carries the true value of every field it has, the same
+// the Status API answers for the check (format, timeout, thresholds, uptime, histogram, the last
+// probe), and no credentials from the check's URL, in the body or the worker's log.
+TEST_F(WebhookWorkerTest, BodyAgreesWithTheStatusApiAndCarriesNoUrlCredentials) {
+  Receiver receiver;
+  std::string check;
+  {
+    pqxx::work txn(*sql_);
+    check = txn.exec_params1(
+                   "INSERT INTO checks (url, webhook_url, playbook_url, "
+                   "every_seconds, timeout_ms,"
+                   " expected_status, failure_threshold, recovery_threshold, "
+                   "webhook_format,"
+                   " webhook_response_time_ns)"
+                   " VALUES ('http://monitor:s3cret@127.0.0.1:9/health', $1,"
+                   " 'https://wiki.example.com/runbook', 30, 7000, 204, 3, 2, "
+                   "1, 4321)"
+                   " RETURNING id::text",
+                   receiver.Url())[0]
+                .as<std::string>();
+    // A day of results, the last of them the probe that turns the check DOWN.
+    txn.exec_params(
+        "INSERT INTO results (check_id, due_at, probed_at, "
+        "status_code, latency_ns, verdict)"
+        " SELECT $1::uuid, t, t, 204, 1000000 * n, 0"
+        " FROM generate_series(1, 40) AS n, LATERAL (SELECT now() "
+        "- n * interval '10 minutes') x(t)",
+        check);
+    txn.exec_params(
+        "INSERT INTO results (check_id, due_at, probed_at, "
+        "status_code, latency_ns, dns_ns,"
+        " connect_ns, tls_ns, first_byte_ns, verdict, error)"
+        " VALUES ($1::uuid, now() - interval '2 seconds', now() - "
+        "interval '2 seconds', 503,"
+        " 2500000, 11000, 22000, 0, 1800000, 1, '')",
+        check);
+    txn.exec_params(
+        "INSERT INTO check_states (check_id, state, last_status_code, "
+        "last_latency_ns,"
+        " last_probed_at, state_changed_at)"
+        " VALUES ($1::uuid, 2, 503, 2500000, now() - interval '2 seconds',"
+        "         now() - interval '2 seconds')",
+        check);
+    txn.exec_params(
+        "INSERT INTO transitions (check_id, from_state, to_state, "
+        "at, slot_ms, status_code,"
+        " latency_ns) VALUES ($1::uuid, 1, 2, now() - interval '2 "
+        "seconds', 0, 503, 2500000)",
+        check);
+    txn.commit();
+  }
+  auto api = StartApi();
+  auto worker = StartWorker();
+  ASSERT_TRUE(WaitFor([&] { return receiver.Count() >= 1; }, 20s)) << worker->Log();
+  github::xe::lokahi::CheckStatus body;
+  const auto request = receiver.Requests().front();
+  ASSERT_EQ(request.content_type, "application/json");
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(request.body, &body).ok())
+      << request.body;
+  github::xe::lokahi::CheckStatus status;
+  {
+    github::xe::lokahi::CheckID id;
+    id.set_id(check);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 20s);
+    const auto answer = api.stub->Status(&context, id, &status);
+    ASSERT_TRUE(answer.ok()) << answer.error_message();
+  }
+  // Where the body is meant to differ from what the check's owner sees: no credentials.
+  EXPECT_EQ(status.check().url(), "http://monitor:s3cret@127.0.0.1:9/health");
+  EXPECT_EQ(body.check().url(), "http://127.0.0.1:9/health");
+  EXPECT_EQ(request.body.find("s3cret"), std::string::npos) << request.body;
+  EXPECT_EQ(worker->Log().find("s3cret"), std::string::npos) << worker->Log();
+  status.mutable_check()->set_url(body.check().url());
+  // Set on webhooks only.
+  EXPECT_EQ(body.previous_state(), github::xe::lokahi::Check::UP);
+  EXPECT_GT(body.transition_id(), 0);
+  status.set_previous_state(body.previous_state());
+  status.set_transition_id(body.transition_id());
+  // The body carries the response time of the webhook before it (lokahi's meaning); this delivery
+  // has since recorded its own.
+  EXPECT_EQ(body.check().webhook_response_time_nanoseconds(), 4321);
+  status.mutable_check()->set_webhook_response_time_nanoseconds(4321);
+
+  EXPECT_EQ(body.check().webhook_format(), github::xe::lokahi::WEBHOOK_FORMAT_JSON);
+  EXPECT_EQ(body.check().timeout_ms(), 7000);
+  EXPECT_EQ(body.check().failure_threshold(), 3);
+  EXPECT_EQ(body.uptime_probes_24h(), 41);
+  EXPECT_DOUBLE_EQ(body.uptime_24h(), 40.0 / 41.0);
+  EXPECT_EQ(body.last_probe().connect_nanoseconds(), 22000);
+  google::protobuf::util::MessageDifferencer differencer;
+  std::string differences;
+  differencer.ReportDifferencesToString(&differences);
+  EXPECT_TRUE(differencer.Compare(status, body))
+      << differences << "\nbody: " << request.body << "\nstatus: " << status.DebugString();
 }
 
 TEST(WebhookWorkerStartupTest, BadConfigurationFailsFastNamingTheVariable) {

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <map>
 
+#include "lib/webhook/check_status_body.h"
+
 namespace lokahi::webhook {
 namespace {
 
@@ -90,6 +92,13 @@ ClaimedDelivery SampleDelivery() {
   d.check.options.webhook_url = "https://hooks.example.com/T/B/secret";
   d.check.options.playbook_url = "https://wiki.example.com/runbook";
   d.check.options.every_seconds = 60;
+  d.check.options.timeout_ms = 7000;
+  d.check.options.expected_status = 204;
+  d.check.options.failure_threshold = 3;
+  d.check.options.recovery_threshold = 2;
+  d.check.created_at = checks::Timestamp(std::chrono::seconds(1700000000));
+  d.check.updated_at = checks::Timestamp(std::chrono::seconds(1700000100));
+  d.transition.at = checks::Timestamp(std::chrono::microseconds(1700000200123456));
   d.check.options.webhook_secret = "whsec_c2VjcmV0";
   d.check.webhook_response_time_ns = 98765;
   return d;
@@ -109,10 +118,12 @@ store::LatencyHistogram SampleHistogram() {
   return h;
 }
 
+store::UptimeRatios SampleUptime() { return store::UptimeRatios{0.5, 0.75, 0.875, 10, 40, 80}; }
+
 TEST(CheckStatusBodyTest, ProtobufBodyHasLokahiFieldNumbers) {
   auto delivery = SampleDelivery();
   delivery.transition.error = "connection refused";
-  const auto body = EncodeCheckStatus(ToCheckStatus(delivery, SampleHistogram()),
+  const auto body = EncodeCheckStatus(ToCheckStatus(delivery, SampleHistogram(), SampleUptime()),
                                       checks::WebhookFormat::kProtobuf);
   EXPECT_EQ(body.content_type, "application/protobuf");
 
@@ -125,8 +136,9 @@ TEST(CheckStatusBodyTest, ProtobufBodyHasLokahiFieldNumbers) {
   EXPECT_EQ(One(check, 5, 0).varint, 60u);
   EXPECT_EQ(One(check, 6, 2).bytes, "https://wiki.example.com/runbook");
   EXPECT_EQ(One(check, 7, 0).varint, 2u);  // DOWN
-  // Nothing beyond lokahi's seven fields; above all never the signing secret (field 13).
-  for (const auto& [number, value] : check) EXPECT_LE(number, 7) << "unexpected Check field";
+  // Never the signing secret (field 13); only whether there is one (14).
+  EXPECT_EQ(check.count(13), 0u);
+  EXPECT_EQ(One(check, 14, 0).varint, 1u);
 
   EXPECT_EQ(One(status, 2, 0).varint, 123456789u);
   const auto histogram = ParseWire(One(status, 3, 2).bytes);
@@ -144,17 +156,77 @@ TEST(CheckStatusBodyTest, ProtobufBodyHasLokahiFieldNumbers) {
   EXPECT_EQ(One(last_probe, 6, 2).bytes, "connection refused");
   EXPECT_EQ(One(status, 9, 0).varint, 1u);  // previous state UP
   EXPECT_EQ(One(status, 10, 0).varint, 4242u);
-  // Uptime ratios (5-7) are not computed for webhooks.
-  EXPECT_EQ(status.count(5) + status.count(6) + status.count(7), 0u);
-  EXPECT_EQ(status.size(), 7u);  // 1-4 and 8-10
+  EXPECT_EQ(One(status, 5, 1).fixed64_as_double, 0.5);  // uptime_24h
+  EXPECT_EQ(One(status, 11, 0).varint, 10u);            // uptime_probes_24h
+}
+
+// Issue 13 defect 13: every field a body carries is the check's true value (what the Status RPC
+// says), never a default zero.
+TEST(CheckStatusBodyTest, EveryFieldCarriesTheTrueValue) {
+  auto delivery = SampleDelivery();
+  delivery.check.options.webhook_format = checks::WebhookFormat::kJson;
+  ProbeTimings probe;
+  probe.probed_at = delivery.transition.at;
+  probe.dns_ns = 11;
+  probe.connect_ns = 22;
+  probe.tls_ns = 33;
+  probe.first_byte_ns = 44;
+  probe.cert_expires_at = checks::Timestamp(std::chrono::seconds(1800000000));
+  delivery.transition.probe = probe;
+  const auto body = EncodeCheckStatus(ToCheckStatus(delivery, SampleHistogram(), SampleUptime()),
+                                      checks::WebhookFormat::kJson);
+  github::xe::lokahi::CheckStatus parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(body.bytes, &parsed).ok()) << body.bytes;
+  const auto& check = parsed.check();
+  EXPECT_EQ(check.webhook_format(), github::xe::lokahi::WEBHOOK_FORMAT_JSON);
+  EXPECT_EQ(check.timeout_ms(), 7000);
+  EXPECT_EQ(check.expected_status(), 204);
+  EXPECT_EQ(check.failure_threshold(), 3);
+  EXPECT_EQ(check.recovery_threshold(), 2);
+  EXPECT_TRUE(check.has_webhook_secret());
+  EXPECT_EQ(check.created_at().seconds(), 1700000000);
+  EXPECT_EQ(check.updated_at().seconds(), 1700000100);
+  EXPECT_EQ(check.state_changed_at().seconds(), 1700000200);
+  EXPECT_EQ(check.state_changed_at().nanos(), 123456000);
+  EXPECT_EQ(parsed.uptime_24h(), 0.5);
+  EXPECT_EQ(parsed.uptime_7d(), 0.75);
+  EXPECT_EQ(parsed.uptime_30d(), 0.875);
+  EXPECT_EQ(parsed.uptime_probes_24h(), 10);
+  EXPECT_EQ(parsed.uptime_probes_7d(), 40);
+  EXPECT_EQ(parsed.uptime_probes_30d(), 80);
+  EXPECT_EQ(parsed.last_probe().probed_at().seconds(), 1700000200);
+  EXPECT_EQ(parsed.last_probe().dns_nanoseconds(), 11);
+  EXPECT_EQ(parsed.last_probe().connect_nanoseconds(), 22);
+  EXPECT_EQ(parsed.last_probe().tls_nanoseconds(), 33);
+  EXPECT_EQ(parsed.last_probe().first_byte_nanoseconds(), 44);
+  EXPECT_EQ(parsed.last_probe().tls_cert_expires_at().seconds(), 1800000000);
+}
+
+// Issue 13 defect 14: credentials in a URL's userinfo never reach the receiver.
+TEST(CheckStatusBodyTest, UrlsLoseTheirUserinfo) {
+  auto delivery = SampleDelivery();
+  delivery.check.options.url = "http://monitor:s3cret@target.example.com:8080/health?x=1";
+  delivery.check.options.webhook_url = "https://hookuser:hookpass@hooks.example.com/T/B/x";
+  delivery.check.options.playbook_url = "https://wiki:wikipass@wiki.example.com/runbook";
+  for (auto format : {checks::WebhookFormat::kJson, checks::WebhookFormat::kProtobuf}) {
+    const auto body =
+        EncodeCheckStatus(ToCheckStatus(delivery, SampleHistogram(), SampleUptime()), format);
+    for (const char* secret : {"s3cret", "monitor", "hookpass", "hookuser", "wikipass"}) {
+      EXPECT_EQ(body.bytes.find(secret), std::string::npos) << secret << " in " << body.bytes;
+    }
+  }
+  const auto status = ToCheckStatus(delivery, SampleHistogram(), SampleUptime());
+  EXPECT_EQ(status.check().url(), "http://target.example.com:8080/health?x=1");
+  EXPECT_EQ(status.check().webhook_url(), "https://hooks.example.com/T/B/x");
+  EXPECT_EQ(status.check().playbook_url(), "https://wiki.example.com/runbook");
 }
 
 TEST(CheckStatusBodyTest, JsonBodyUsesProtoFieldNames) {
   auto delivery = SampleDelivery();
   delivery.transition.from_state = checks::State::kInit;
   delivery.transition.to_state = checks::State::kUp;
-  const auto body =
-      EncodeCheckStatus(ToCheckStatus(delivery, SampleHistogram()), checks::WebhookFormat::kJson);
+  const auto body = EncodeCheckStatus(ToCheckStatus(delivery, SampleHistogram(), SampleUptime()),
+                                      checks::WebhookFormat::kJson);
   EXPECT_EQ(body.content_type, "application/json");
   for (const char* name :
        {"\"last_response_time_nanoseconds\"", "\"histogram_data\"", "\"p99_nanoseconds\"",

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "lib/webhook/pg_outbox.h"
 #include "tests/lib/webhook/outbox_rows.h"
 #include "tests/support/child_process.h"
 
@@ -211,6 +212,87 @@ TEST_F(PgOutboxTest, BatchRecordAppliesEveryOutcome) {
   for (int64_t id : ids) EXPECT_EQ(testrows::ReadOutbox(*sql_, id).delivery_state, id % 2 ? 1 : 2);
   EXPECT_EQ(testrows::ReadOutbox(*sql_, outcomes[3].ref.transition_id).last_error,
             outcomes[3].error);
+}
+
+TEST_F(PgOutboxTest, AnAnswerFromAReceiverMakesItsDeliveriesInBackoffDueNow) {
+  const auto a = Check(), b = Check();
+  const auto other = testrows::InsertCheck(*sql_, CheckRow{"http://127.0.0.1:2/elsewhere"});
+  const auto a1 = Transition(a), b1 = Transition(b), o1 = Transition(other);
+  auto claims = outbox_->ClaimDue(10, 60000ms);
+  ASSERT_EQ(claims.size(), 3u);
+  std::vector<DeliveryOutcome> failures;
+  for (const auto& c : claims) {
+    auto o = Outcome(c.ref, OutcomeKind::kRetry);
+    o.retry_in = 600000ms;
+    failures.push_back(o);
+  }
+  ASSERT_EQ(outbox_->Record(failures), 3);
+  EXPECT_GT(testrows::ReadOutbox(*sql_, b1).next_attempt_in_seconds, 500);
+  // A new transition of check a is delivered: the receiver of a and b is back.
+  const auto a2 = Transition(a);
+  {
+    pqxx::work txn(*sql_);
+    txn.exec_params("UPDATE transitions SET delivery_state = 1 WHERE id = $1", a1);
+    txn.commit();
+  }
+  claims = outbox_->ClaimDue(10, 60000ms);
+  ASSERT_EQ(Ids(claims), (std::set<int64_t>{a2}));
+  auto delivered = Outcome(claims[0].ref, OutcomeKind::kDelivered);
+  delivered.check_id = a;
+  delivered.release_waiting = true;
+  ASSERT_EQ(outbox_->Record({delivered}), 1);
+  EXPECT_LE(testrows::ReadOutbox(*sql_, b1).next_attempt_in_seconds, 0.0);
+  EXPECT_GT(testrows::ReadOutbox(*sql_, o1).next_attempt_in_seconds, 500)
+      << "another receiver's backoff is its own";
+  EXPECT_EQ(Ids(outbox_->ClaimDue(10, 60000ms)), (std::set<int64_t>{b1}));
+}
+
+TEST_F(PgOutboxTest, GivingUpQueuesOneOperatorNoticeInTheSameStatement) {
+  PgOutbox noticing(*pool_, std::chrono::seconds(3600),
+                    /*record_abandoned=*/true);
+  const auto a = Check();
+  const auto a1 = Transition(a);
+  auto claims = noticing.ClaimDue(10, 60000ms);
+  ASSERT_EQ(claims.size(), 1u);
+  auto failed = Outcome(claims[0].ref, OutcomeKind::kFailed);
+  failed.gave_up = GiveUpReason::kGone;
+  failed.receiver = "http://127.0.0.1:1/…";
+  failed.error = "given up: 410";
+  ASSERT_EQ(noticing.Record({failed}), 1);
+  ASSERT_EQ(noticing.Record({failed}), 0);  // a repeat changes nothing
+
+  auto notices = noticing.ClaimAbandoned(10, 60000ms);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].ref.transition_id, a1);
+  EXPECT_EQ(notices[0].ref.attempt, 1);
+  EXPECT_EQ(notices[0].check_id, a);
+  EXPECT_EQ(notices[0].receiver, "http://127.0.0.1:1/…");
+  EXPECT_EQ(notices[0].reason, GiveUpReason::kGone);
+  EXPECT_EQ(notices[0].error, "given up: 410");
+  EXPECT_EQ(notices[0].from_state, checks::State::kUp);
+  EXPECT_EQ(notices[0].to_state, checks::State::kDown);
+  EXPECT_GT(notices[0].until_deadline, 3500s);
+  EXPECT_TRUE(noticing.ClaimAbandoned(10, 60000ms).empty()) << "leased";
+
+  DeliveryOutcome retry;
+  retry.ref = notices[0].ref;
+  retry.kind = OutcomeKind::kRetry;
+  noticing.RecordAbandoned({retry});
+  notices = noticing.ClaimAbandoned(10, 60000ms);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].ref.attempt, 2);
+  DeliveryOutcome sent;
+  sent.ref = notices[0].ref;
+  sent.kind = OutcomeKind::kDelivered;
+  noticing.RecordAbandoned({sent});
+  EXPECT_TRUE(noticing.ClaimAbandoned(10, 0ms).empty()) << "sent once";
+
+  // Without an operator's webhook nothing is queued.
+  const auto b1 = Transition(Check());
+  claims = outbox_->ClaimDue(10, 60000ms);
+  ASSERT_EQ(Ids(claims), (std::set<int64_t>{b1}));
+  ASSERT_EQ(outbox_->Record({Outcome(claims[0].ref, OutcomeKind::kFailed)}), 1);
+  EXPECT_TRUE(noticing.ClaimAbandoned(10, 60000ms).empty());
 }
 
 TEST_F(PgOutboxTest, ConcurrentClaimersNeverHoldTheSameTransition) {

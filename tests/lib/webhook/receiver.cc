@@ -75,7 +75,9 @@ struct Receiver::Impl {
   }
 };
 
-Receiver::Receiver(Behavior behavior) : impl_(std::make_unique<Impl>()) {
+Receiver::Receiver(Behavior behavior) : Receiver(std::move(behavior), 0) {}
+
+Receiver::Receiver(Behavior behavior, int port) : impl_(std::make_unique<Impl>()) {
   impl_->behavior = std::move(behavior);
   // Enough server threads that slow answers and many keep-alive connections do not queue.
   impl_->server.new_task_queue = [] { return new httplib::ThreadPool(320); };
@@ -87,7 +89,11 @@ Receiver::Receiver(Behavior behavior) : impl_(std::make_unique<Impl>()) {
   };
   impl_->server.Post(R"(/.*)", handler);
   impl_->server.Get(R"(/.*)", handler);
-  impl_->port = impl_->server.bind_to_any_port("127.0.0.1");
+  if (port == 0) {
+    impl_->port = impl_->server.bind_to_any_port("127.0.0.1");
+  } else {
+    impl_->port = impl_->server.bind_to_port("127.0.0.1", port) ? port : -1;
+  }
   if (impl_->port <= 0) throw std::runtime_error("test receiver could not bind 127.0.0.1");
   RaiseListenBacklog(impl_->port);
   impl_->thread = std::thread([impl = impl_.get()] { impl->server.listen_after_bind(); });

@@ -38,6 +38,8 @@ class Receiver {
   using Behavior = std::function<Answer(const ReceivedRequest&)>;
 
   explicit Receiver(Behavior behavior = [](const ReceivedRequest&) { return Answer{}; });
+  // Listens on 127.0.0.1:`port` (e.g. a receiver coming back where it was down).
+  Receiver(Behavior behavior, int port);
   ~Receiver();
   Receiver(const Receiver&) = delete;
   Receiver& operator=(const Receiver&) = delete;

@@ -34,3 +34,25 @@ TEST(UrlRedactionTest, UnparseableGivesNoDetail) {
 
 }  // namespace
 }  // namespace lokahi::webhook
+
+namespace lokahi::webhook {
+namespace {
+
+TEST(WithoutUserinfoTest, DropsUserAndPasswordAndKeepsTheRest) {
+  EXPECT_EQ(WithoutUserinfo("http://user:secret@127.0.0.1:8080/health?a=1#f"),
+            "http://127.0.0.1:8080/health?a=1#f");
+  EXPECT_EQ(WithoutUserinfo("https://token@hooks.example.com/x"), "https://hooks.example.com/x");
+  // libcurl's reading of a password holding '@' (the last '@' ends the userinfo).
+  EXPECT_EQ(WithoutUserinfo("http://user:pa%40ss@host.example.com/"), "http://host.example.com/");
+}
+
+TEST(WithoutUserinfoTest, LeavesUrlsWithoutUserinfoUnchanged) {
+  EXPECT_EQ(WithoutUserinfo("https://hooks.example.com/T0/B1/xyz"),
+            "https://hooks.example.com/T0/B1/xyz");
+  EXPECT_EQ(WithoutUserinfo("http://example.com"), "http://example.com");
+  EXPECT_EQ(WithoutUserinfo(""), "");
+  EXPECT_EQ(WithoutUserinfo("not a url"), "(unparseable url)");
+}
+
+}  // namespace
+}  // namespace lokahi::webhook
