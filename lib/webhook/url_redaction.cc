@@ -1,8 +1,6 @@
 #include "lib/webhook/url_redaction.h"
 
-#include <curl/curl.h>
-
-#include <memory>
+#include "lib/url/url.h"
 
 namespace lokahi::webhook {
 
@@ -28,48 +26,15 @@ std::string RedactUrl(std::string_view url) {
   return out;
 }
 
-namespace {
-
-struct UrlDeleter {
-  void operator()(CURLU* handle) const noexcept { curl_url_cleanup(handle); }
-};
-struct CurlStringDeleter {
-  void operator()(char* text) const noexcept { curl_free(text); }
-};
-
-bool HasPart(CURLU* handle, CURLUPart part) {
-  char* value = nullptr;
-  const bool present = curl_url_get(handle, part, &value, 0) == CURLUE_OK;
-  curl_free(value);
-  return present;
-}
-
-}  // namespace
-
-// libcurl's URL API directly: lib/url (validation's wrapper) had not landed on main yet.
-std::string WithoutUserinfo(std::string_view url) {
-  if (url.empty()) return std::string();
-  std::unique_ptr<CURLU, UrlDeleter> handle(curl_url());
-  if (!handle) return "(unparseable url)";
-  const std::string terminated(url);
-  if (curl_url_set(handle.get(), CURLUPART_URL, terminated.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
-      CURLUE_OK) {
-    return "(unparseable url)";
-  }
-  if (!HasPart(handle.get(), CURLUPART_USER) && !HasPart(handle.get(), CURLUPART_PASSWORD) &&
-      !HasPart(handle.get(), CURLUPART_OPTIONS)) {
-    return terminated;
-  }
-  curl_url_set(handle.get(), CURLUPART_USER, nullptr, 0);
-  curl_url_set(handle.get(), CURLUPART_PASSWORD, nullptr, 0);
-  curl_url_set(handle.get(), CURLUPART_OPTIONS, nullptr, 0);
-  char* text = nullptr;
-  if (curl_url_get(handle.get(), CURLUPART_URL, &text, 0) != CURLUE_OK) {
-    curl_free(text);
-    return "(unparseable url)";
-  }
-  const std::unique_ptr<char, CurlStringDeleter> owned(text);
-  return std::string(owned.get());
+std::string WithoutUserinfo(std::string_view text) {
+  if (text.empty()) return std::string();
+  url::ParseOptions options;
+  options.schemes = "";  // any scheme: this only shows a URL, it fetches nothing
+  options.allow_port_zero = true;
+  const auto parsed = url::Url::Parse(text, nullptr, options);
+  if (!parsed) return "(unparseable url)";
+  if (parsed->user().empty() && parsed->password().empty()) return std::string(text);
+  return parsed->WithoutUserinfo();
 }
 
 }  // namespace lokahi::webhook

@@ -11,8 +11,8 @@ namespace lokahi::webhook {
 // Anything not shaped like scheme://authority gives "(unparseable url)".
 std::string RedactUrl(std::string_view url);
 
-// The URL without its userinfo (user, password, login options), parsed by libcurl's URL API as the
-// prober parses it: "http://user:secret@host/x" -> "http://host/x". A URL without userinfo comes
+// The URL without its userinfo (user, password, login options), parsed by lib/url (libcurl's URL
+// API, as the prober parses it): "http://user:secret@host/x" -> "http://host/x". A URL without userinfo comes
 // back unchanged; one libcurl cannot parse gives "(unparseable url)".
 std::string WithoutUserinfo(std::string_view url);
 

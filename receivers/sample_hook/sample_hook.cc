@@ -1,5 +1,6 @@
 #include "receivers/sample_hook/sample_hook.h"
 
+#include "lib/webhook/url_redaction.h"
 #include "receivers/core/transition_words.h"
 
 namespace lokahi::receivers {
@@ -34,7 +35,7 @@ DeliveryReply SampleHook::Handle(const Delivery& delivery) {
                 {"previous_state", StateName(status.previous_state())},
                 {"latency", FormatMilliseconds(status.last_response_time_nanoseconds(), 3) + "ms"},
                 {"status_code", status.resp_status_code()},
-                {"url", status.check().url()},
+                {"url", webhook::WithoutUserinfo(status.check().url())},
                 {"playbook_url", status.check().playbook_url()},
                 {"error", status.last_probe().error()},
                 {"webhook_id", delivery.webhook_id},

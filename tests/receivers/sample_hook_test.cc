@@ -68,6 +68,18 @@ TEST_F(SampleHookTest, LogsOneLinePerProtobufDeliveryAndAnswersWithNil) {
   EXPECT_EQ(testing::CountEvents(process_->Log(), "webhook"), 1);
 }
 
+// Issue 13 defect 14: a check URL's userinfo never reaches the log (from older senders, or any).
+TEST_F(SampleHookTest, LogsTheCheckUrlWithoutItsUserinfo) {
+  Start();
+  auto status = SampleStatus();
+  status.mutable_check()->set_url("https://monitor:s3cret@example.com/health");
+  ASSERT_TRUE(PostStatus(port_, status, "msg_userinfo"));
+  const auto line = WaitForLogLine("webhook", "chk_1");
+  ASSERT_TRUE(line) << process_->Log();
+  EXPECT_EQ(line->at("url"), "https://example.com/health");
+  EXPECT_EQ(process_->Log().find("s3cret"), std::string::npos) << process_->Log();
+}
+
 TEST_F(SampleHookTest, HandlesAReplayedSignedWebhookOnce) {
   const std::string secret = "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=";
   Start({{"WEBHOOK_SECRET", secret}});
