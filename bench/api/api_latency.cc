@@ -1,12 +1,16 @@
 // Measures Get and List latency against a running lokahid, as a client sees it.
-// Usage: api_latency HOST:PORT [calls=2000] [user:pass]
-// Prints p50/p99/max per call kind and one JSON line.
+// Usage: api_latency HOST:PORT [calls=2000] [user:pass] [twirp]
+// Prints p50/p99/max per call kind and one JSON line. With "twirp", each Get and List (offset
+// < 1000) is also made over Twirp (HTTP/1.1, protobuf, one keep-alive connection, as lokahi's
+// clients call) right after the same call over gRPC, so both see the same moment of the machine.
 
+#include <curl/curl.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -29,16 +33,65 @@ Summary Summarise(std::vector<double> ms) {
   return {at(0.5), at(0.99), ms.back()};
 }
 
+// Twirp calls over one keep-alive libcurl handle.
+class TwirpClient {
+ public:
+  TwirpClient(const std::string& host_port, const std::optional<lokahi::auth::Credentials>& who)
+      : curl_(curl_easy_init()), base_("http://" + host_port + "/twirp/github.xe.lokahi.Checks/") {
+    headers_ = curl_slist_append(headers_, "Content-Type: application/protobuf");
+    if (who) {
+      headers_ = curl_slist_append(
+          headers_, ("Authorization: " + lokahi::auth::BasicAuthorizationHeader(*who)).c_str());
+    }
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, +[](char* data, size_t, size_t n, void* out) {
+      static_cast<std::string*>(out)->append(data, n);
+      return n;
+    });
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &answer_);
+  }
+  ~TwirpClient() {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(curl_);
+  }
+  bool Call(const std::string& method, const google::protobuf::Message& request,
+            google::protobuf::Message* response) {
+    const std::string url = base_ + method;
+    const std::string body = request.SerializeAsString();
+    answer_.clear();
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    long status = 0;
+    if (curl_easy_perform(curl_) != CURLE_OK) return false;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    return status == 200 && response->ParseFromString(answer_);
+  }
+
+ private:
+  CURL* curl_;
+  curl_slist* headers_ = nullptr;
+  std::string base_;
+  std::string answer_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s HOST:PORT [calls] [user:pass]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s HOST:PORT [calls] [user:pass] [twirp]\n", argv[0]);
     return 2;
   }
   const int calls = argc > 2 ? std::stoi(argv[2]) : 2000;
   std::optional<lokahi::auth::Credentials> credentials;
-  if (argc > 3) credentials = lokahi::auth::ParseUserPass(argv[3]);
+  if (argc > 3 && std::string(argv[3]) != "-") {
+    credentials = lokahi::auth::ParseUserPass(argv[3]);
+  }
+  std::optional<TwirpClient> twirp;
+  if (argc > 4 && std::string(argv[4]) == "twirp") twirp.emplace(argv[1], credentials);
+  std::vector<double> twirp_get_ms, twirp_list_ms;
   auto stub = pb::Checks::NewStub(grpc::CreateChannel(argv[1], grpc::InsecureChannelCredentials()));
   const auto context = [&] {
     auto c = std::make_unique<grpc::ClientContext>();
@@ -72,6 +125,11 @@ int main(int argc, char** argv) {
     auto start = Clock::now();
     if (!stub->Get(context().get(), id, &check).ok()) return 1;
     get_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (twirp) {
+      start = Clock::now();
+      if (!twirp->Call("Get", id, &check)) return 1;
+      twirp_get_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
 
     pb::ListOpts opts;
     opts.set_count(50);
@@ -80,6 +138,12 @@ int main(int argc, char** argv) {
     start = Clock::now();
     if (!stub->List(context().get(), opts, &page).ok()) return 1;
     list_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (twirp) {
+      start = Clock::now();
+      if (!twirp->Call("List", opts, &page)) return 1;
+      twirp_list_ms.push_back(
+          std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
     if (i % 10 == 0) {
       opts.set_offset(static_cast<int>(random() % std::max<long long>(total - 50, 1)));
       start = Clock::now();
@@ -123,6 +187,16 @@ int main(int argc, char** argv) {
   std::printf("%-28s %8.2f %8.2f %8.2f\n", "List 50, any page token", t.p50_ms, t.p99_ms, t.max_ms);
   std::printf("%-28s %8.2f %8.2f %8.2f  (%zu pages)\n", "List 1000, walking tokens", w.p50_ms,
               w.p99_ms, w.max_ms, walk_ms.size());
+  if (twirp) {
+    const auto tg = Summarise(twirp_get_ms), tl = Summarise(twirp_list_ms);
+    std::printf("%-28s %8.2f %8.2f %8.2f  (p99 %.2fx gRPC's)\n", "Twirp Get", tg.p50_ms, tg.p99_ms,
+                tg.max_ms, tg.p99_ms / g.p99_ms);
+    std::printf("%-28s %8.2f %8.2f %8.2f  (p99 %.2fx gRPC's)\n", "Twirp List 50, offset < 1000",
+                tl.p50_ms, tl.p99_ms, tl.max_ms, tl.p99_ms / l.p99_ms);
+    std::printf("{\"twirp_get_p50_ms\":%.3f,\"twirp_get_p99_ms\":%.3f,\"twirp_list_p50_ms\":%.3f,"
+                "\"twirp_list_p99_ms\":%.3f}\n",
+                tg.p50_ms, tg.p99_ms, tl.p50_ms, tl.p99_ms);
+  }
   std::printf("{\"checks\":%lld,\"get_p50_ms\":%.3f,\"get_p99_ms\":%.3f,\"list_p50_ms\":%.3f,"
               "\"list_p99_ms\":%.3f,\"deep_list_p99_ms\":%.3f,\"token_list_p99_ms\":%.3f}\n",
               total, g.p50_ms, g.p99_ms, l.p50_ms, l.p99_ms, d.p99_ms, t.p99_ms);

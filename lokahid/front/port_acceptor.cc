@@ -158,7 +158,9 @@ void PortAcceptor::Loop() {
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       registry_.Add(fd, PeerOf(reinterpret_cast<const sockaddr&>(address)));
       epoll_event event{};
-      event.events = EPOLLIN | EPOLLRDHUP;
+      // Edge-triggered: a client that sent a prefix of the preface wakes the loop again only
+      // when more bytes arrive (level-triggered, its unread bytes would wake it without end).
+      event.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
       event.data.fd = fd;
       epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
       undecided[fd] = Clock::now() + options_.first_bytes_deadline;

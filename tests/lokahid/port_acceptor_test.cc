@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -215,6 +216,24 @@ TEST_F(PortAcceptorTest, AClientThatSaysNothingIsClosedAtTheFirstBytesDeadline) 
   close(silent);
   const int partial = ConnectTo(port_);  // a prefix of the preface, then nothing
   ASSERT_EQ(write(partial, "PRI * HT", 8), 8);
+  EXPECT_EQ(ReadUntilClosed(partial), "");
+  close(partial);
+}
+
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+TEST_F(PortAcceptorTest, AClientHoldingAPartialPrefaceDoesNotKeepTheAcceptorBusy) {
+  Start({.max_connections = 100, .first_bytes_deadline = 2s});
+  const int partial = ConnectTo(port_);
+  ASSERT_EQ(write(partial, "PRI * HT", 8), 8);
+  const double before = CpuSeconds();
+  std::this_thread::sleep_for(1s);  // waiting is the point: the acceptor must sleep too
+  EXPECT_LT(CpuSeconds() - before, 0.05) << "the acceptor spun on bytes it had already seen";
   EXPECT_EQ(ReadUntilClosed(partial), "");
   close(partial);
   EXPECT_TRUE(GrpcGet().url().starts_with("127.0.0.1:"));
