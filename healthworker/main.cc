@@ -17,6 +17,7 @@
 #include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
 #include "lib/store/pg_result_writer.h"
+#include "lib/version/version.h"
 
 namespace {
 
@@ -121,7 +122,17 @@ int Run() {
 
 }  // namespace
 
-int main() {
+constexpr const char* kHelp =
+    "Probes the checks lokahid schedules (NATS check.run, queue group \"healthworker\") with\n"
+    "libcurl and records results, states and transitions in Postgres. Run as many as needed.\n\n"
+    "Configuration is environment variables: DATABASE_URL, NATS_URL and the LOKAHI_* settings in\n"
+    "the README's table.";
+
+int main(int argc, char** argv) {
+  if (const auto exit_code = lokahi::version::AnswerCommandLine(argc, argv, "healthworker", kHelp,
+                                                                std::cout, std::cerr)) {
+    return *exit_code;
+  }
   try {
     return Run();
   } catch (const std::exception& e) {

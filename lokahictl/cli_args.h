@@ -1,38 +1,90 @@
 #pragma once
-// Command-line parsing: `lokahictl [--server S] COMMAND [ARGS] [--flag value]…`. Pure.
+// Command-line parsing: `lokahictl [--server S] [-o FORMAT] COMMAND [ARGS] [--flag value]…`, on
+// CLI11. Commands and their flags are declared once, as data (a CommandTable); the CLI11 app built
+// from it parses, prints --help and feeds the completion generator. Pure: no I/O.
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace lokahi::lokahictl {
 
+// A mistake in the command line: main prints it and exits 2.
 class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 struct FlagSpec {
-  std::string name;  // without dashes, e.g. "webhook-url"
+  enum class Kind { kText, kInt, kSwitch };
+  // Without dashes, e.g. "webhook-url"; "--webhook_url" is accepted too.
+  std::string name;
   std::string help;
-  bool is_switch = false;  // takes no value
+  Kind kind = Kind::kText;
+  // kInt: the accepted range, named in the error (`--every must be between 0 and 86400 seconds`).
+  int64_t min = 0;
+  int64_t max = INT32_MAX;
+  std::string unit;  // "seconds", shown after the range
+  // kText: the values accepted, shown in --help and offered by shell completion.
+  std::vector<std::string> choices;
 };
+
+struct CommandSpec {
+  std::string summary;
+  std::string operand;  // "ID" when the command takes a check ID, else empty
+  std::vector<FlagSpec> flags;
+  std::vector<std::string> operand_choices;  // e.g. bash, zsh
+};
+
+using CommandTable = std::map<std::string, CommandSpec>;
 
 struct ParsedArgs {
   std::optional<std::string> server;
+  std::optional<std::string> output;  // -o json|yaml|table|wide
   std::string command;
   std::vector<std::string> positional;
+  // The flags given, by name; a flag given "" is present with an empty value.
   std::map<std::string, std::string> flags;
+  std::vector<FlagSpec> flag_specs;  // the command's, for range checks
   bool help = false;
+  bool version = false;
 };
 
-// `allowed_flags(command)` lists the flags a command accepts; unknown flags are a UsageError.
-ParsedArgs ParseArgs(const std::vector<std::string>& argv,
-                     const std::map<std::string, std::vector<FlagSpec>>& command_flags);
+// The names the -o flag accepts.
+inline const std::vector<std::string> kOutputFormats = {"json", "yaml", "table", "wide"};
 
-// Integer flag value with the flag named in any error.
+// The CLI11 app of a command table. Owns the app; Parse may be called once. `table` must outlive
+// it.
+class CommandLine {
+ public:
+  explicit CommandLine(const CommandTable& table);
+  ~CommandLine();
+  CommandLine(const CommandLine&) = delete;
+  CommandLine& operator=(const CommandLine&) = delete;
+
+  // Throws UsageError naming the bad part (unknown command or flag, missing value).
+  ParsedArgs Parse(const std::vector<std::string>& argv);
+  // The whole program's help, or a command's ("Usage: lokahictl put [OPTIONS] ID …").
+  std::string Help(const std::string& command = "") const;
+  const CLI::App& app() const { return *app_; }
+
+ private:
+  const CommandTable& table_;
+  std::unique_ptr<CLI::App> app_;
+  ParsedArgs parsed_;
+};
+
+ParsedArgs ParseArgs(const std::vector<std::string>& argv, const CommandTable& table);
+
+// Integer flag value with the flag named in any error, checked against the flag's range.
 int IntFlag(const ParsedArgs& args, const std::string& name, int fallback);
 
 }  // namespace lokahi::lokahictl

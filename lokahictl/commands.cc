@@ -1,6 +1,5 @@
 #include "lokahictl/commands.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -9,23 +8,59 @@
 #include <sstream>
 #include <thread>
 
+#include "lib/checks/check.h"
+#include "lokahictl/output/status_name.h"
+
 namespace lokahi::lokahictl {
 
 namespace pb = github::xe::lokahi;
 
 namespace {
 
+FlagSpec Text(std::string name, std::string help, std::vector<std::string> choices = {}) {
+  FlagSpec flag;
+  flag.name = std::move(name);
+  flag.help = std::move(help);
+  flag.choices = std::move(choices);
+  return flag;
+}
+
+FlagSpec Int(std::string name, std::string help, int64_t min, int64_t max, std::string unit = "") {
+  FlagSpec flag;
+  flag.name = std::move(name);
+  flag.help = std::move(help);
+  flag.kind = FlagSpec::Kind::kInt;
+  flag.min = min;
+  flag.max = max;
+  flag.unit = std::move(unit);
+  return flag;
+}
+
+CommandSpec Command(std::string summary, std::string operand = "", std::vector<FlagSpec> flags = {},
+                    std::vector<std::string> choices = {}) {
+  CommandSpec command;
+  command.summary = std::move(summary);
+  command.operand = std::move(operand);
+  command.flags = std::move(flags);
+  command.operand_choices = std::move(choices);
+  return command;
+}
+
 const std::vector<FlagSpec> kCheckOptionFlags = {
-    {"url", "the http(s) URL to monitor"},
-    {"webhook-url", "where state changes are POSTed"},
-    {"every", "seconds between probes (default 60)"},
-    {"playbook-url", "URL of the runbook, passed along in webhooks"},
-    {"timeout-ms", "probe deadline in milliseconds (default 10000)"},
-    {"expected-status", "HTTP status that means UP (default: any 2xx)"},
-    {"failure-threshold", "consecutive failures before leaving UP (default 1)"},
-    {"recovery-threshold", "consecutive successes before UP (default 1)"},
-    {"webhook-format", "protobuf (default, lokahi's) or json"},
-    {"webhook-secret", "Standard Webhooks signing secret, whsec_…"},
+    Text("url", "the http(s) URL to monitor"),
+    Text("webhook-url", "where state changes are POSTed"),
+    Int("every", "seconds between probes (default 60; 0: the default)", 0, checks::kMaxEverySeconds,
+        "seconds"),
+    Text("playbook-url", "URL of the runbook, passed along in webhooks"),
+    Int("timeout-ms", "probe deadline in milliseconds (default 10000)", 0, checks::kMaxTimeoutMs,
+        "ms"),
+    Int("expected-status", "HTTP status that means UP (default 0: any 2xx)", 0, 599),
+    Int("failure-threshold", "consecutive failures before leaving UP (default 1)", 0,
+        checks::kMaxThreshold),
+    Int("recovery-threshold", "consecutive successes before UP (default 1)", 0,
+        checks::kMaxThreshold),
+    Text("webhook-format", "protobuf (default, lokahi's) or json", {"protobuf", "json"}),
+    Text("webhook-secret", "Standard Webhooks signing secret, whsec_…"),
 };
 
 std::string FlagOr(const ParsedArgs& args, const std::string& name, const std::string& fallback) {
@@ -53,30 +88,6 @@ void FillOptions(const ParsedArgs& args, Message& m) {
   m.set_webhook_secret(FlagOr(args, "webhook-secret", ""));
 }
 
-std::string ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  options.always_print_primitive_fields = true;
-  options.always_print_enums_as_ints = false;
-  std::string json;
-  google::protobuf::util::MessageToJsonString(message, &json, options);
-  return json;
-}
-
-std::string StatusCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    default: return "code " + std::to_string(static_cast<int>(code));
-  }
-}
-
 }  // namespace
 
 pb::Check PutRequest(const ParsedArgs& args, const std::string& id) {
@@ -92,66 +103,49 @@ pb::Check PutRequest(const ParsedArgs& args, const std::string& id) {
   return request;
 }
 
-const std::map<std::string, std::vector<FlagSpec>>& CommandFlags() {
-  static const std::map<std::string, std::vector<FlagSpec>> kFlags = [] {
-    std::map<std::string, std::vector<FlagSpec>> flags;
-    flags["create"] = kCheckOptionFlags;
-    flags["put"] = kCheckOptionFlags;
-    flags["create_load"] = {{"count", "how many checks to create (default 5000)"},
-                            {"concurrency", "requests in flight (default 32)"},
-                            {"url", "URL each check monitors (default http://127.0.0.1:9001)"},
-                            {"webhook-url", "webhook for each (default http://127.0.0.1:9002)"},
-                            {"every", "seconds between probes (default 60)"}};
-    flags["get"] = {};
-    flags["delete"] = {};
-    flags["status"] = {};
-    flags["run"] = {};
-    flags["runstats"] = {};
-    flags["deliveries"] = {};
-    flags["list"] = {{"count", "checks per page (default 50, max 1000)"},
-                     {"offset", "checks to skip (default 0)"},
-                     {"page-token", "continue after an earlier page (its next_page_token)"}};
-    return flags;
+// A new command or flag is one entry here: parsing, --help, range checks and shell completion follow
+// from it.
+const CommandTable& CommandFlags() {
+  static const CommandTable kTable = [] {
+    CommandTable table;
+    table["create"] = Command("creates a check", "", kCheckOptionFlags);
+    table["put"] = Command("changes the options given as flags (--flag \"\" or 0 clears one)", "ID",
+                           kCheckOptionFlags);
+    table["create_load"] =
+        Command("creates many checks concurrently and reports the rate", "",
+                {Int("count", "how many checks to create (default 5000)", 1, 10'000'000),
+                 Int("concurrency", "requests in flight (default 32)", 1, 1024),
+                 Text("url", "URL each check monitors (default http://127.0.0.1:9001)"),
+                 Text("webhook-url", "webhook for each (default http://127.0.0.1:9002)"),
+                 Int("every", "seconds between probes (default 60)", 0, checks::kMaxEverySeconds,
+                     "seconds")});
+    table["get"] = Command("prints a check", "ID");
+    table["delete"] = Command("deletes a check and prints what was deleted", "ID");
+    table["status"] = Command("latency histogram (24 h), uptime ratios, last probe", "ID");
+    table["run"] = Command("probes a check now and prints the result", "ID");
+    table["runstats"] = Command("probes per minute, latency and scheduling lag over the last hour");
+    table["deliveries"] = Command("webhook deliveries of a check and their outcome", "ID");
+    table["list"] =
+        Command("lists checks", "",
+                {Int("count", "checks per page (default 50, max 1000)", 0, 1000),
+                 Int("offset", "checks to skip (default 0)", 0, INT32_MAX),
+                 Text("page-token", "continue after an earlier page (its next_page_token)")});
+    table["completion"] = Command("prints a shell completion script", "SHELL", {}, {"bash", "zsh"});
+    return table;
   }();
-  return kFlags;
+  return kTable;
 }
 
-std::string Usage() {
-  return "lokahictl: manage lokahi-cpp HTTP checks (output is JSON)\n\n"
-         "Usage: lokahictl [--server URL] COMMAND [ARGS] [FLAGS]\n\n"
-         "Commands:\n"
-         "  create       creates a check\n"
-         "  create_load  creates many checks concurrently and reports the rate\n"
-         "  delete ID    deletes a check and prints what was deleted\n"
-         "  get ID       prints a check\n"
-         "  list         lists checks (--count, --offset, --page-token)\n"
-         "  put ID       changes the options given as flags (--flag \"\" or 0 clears one)\n"
-         "  status ID    latency histogram (24 h), uptime ratios, last probe\n"
-         "  run ID       probes a check now and prints the result\n"
-         "  runstats     probes per minute, latency and scheduling lag over the last hour\n"
-         "  deliveries ID  webhook deliveries of a check and their outcome\n\n"
-         "--server: http[s]://user:pass@host:port; else $LOKAHI_SERVER, else server = \"…\" in\n"
-         "~/.lokahictl.hcl, else http://127.0.0.1:24253.\n"
-         "Use \"lokahictl COMMAND --help\" for a command's flags.\n";
-}
+std::string Usage() { return CommandLine(CommandFlags()).Help(); }
 
 std::string CommandUsage(const std::string& command) {
-  std::ostringstream out;
-  const bool takes_id = command == "get" || command == "delete" || command == "put" ||
-                        command == "status" || command == "run" || command == "deliveries";
-  out << "Usage: lokahictl " << command << (takes_id ? " ID" : "") << " [FLAGS]\n";
-  const auto& flags = CommandFlags().at(command);
-  if (!flags.empty()) out << "\nFlags:\n";
-  for (const auto& flag : flags) {
-    std::string name = "--" + flag.name;
-    name.resize(std::max<size_t>(name.size() + 2, 22), ' ');
-    out << "  " << name << flag.help << "\n";
-  }
-  return out.str();
+  return CommandLine(CommandFlags()).Help(command);
 }
 
-Commands::Commands(ServerAddress server, std::ostream& out, std::ostream& err)
+Commands::Commands(ServerAddress server, output::Renderer renderer, std::ostream& out,
+                   std::ostream& err)
     : server_(std::move(server)),
+      renderer_(std::move(renderer)),
       channel_(grpc::CreateChannel(server_.target,
                                    server_.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions())
                                                : grpc::InsecureChannelCredentials())),
@@ -175,12 +169,12 @@ int Commands::Print(const grpc::Status& status, const google::protobuf::Message&
       err_ << "lokahictl: cannot reach lokahid at " << server_.target << ": "
            << status.error_message() << "\n";
     } else {
-      err_ << "lokahictl: " << StatusCodeName(status.error_code()) << ": "
+      err_ << "lokahictl: " << output::StatusCodeName(status.error_code()) << ": "
            << status.error_message() << "\n";
     }
     return 1;
   }
-  out_ << ToJson(message);
+  renderer_.Print(message, out_);
   return 0;
 }
 
@@ -244,8 +238,8 @@ int Commands::CreateLoad(const ParsedArgs& args) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out_ << "{\n  \"created\": " << created.load() << ",\n  \"failed\": " << failed.load()
-       << ",\n  \"seconds\": " << seconds << ",\n  \"per_second\": "
-       << (seconds > 0 ? created.load() / seconds : 0) << "\n}\n";
+       << ",\n  \"seconds\": " << seconds
+       << ",\n  \"per_second\": " << (seconds > 0 ? created.load() / seconds : 0) << "\n}\n";
   if (failed.load() > 0) {
     err_ << "lokahictl: " << failed.load() << " creates failed, first: " << first_error << "\n";
     return 1;

@@ -1,5 +1,5 @@
 #pragma once
-// The lokahictl commands. Each prints JSON (the protobuf JSON mapping) on `out`, or the server's
+// The lokahictl commands. Each prints the answer on `out` in the renderer's format, or the server's
 // message on `err`, and returns the process exit code.
 
 #include <map>
@@ -10,20 +10,22 @@
 
 #include "lokahi.grpc.pb.h"
 #include "lokahictl/cli_args.h"
+#include "lokahictl/output/renderer.h"
 #include "lokahictl/server_address.h"
 
 namespace lokahi::lokahictl {
 
-const std::map<std::string, std::vector<FlagSpec>>& CommandFlags();
+// Every command, its operand and its flags: the one place a flag is declared.
+const CommandTable& CommandFlags();
 std::string Usage();
 std::string CommandUsage(const std::string& command);
-// The request `lokahictl put ID [FLAGS]` sends: its update_mask names exactly the flags given,
-// so a flag given "" or 0 clears that option or resets it to its default.
+// The request `lokahictl put ID [FLAGS]` sends: its update_mask names exactly the flags given, so a
+// flag given "" or 0 clears that option or resets it to its default.
 github::xe::lokahi::Check PutRequest(const ParsedArgs& args, const std::string& id);
 
 class Commands {
  public:
-  Commands(ServerAddress server, std::ostream& out, std::ostream& err);
+  Commands(ServerAddress server, output::Renderer renderer, std::ostream& out, std::ostream& err);
   int Run(const ParsedArgs& args);
 
  private:
@@ -43,6 +45,7 @@ class Commands {
   std::string RequireId(const ParsedArgs& args) const;
 
   ServerAddress server_;
+  output::Renderer renderer_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<github::xe::lokahi::Checks::Stub> stub_;
   std::ostream& out_;

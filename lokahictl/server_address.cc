@@ -1,5 +1,6 @@
 #include "lokahictl/server_address.h"
 
+#include <algorithm>
 #include <regex>
 #include <stdexcept>
 
@@ -29,6 +30,15 @@ ServerAddress ParseServerAddress(const std::string& text) {
   if (rest.empty()) throw std::invalid_argument("server has no host: \"" + text + "\"");
   if (rest.find(':') == std::string::npos || rest.back() == ']') {
     rest += address.tls ? ":443" : ":24253";
+  }
+  // gRPC reads the port modulo 65536: 99999 would send the credentials to port 34463.
+  const std::string port = rest.substr(rest.rfind(':') + 1);
+  const bool digits =
+      !port.empty() && port.size() <= 5 &&
+      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    throw std::invalid_argument("server port must be between 1 and 65535, got \"" +
+                                port.substr(0, 100) + "\"");
   }
   address.target = rest;
   return address;

@@ -22,6 +22,7 @@
 #include "lib/postgres/connection_pool.h"
 #include "lib/store/pg_check_store.h"
 #include "lib/store/pg_status_query.h"
+#include "lib/version/version.h"
 #include "lokahid/config.h"
 #include "lokahid/front/connection_registry.h"
 #include "lokahid/front/port_acceptor.h"
@@ -148,7 +149,17 @@ int Run() {
 
 }  // namespace
 
-int main() {
+constexpr const char* kHelp =
+    "The lokahi-cpp API server (gRPC on PORT) and, on the replica holding the scheduler lock, the\n"
+    "scheduler that sends due checks to the healthworkers over NATS.\n\n"
+    "Configuration is environment variables: DATABASE_URL, NATS_URL, USERPASS, PORT and the\n"
+    "LOKAHI_* settings in the README's table.";
+
+int main(int argc, char** argv) {
+  if (const auto exit_code =
+          lokahi::version::AnswerCommandLine(argc, argv, "lokahid", kHelp, std::cout, std::cerr)) {
+    return *exit_code;
+  }
   try {
     return Run();
   } catch (const std::exception& e) {

@@ -21,6 +21,7 @@
 #include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
 #include "lib/store/pg_status_query.h"
+#include "lib/version/version.h"
 #include "lib/webhook/abandoned_notifier.h"
 #include "lib/webhook/curl_multi_poster.h"
 #include "lib/webhook/delivery_loop.h"
@@ -131,7 +132,17 @@ int Run() {
 
 }  // namespace
 
-int main() {
+constexpr const char* kHelp =
+    "Delivers the webhook outbox: every state change of a check is POSTed to its webhook_url,\n"
+    "signed, retried with backoff until acknowledged. Run as many as needed.\n\n"
+    "Configuration is environment variables: DATABASE_URL, NATS_URL and the LOKAHI_* settings in\n"
+    "the README's table.";
+
+int main(int argc, char** argv) {
+  if (const auto exit_code = lokahi::version::AnswerCommandLine(argc, argv, "webhookworker", kHelp,
+                                                                std::cout, std::cerr)) {
+    return *exit_code;
+  }
   try {
     return Run();
   } catch (const std::exception& e) {

@@ -1,10 +1,21 @@
 // discord_hook: relays lokahi's webhooks to a Discord channel webhook. See receivers/README.md.
 
+#include <iostream>
+
+#include "lib/version/version.h"
 #include "receivers/core/discord_message.h"
 #include "receivers/serving/chat_relay.h"
 #include "receivers/serving/serve_until_signalled.h"
 
-int main() {
+constexpr const char* kHelp =
+    "Receives lokahi-cpp webhooks on PORT and relays them to a Discord channel webhook.\n\n"
+    "Configuration is environment variables; see receivers/README.md.";
+
+int main(int argc, char** argv) {
+  if (const auto exit_code = lokahi::version::AnswerCommandLine(argc, argv, "discord_hook", kHelp,
+                                                                std::cout, std::cerr)) {
+    return *exit_code;
+  }
   using namespace lokahi::receivers;
   return RunReceiver("discord_hook", [](lokahi::logging::Logger& logger) {
     return RunChatRelay(lokahi::config::Env::Process(), logger, &DiscordMessageJson);

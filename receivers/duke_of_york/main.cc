@@ -1,12 +1,24 @@
 // duke-of-york: an HTTP target that is up for DUKE_PERIOD seconds, then down for as long, and
 // so on, for watching lokahi's transitions and webhooks fire. See receivers/README.md.
 
+#include <iostream>
+
+#include "lib/version/version.h"
 #include "receivers/core/duke_schedule.h"
 #include "receivers/core/receiver_config.h"
 #include "receivers/duke_of_york/flip_announcer.h"
 #include "receivers/serving/serve_until_signalled.h"
 
-int main() {
+constexpr const char* kHelp =
+    "An HTTP target on PORT that is up for DUKE_PERIOD seconds, then down for as long, for\n"
+    "watching lokahi's transitions and webhooks fire.\n\n"
+    "Configuration is environment variables; see receivers/README.md.";
+
+int main(int argc, char** argv) {
+  if (const auto exit_code = lokahi::version::AnswerCommandLine(argc, argv, "duke-of-york", kHelp,
+                                                                std::cout, std::cerr)) {
+    return *exit_code;
+  }
   using namespace lokahi::receivers;
   return RunReceiver("duke-of-york", [](lokahi::logging::Logger& logger) {
     const auto config = DukeConfig::FromEnv(lokahi::config::Env::Process());

@@ -29,6 +29,29 @@ TEST(ServerAddress, HttpsMeansTls) {
   EXPECT_EQ(ParseServerAddress("https://h:8443").target, "h:8443");
 }
 
+// Issue 13 defect 10: gRPC reads the port modulo 65536, so 99999 sent the credentials to 34463.
+TEST(ServerAddress, RefusesPortsOutside1To65535) {
+  for (const char* bad : {"http://AzureDiamond:hunter2@127.0.0.1:99999", "h:0", "h:65536",
+                          "https://h:", "h:80x", "h:-1", "http://[::1]:123456"}) {
+    try {
+      ParseServerAddress(bad);
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("port must be between 1 and 65535"), std::string::npos)
+          << e.what();
+    }
+  }
+  try {
+    ParseServerAddress("http://u:p@127.0.0.1:99999");
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "server port must be between 1 and 65535, got \"99999\"");
+  }
+  EXPECT_EQ(ParseServerAddress("h:65535").target, "h:65535");
+  EXPECT_EQ(ParseServerAddress("h:1").target, "h:1");
+  EXPECT_EQ(ParseServerAddress("http://[::1]:8080").target, "[::1]:8080");
+  EXPECT_EQ(ParseServerAddress("http://[::1]").target, "[::1]:24253");
+}
+
 TEST(ServerAddress, ResolutionOrder) {
   const std::string hcl = "# comment\nserver = \"http://from-file:1\"\n";
   EXPECT_EQ(ResolveServer("http://flag:1", "http://env:1", hcl), "http://flag:1");
@@ -40,9 +63,9 @@ TEST(ServerAddress, ResolutionOrder) {
 }
 
 TEST(Args, ParsesCommandFlagsAndPositionals) {
-  const auto a = ParseArgs({"--server", "http://s:1", "put", "ID", "--every", "120",
-                            "--webhook_url=http://h/"},
-                           CommandFlags());
+  const auto a = ParseArgs(
+      {"--server", "http://s:1", "put", "ID", "--every", "120", "--webhook_url=http://h/"},
+      CommandFlags());
   EXPECT_EQ(a.server, "http://s:1");
   EXPECT_EQ(a.command, "put");
   EXPECT_EQ(a.positional, std::vector<std::string>{"ID"});
@@ -62,6 +85,65 @@ TEST(Args, ErrorsSayWhatIsWrong) {
   const auto a = ParseArgs({"create", "--every", "soon"}, CommandFlags());
   EXPECT_THROW(IntFlag(a, "every", 0), UsageError);
   EXPECT_THROW(ParseArgs({"create", "--url"}, CommandFlags()), UsageError);
+}
+
+// Issue 13 defect 9: a number too big for the field said "must be a whole number".
+TEST(Args, NumbersOutOfRangeSayTheRange) {
+  const auto every = ParseArgs({"create", "--every", "99999999999"}, CommandFlags());
+  try {
+    IntFlag(every, "every", 0);
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--every must be between 0 and 86400 seconds, got 99999999999");
+  }
+  const auto count = ParseArgs({"list", "--count", "-3"}, CommandFlags());
+  try {
+    IntFlag(count, "count", 0);
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--count must be between 0 and 1000, got -3");
+  }
+  const auto soon = ParseArgs({"create", "--every", "soon"}, CommandFlags());
+  try {
+    IntFlag(soon, "every", 0);
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--every must be a whole number, got \"soon\"");
+  }
+  const auto huge = ParseArgs({"create", "--every", std::string(5000, '9')}, CommandFlags());
+  try {
+    IntFlag(huge, "every", 0);
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_LT(std::string(e.what()).size(), 200u) << "quotes at most ~100 characters";
+    EXPECT_NE(std::string(e.what()).find("…(5000 bytes)"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(IntFlag(ParseArgs({"create", "--every", "86400"}, CommandFlags()), "every", 0), 86400);
+}
+
+TEST(Args, GlobalFlagsBeforeOrAfterTheCommand) {
+  const auto a =
+      ParseArgs({"list", "--server", "http://s:1", "-o", "yaml", "--count=5"}, CommandFlags());
+  EXPECT_EQ(a.command, "list");
+  EXPECT_EQ(a.server, "http://s:1");
+  EXPECT_EQ(a.output, "yaml");
+  EXPECT_EQ(a.flags.at("count"), "5");
+  const auto b = ParseArgs({"--output=wide", "get", "ID"}, CommandFlags());
+  EXPECT_EQ(b.output, "wide");
+  EXPECT_EQ(b.positional, std::vector<std::string>{"ID"});
+  EXPECT_TRUE(ParseArgs({"--version"}, CommandFlags()).version);
+  try {
+    ParseArgs({"list", "extra"}, CommandFlags());
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "unexpected argument \"extra\" for list (see lokahictl list --help)");
+  }
+  try {
+    ParseArgs({"frobnicate"}, CommandFlags());
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "unknown command \"frobnicate\" (see lokahictl --help)");
+  }
 }
 
 TEST(Args, PutMasksExactlyTheFlagsGivenSoEmptyValuesClear) {
@@ -89,6 +171,8 @@ TEST(Args, HelpEverywhere) {
   const auto a = ParseArgs({"create", "--help"}, CommandFlags());
   EXPECT_TRUE(a.help);
   EXPECT_NE(CommandUsage("create").find("--webhook-url"), std::string::npos);
+  EXPECT_TRUE(ParseArgs({"help", "put"}, CommandFlags()).help);
+  EXPECT_EQ(ParseArgs({"help", "put"}, CommandFlags()).command, "put");
   for (const auto& [command, flags] : CommandFlags()) {
     EXPECT_NE(CommandUsage(command).find("lokahictl " + command), std::string::npos);
     EXPECT_NE(Usage().find(command), std::string::npos) << command << " missing from --help";
