@@ -11,7 +11,7 @@ namespace lokahi::version {
 
 struct BuildInfo {
   std::string_view version;  // the CMake project's VERSION, e.g. 0.1.0
-  std::string_view commit;   // 12 hex digits, "-dirty" when the tree had changes; or "unknown"
+  std::string_view commit;   // HEAD's 12 hex digits, or "unknown"
   std::string_view date;     // UTC, YYYY-MM-DD (SOURCE_DATE_EPOCH when set)
 };
 

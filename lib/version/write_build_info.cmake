@@ -1,6 +1,7 @@
 # Run at every build (cmake -P): writes OUTPUT from TEMPLATE with the git commit of SOURCE_DIR and
 # today's date (UTC; SOURCE_DATE_EPOCH when set, for reproducible builds). The file is rewritten
-# only when its text changes, so an unchanged commit and day recompile nothing.
+# only when its text changes, so an unchanged commit and day recompile nothing. Uncommitted changes
+# are not marked: a "-dirty" suffix flipping with every edit would relink every binary each time.
 #   -DSOURCE_DIR=… -DTEMPLATE=… -DOUTPUT=… -DLOKAHI_VERSION=…
 set(LOKAHI_GIT_COMMIT unknown)
 find_program(GIT_EXECUTABLE git)
@@ -19,11 +20,6 @@ if(GIT_EXECUTABLE)
                     RESULT_VARIABLE commit_result ERROR_QUIET)
     if(commit_result EQUAL 0 AND NOT commit STREQUAL "")
       set(LOKAHI_GIT_COMMIT ${commit})
-      execute_process(COMMAND ${GIT_EXECUTABLE} -C ${SOURCE_DIR} diff-index --quiet HEAD --
-                      RESULT_VARIABLE dirty ERROR_QUIET)
-      if(NOT dirty EQUAL 0)
-        string(APPEND LOKAHI_GIT_COMMIT -dirty)
-      endif()
     endif()
   endif()
 endif()
