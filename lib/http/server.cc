@@ -185,7 +185,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // with `force`, even then.
   void Shut(bool force) {
     net::dispatch(stream_.get_executor(), [self = shared_from_this(), force] {
-      if (force || self->phase_ == Phase::kIdle || self->phase_ == Phase::kHeader) self->Close();
+      if (force || self->phase_ == Phase::kIdle || self->phase_ == Phase::kHeader ||
+          self->phase_ == Phase::kClosing) {
+        self->Close();
+      }
     });
   }
 
