@@ -41,6 +41,8 @@ namespace {
 
 using lokahi::logging::Logger;
 
+constexpr int kHttpHandlerThreads = 16;
+
 int Run() {
   lokahi::daemon::StopSignals stop_signals;
   lokahi::nats::Library nats_library;
@@ -109,6 +111,9 @@ int Run() {
   lokahi::http::ServerLimits http_limits;
   http_limits.max_body_bytes = config.http_max_body_bytes;
   http_limits.max_connections = static_cast<size_t>(config.max_connections);
+  // Run and RunLocal wait for a probe (up to a check's timeout): enough threads that a few of
+  // them never hold up every other Twirp call.
+  http_limits.handler_threads = kHttpHandlerThreads;
   lokahi::http::Server http_server(
       [&http_front](const lokahi::http::Request& request) { return http_front.Handle(request); },
       http_limits, log);

@@ -16,11 +16,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <functional>
 #include <future>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include "lib/auth/basic_auth.h"
 #include "lokahi.grpc.pb.h"
@@ -289,6 +291,33 @@ TEST_F(TwirpApiTest, RunAndLokahisAdminCallsProbeThroughAHealthworkerAsLokahictl
     EXPECT_EQ(ran.resp_status_code(), 200);
     EXPECT_EQ(ran.check().id(), created.id());
   }
+
+  // Runs waiting on a target that never answers do not hold up other calls.
+  int silent_port = 0;
+  const int silent = testing::ListenOnLoopback(&silent_port, 64);
+  auto slow_opts = ValidOpts();
+  slow_opts.set_url("http://127.0.0.1:" + std::to_string(silent_port) + "/");
+  slow_opts.set_timeout_ms(4000);
+  pb::Check slow;
+  ASSERT_EQ(Call(std::string(kChecks) + "Create", slow_opts, kProtobuf, &slow).status, 200);
+  std::vector<std::thread> runs;
+  std::atomic<int> runs_done{0};
+  for (int i = 0; i < 4; ++i) {
+    runs.emplace_back([&] {
+      HttpClient client;
+      pb::CheckID slow_id;
+      slow_id.set_id(slow.id());
+      client.Send("POST", Url(std::string(kChecks) + "Run"), slow_id.SerializeAsString(),
+                  {"Content-Type: application/protobuf"});
+      ++runs_done;
+    });
+  }
+  std::this_thread::sleep_for(500ms);  // the runs are waiting on their probes by now
+  pb::ChecksPage page;
+  EXPECT_EQ(Call(std::string(kChecks) + "List", pb::ListOpts(), kJson, &page).status, 200);
+  EXPECT_EQ(runs_done.load(), 0) << "List was answered while the four runs still waited";
+  for (auto& run : runs) run.join();
+  close(silent);
 
   // lokahi's lokahictl `run ID` and `runstats`: protobuf, lokahi's admin messages.
   pb::admin::CheckIDs ids;
