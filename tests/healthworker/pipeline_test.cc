@@ -167,7 +167,12 @@ TEST_F(PipelineTest, TargetOutagesBecomeExactlyOneTransitionPerChange) {
   target.SetMode(ControlledTarget::Mode::kOk);
   ASSERT_TRUE(WaitState(id, kUp, 15s));
 
-  std::this_thread::sleep_for(2s);  // more UP results must not add transitions
+  // More UP results must not add transitions: wait until more have been recorded (a window that
+  // merely sleeps would pass if probing had stopped).
+  const char* kResults = "SELECT count(*) FROM results WHERE check_id = $1::uuid";
+  const auto up_results = Count(kResults, id);
+  ASSERT_TRUE(WaitFor([&] { return Count(kResults, id) >= up_results + 2; }, 10s))
+      << "the check is still probed once UP";
   EXPECT_EQ(Transitions(id),
             (std::vector<std::pair<int, int>>{{kInit, kUp}, {kUp, kDown}, {kDown, kError},
                                               {kError, kUp}}));
@@ -230,6 +235,8 @@ TEST_F(PipelineTest, DeletedChecksStopAndEditedChecksChangeWithinASecond) {
   ControlledTarget other_target;
   other_target.SetMode(ControlledTarget::Mode::kFail);
   const auto id = CreateCheck(target.Url());
+  // Left alone throughout: its probes show the workers still probe while the deleted one is not.
+  const auto kept = CreateCheck(target.Url());
   ASSERT_TRUE(WaitState(id, kUp, 10s));
 
   pb::Check patch;
@@ -243,10 +250,12 @@ TEST_F(PipelineTest, DeletedChecksStopAndEditedChecksChangeWithinASecond) {
   check_id.set_id(id);
   pb::Check deleted;
   ASSERT_TRUE(Stub("A")->Delete(Context().get(), check_id, &deleted).ok());
-  std::this_thread::sleep_for(1500ms);
+  std::this_thread::sleep_for(1500ms);  // probes dispatched before the delete may still land
   const char* kResults = "SELECT count(*) FROM results WHERE check_id = $1::uuid";
   const auto after_delete = Count(kResults, id);
-  std::this_thread::sleep_for(3s);
+  const auto kept_before = Count(kResults, kept);
+  ASSERT_TRUE(WaitFor([&] { return Count(kResults, kept) >= kept_before + 3; }, 10s))
+      << "the check that was not deleted is still probed";
   EXPECT_EQ(Count(kResults, id), after_delete) << "a deleted check is no longer probed";
 }
 

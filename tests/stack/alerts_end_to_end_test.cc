@@ -4,8 +4,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <map>
+#include <pqxx/pqxx>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -44,6 +45,14 @@ std::vector<Delivered> DeliveredTo(const testing::ChildProcess& sample_hook,
     }
   }
   return out;
+}
+
+// Rows of `table` (results or transitions) recorded for one check.
+long long CountFor(pqxx::connection& db, const std::string& table, const std::string& check_id) {
+  pqxx::read_transaction txn(db);
+  return txn
+      .exec_params1("SELECT count(*) FROM " + table + " WHERE check_id = $1::uuid", check_id)[0]
+      .as<long long>();
 }
 
 class AlertsEndToEndTest : public ::testing::Test {
@@ -181,9 +190,18 @@ TEST_F(AlertsEndToEndTest, RestartingEveryDaemonWhileNothingChangesSendsNoWebhoo
   ASSERT_TRUE(WaitFor([&] { return DeliveredTo(*sample_hook_, id).size() == 1; }, 20s));
   EXPECT_EQ(DeliveredTo(*sample_hook_, id)[0].state, "UP");
 
-  StopDaemons();
+  StopDaemons();  // each flushes what it holds before exiting
+  pqxx::connection db(database_url_);
+  const auto results_before = CountFor(db, "results", id);
   StartDaemons();
-  std::this_thread::sleep_for(5s);  // several probes under the new processes
+  // The window must see the restarted stack probe (a window that only sleeps would pass if it
+  // never did): several new results recorded, none of them a transition.
+  ASSERT_TRUE(WaitFor([&] { return CountFor(db, "results", id) >= results_before + 3; }, 30s))
+      << "the restarted stack probes the check\n"
+      << healthworker_->Log();
+  EXPECT_EQ(CountFor(db, "transitions", id), 1) << "the restart recorded a transition";
+  // A delivery of a wrongly recorded transition would follow within a sweep (1 s).
+  std::this_thread::sleep_for(2s);
   EXPECT_EQ(DeliveredTo(*sample_hook_, id).size(), 1u)
       << "peers re-alert after a restart; we must not\n"
       << sample_hook_->Log();

@@ -4,7 +4,12 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
 #include "tests/lib/metrics/exposition_parser.h"
 #include "tests/support/ports.h"
@@ -80,8 +85,40 @@ TEST(OpsServerTest, StopsListeningWhenDestroyed) {
 }
 
 TEST(OpsServerTest, DestroyedImmediatelyAfterConstructionDoesNotHang) {
-  Registry registry;
-  for (int i = 0; i < 20; ++i) OpsServer server(FreePort(), registry, nullptr);
+  // Constructed and destroyed at once, before its listen loop has started: each destruction must
+  // return promptly and release the port (a server on it again starts). Runs on a thread of its
+  // own so a hang fails here instead of timing out the whole binary.
+  auto registry = std::make_shared<Registry>();  // shared: a hung thread outlives the test
+  const int port = FreePort();
+  auto done = std::make_shared<std::promise<std::string>>();
+  auto finished = done->get_future();
+  std::thread([done, registry, port] {
+    std::string problem;
+    try {
+      for (int i = 0; i < 20; ++i) {
+        const auto started = std::chrono::steady_clock::now();
+        { OpsServer server(port, *registry, nullptr); }
+        const auto took = std::chrono::steady_clock::now() - started;
+        if (took > std::chrono::seconds(2)) {
+          problem =
+              "round " + std::to_string(i) + " took " +
+              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()) +
+              " ms";
+          break;
+        }
+        if (PortAccepts(port)) {
+          problem = "port still accepts after round " + std::to_string(i);
+          break;
+        }
+      }
+    } catch (const std::exception& e) {
+      problem = e.what();  // e.g. the port was not released: the next server cannot bind it
+    }
+    done->set_value(problem);
+  }).detach();
+  ASSERT_EQ(finished.wait_for(std::chrono::seconds(30)), std::future_status::ready)
+      << "destroying a just-constructed ops server hangs";
+  EXPECT_EQ(finished.get(), "");
 }
 
 TEST(OpsServerTest, PortZeroListensNowhere) {
