@@ -11,6 +11,10 @@ namespace {
 int64_t UnixMillis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
+// The scheduler sends slots near now. One outside 1970..2255 comes from a corrupt or hostile
+// payload (anyone who can publish on check.run): skipped as stale, since the lag and start-by
+// arithmetic (in system_clock's nanoseconds, which end in 2262) would overflow on it.
+constexpr int64_t kLatestDueMs = 9'000'000'000'000;
 int64_t UnixMicros(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
@@ -67,6 +71,10 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
     std::lock_guard lock(mutex_);
     for (int i = 0; i < size; ++i) {
       const auto& spec = batch.checks((first + i) % size);
+      if (spec.due_unix_ms() < 0 || spec.due_unix_ms() > kLatestDueMs) {
+        ++stale;  // cannot be placed in time: the arithmetic below would overflow on it
+        continue;
+      }
       const int64_t lag = now_ms - spec.due_unix_ms();
       const int64_t stale_after =
           StaleAfter(spec.every(), options_.stale_floor, options_.max_start_lag).count();

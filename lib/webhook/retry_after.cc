@@ -50,7 +50,15 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(
   }
   const auto when = ParseHttpDate(std::string(value));
   if (!when) return std::nullopt;
-  const auto delay = std::chrono::system_clock::from_time_t(*when) - now;
+  // HTTP-dates reach year 9999, past system_clock's range (2262): converting such a date would
+  // overflow. Clamped to 1970..~2116, which changes no answer: a past date means no wait, and any
+  // date after 2116 is a wait far beyond every delivery deadline.
+  constexpr time_t kLatest =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max())
+          .count() /
+      2;
+  const time_t clamped = std::clamp<time_t>(*when, 0, kLatest);
+  const auto delay = std::chrono::system_clock::from_time_t(clamped) - now;
   return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(delay),
                   std::chrono::milliseconds(0));
 }

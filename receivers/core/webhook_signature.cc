@@ -46,6 +46,14 @@ std::optional<std::string> SignatureVerifier::Verify(
   if (error != std::errc() || end != timestamp.data() + timestamp.size()) {
     return "webhook-timestamp is not a number of seconds";
   }
+  // Beyond system_clock's range (±292 years) the conversion below would overflow; such a
+  // timestamp is far from now anyway.
+  constexpr long long kRepresentable =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max())
+          .count();
+  if (seconds > kRepresentable || seconds < -kRepresentable) {
+    return "webhook-timestamp is more than 5 minutes away from now";
+  }
   const auto sent = std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
   if (sent < now - kSignatureTolerance || sent > now + kSignatureTolerance) {
     return "webhook-timestamp is more than 5 minutes away from now";

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -93,6 +94,19 @@ TEST_F(ProbeDispatcherTest, ALongIntervalsSlotTooLateToMatterIsSkippedNotProbed)
   const auto written = writer_.Written();
   EXPECT_EQ(written[0].check_id, "00000000-0000-0000-0000-000000000002");
   EXPECT_EQ(written[0].status_code, 0) << "nothing listens there: no answer";
+}
+
+TEST_F(ProbeDispatcherTest, ASlotThatCannotBePlacedInTimeIsSkippedNotProbed) {
+  // Anyone who can publish on check.run can send these (found by tests/fuzz/run_batch_fuzzer:
+  // the lag arithmetic overflowed and the slot was probed).
+  auto& dispatcher = Dispatcher();
+  internal::RunBatch batch;
+  AddSlot(batch, "00000000-0000-0000-0000-000000000001", 10, INT64_MIN);
+  AddSlot(batch, "00000000-0000-0000-0000-000000000002", 10, INT64_MAX);
+  AddSlot(batch, "00000000-0000-0000-0000-000000000003", 10, -1);
+  dispatcher.OnRunBatch(batch.SerializeAsString());
+  EXPECT_EQ(dispatcher.stats().skipped_stale.load(), 3);
+  EXPECT_EQ(dispatcher.InFlight() + dispatcher.Queued(), 0u);
 }
 
 TEST_F(ProbeDispatcherTest, ABatchIsAdmittedUpToFreeSlotsPlusQueueRoomAndTheRestSkipped) {

@@ -28,6 +28,13 @@ TEST(RetryAfterTest, DateInThePastMeansNow) {
             milliseconds(0));
 }
 
+TEST(RetryAfterTest, DateBeyondTheClockRangeIsALongWaitNotAnOverflow) {
+  // Found by tests/fuzz/retry_after_fuzzer: converting a year-9999 date overflowed.
+  const auto wait = ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", kRfcExample);
+  ASSERT_TRUE(wait.has_value());
+  EXPECT_GT(*wait, std::chrono::hours(24 * 365 * 100));
+}
+
 TEST(RetryAfterTest, RejectsGarbage) {
   EXPECT_FALSE(ParseRetryAfter("", kRfcExample));
   EXPECT_FALSE(ParseRetryAfter("-5", kRfcExample));
