@@ -99,6 +99,7 @@ CommandLine::CommandLine(const CommandTable& table)
   app_->fallthrough();  // global flags are accepted after the command too
   app_->require_subcommand(0, 1);
   app_->footer(kFooter);
+  app_->set_help_all_flag("--help-all", "print the help of every command (the man page's text)");
   app_->get_formatter()->label("SUBCOMMAND", "COMMAND");
   app_->get_formatter()->label("Subcommands", "Commands");
   app_->add_option_function<std::string>(
@@ -146,6 +147,9 @@ ParsedArgs CommandLine::Parse(const std::vector<std::string>& argv) {
     app_->parse(args);
   } catch (const CLI::CallForHelp&) {
     help = true;
+  } catch (const CLI::CallForAllHelp&) {
+    help = true;
+    parsed_.help_all = true;
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what());
   }
@@ -182,6 +186,7 @@ ParsedArgs CommandLine::Parse(const std::vector<std::string>& argv) {
 }
 
 std::string CommandLine::Help(const std::string& command) const {
+  if (parsed_.help_all) return app_->help("", CLI::AppFormatMode::All);
   if (command.empty()) return app_->help();
   if (!table_.contains(command)) {
     throw UsageError("unknown command " + checks::Quote(command) + " (see lokahictl --help)");

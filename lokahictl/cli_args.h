@@ -55,6 +55,7 @@ struct ParsedArgs {
   std::map<std::string, std::string> flags;
   std::vector<FlagSpec> flag_specs;  // the command's, for range checks
   bool help = false;
+  bool help_all = false;  // --help-all: every command's help, as the man page shows it
   bool version = false;
 };
 
@@ -72,7 +73,8 @@ class CommandLine {
 
   // Throws UsageError naming the bad part (unknown command or flag, missing value).
   ParsedArgs Parse(const std::vector<std::string>& argv);
-  // The whole program's help, or a command's ("Usage: lokahictl put [OPTIONS] ID …").
+  // The whole program's help, or a command's ("Usage: lokahictl put [OPTIONS] ID …"); after
+  // --help-all, every command's.
   std::string Help(const std::string& command = "") const;
   const CLI::App& app() const { return *app_; }
 

@@ -35,8 +35,7 @@ const Binary kBinaries[] = {
 
 TEST(Version, EveryBinaryNamesVersionCommitAndBuildDate) {
   const BuildInfo build = Build();
-  EXPECT_TRUE(
-      std::regex_match(std::string(build.commit), std::regex("[0-9a-f]{12}|unknown")))
+  EXPECT_TRUE(std::regex_match(std::string(build.commit), std::regex("[0-9a-f]{12}|unknown")))
       << build.commit;
   EXPECT_TRUE(std::regex_match(std::string(build.date), std::regex(R"(\d{4}-\d\d-\d\d)")))
       << build.date;
@@ -100,6 +99,7 @@ TEST(ManPages, GeneratedForLokahictlAndTheDaemons) {
   const std::string lokahictl = read("lokahictl.1");
   EXPECT_NE(lokahictl.find(".TH LOKAHICTL \"1\""), std::string::npos) << lokahictl;
   EXPECT_NE(lokahictl.find("completion"), std::string::npos) << lokahictl;
+  EXPECT_NE(lokahictl.find("page\\-token"), std::string::npos) << "every command's flags";
   EXPECT_NE(lokahictl.find(std::string(Build().version)), std::string::npos) << lokahictl;
   for (const char* page : {"lokahid.8", "healthworker.8", "webhookworker.8", "sample_hook.8",
                            "discord_hook.8", "slack_hook.8", "duke-of-york.8"}) {
