@@ -25,6 +25,7 @@ int RollUpDailyUptime(pqxx::work& txn) {
   }
   txn.exec0("DELETE FROM daily_uptime WHERE day < current_date - 40");
   txn.exec0("DELETE FROM daily_uptime_days WHERE day < current_date - 40");
+  txn.exec0("DELETE FROM hourly_results WHERE hour < now() - interval '40 days'");
   return static_cast<int>(days.size());
 }
 
