@@ -20,6 +20,7 @@ struct HealthworkerConfig {
   int newest_first_after_ms = 1000;
   int metrics_port = 0;
   int stop_grace_ms = 15000;
+  int max_write_backlog_seconds = 60;
 
   static HealthworkerConfig FromEnv(const config::Env& env);
   std::string Describe() const;

@@ -39,9 +39,9 @@ int Run() {
   log.Info("config", {{"effective", config.Describe()}});
   try {
     // One socket per probe in flight, plus Postgres, NATS, the ops server and a margin.
-    lokahi::daemon::RequireOpenFiles(static_cast<uint64_t>(config.max_in_flight) + 64,
-                                     lokahi::daemon::RaiseOpenFilesLimit(),
-                                     "LOKAHI_MAX_IN_FLIGHT=" + std::to_string(config.max_in_flight));
+    lokahi::daemon::RequireOpenFiles(
+        static_cast<uint64_t>(config.max_in_flight) + 64, lokahi::daemon::RaiseOpenFilesLimit(),
+        "LOKAHI_MAX_IN_FLIGHT=" + std::to_string(config.max_in_flight));
   } catch (const std::runtime_error& e) {
     std::cerr << "healthworker: bad configuration: " << e.what() << "\n";
     return 2;
@@ -96,9 +96,12 @@ int Run() {
     return 2;
   }
   lokahi::healthworker::RegisterWorkerReadings(registry, *dispatcher, batcher);
-  lokahi::metrics::OpsServer ops(config.metrics_port, registry,
-                                 lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
-                                                         lokahi::daemon::NatsReadiness(nats)}));
+  lokahi::metrics::OpsServer ops(
+      config.metrics_port, registry,
+      lokahi::metrics::AllOf(
+          {lokahi::daemon::PostgresReadiness(pool), lokahi::daemon::NatsReadiness(nats),
+           lokahi::healthworker::WriteBacklogReadiness(
+               batcher, std::chrono::seconds(config.max_write_backlog_seconds))}));
 
   auto runs = nats.Subscribe(
       Subjects::kCheckRun, QueueGroups::kHealthworkers,
@@ -106,8 +109,8 @@ int Run() {
   auto run_now = nats.Subscribe(
       Subjects::kCheckRunNow, QueueGroups::kHealthworkers,
       [&](lokahi::nats::Message&& m) { dispatcher->OnRunNow(m.data, m.reply); }, 4096);
-  log.Info("started", {{"subject", std::string(Subjects::kCheckRun)},
-                       {"metrics_port", config.metrics_port}});
+  log.Info("started",
+           {{"subject", std::string(Subjects::kCheckRun)}, {"metrics_port", config.metrics_port}});
 
   const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "healthworker/spec_validation.h"
 #include "internal.pb.h"
 #include "lib/checks/state_machine.h"
+#include "lib/nats/subjects.h"
 
 namespace lokahi::healthworker {
 
@@ -34,9 +36,8 @@ ProbeDispatcher::ProbeDispatcher(DispatcherOptions options, ResultBatcher& batch
       clock_(std::move(clock)),
       log_(log) {
   prober_ = std::make_unique<probe::CurlMultiProber>(
-      options_.prober, [this](std::vector<probe::ProbeResult>&& results) {
-        OnComplete(std::move(results));
-      });
+      options_.prober,
+      [this](std::vector<probe::ProbeResult>&& results) { OnComplete(std::move(results)); });
 }
 
 ProbeDispatcher::~ProbeDispatcher() { Stop(std::chrono::milliseconds(0)); }
@@ -44,13 +45,49 @@ ProbeDispatcher::~ProbeDispatcher() { Stop(std::chrono::milliseconds(0)); }
 size_t ProbeDispatcher::InFlight() const { return prober_->InFlight(); }
 size_t ProbeDispatcher::Queued() const { return prober_->Queued(); }
 
+void ProbeDispatcher::Refused(std::atomic<long long>& counter, long long count,
+                              const std::string& subject, const std::string& problem) {
+  counter.fetch_add(count);
+  const int64_t now_ms = UnixMillis(clock_());
+  int64_t next = next_refusal_log_ms_.load();
+  if (now_ms < next || !next_refusal_log_ms_.compare_exchange_strong(next, now_ms + 60000)) {
+    refusals_unlogged_.fetch_add(count);
+    return;
+  }
+  log_.Warn("refused_nats_message", {{"subject", subject},
+                                     {"problem", problem},
+                                     {"count", count},
+                                     {"unlogged_since_last", refusals_unlogged_.exchange(0)}});
+}
+
 void ProbeDispatcher::OnRunBatch(const std::string& payload) {
+  const std::string subject(nats::Subjects::kCheckRun);
   lokahi::internal::RunBatch batch;
+  if (payload.size() > kMaxRunPayloadBytes) {
+    Refused(stats_.invalid_messages, 1, subject,
+            "message of " + std::to_string(payload.size()) + " bytes exceeds " +
+                std::to_string(kMaxRunPayloadBytes));
+    return;
+  }
   if (!batch.ParseFromString(payload)) {
-    log_.Warn("bad_run_batch", {{"bytes", static_cast<long long>(payload.size())}});
+    Refused(stats_.invalid_messages, 1, subject,
+            "not a RunBatch (" + std::to_string(payload.size()) + " bytes)");
     return;
   }
   stats_.batches_received.fetch_add(1);
+  // One bad spec is refused alone: the rest of the batch is probed as usual.
+  std::vector<bool> valid(static_cast<size_t>(batch.checks_size()), true);
+  {
+    long long invalid = 0;
+    std::string first_problem;
+    for (int i = 0; i < batch.checks_size(); ++i) {
+      if (auto problem = InvalidSpec(batch.checks(i), true)) {
+        if (invalid++ == 0) first_problem = std::move(*problem);
+        valid[static_cast<size_t>(i)] = false;
+      }
+    }
+    if (invalid > 0) Refused(stats_.invalid_specs, invalid, subject, first_problem);
+  }
   if (stopping_.load()) return;
   const int64_t now_ms = UnixMillis(clock_());
   std::vector<probe::ProbeRequest> requests;
@@ -70,6 +107,7 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
   {
     std::lock_guard lock(mutex_);
     for (int i = 0; i < size; ++i) {
+      if (!valid[static_cast<size_t>((first + i) % size)]) continue;
       const auto& spec = batch.checks((first + i) % size);
       if (spec.due_unix_ms() < 0 || spec.due_unix_ms() > kLatestDueMs) {
         ++stale;  // cannot be placed in time: the arithmetic below would overflow on it
@@ -107,17 +145,25 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
 }
 
 void ProbeDispatcher::OnRunNow(const std::string& payload, const std::string& reply_subject) {
+  const std::string subject(nats::Subjects::kCheckRunNow);
   lokahi::internal::RunNowRequest request;
-  if (!request.ParseFromString(payload) || reply_subject.empty()) {
-    log_.Warn("bad_run_now_request");
+  if (payload.size() > kMaxRunPayloadBytes || !request.ParseFromString(payload) ||
+      reply_subject.empty()) {
+    Refused(
+        stats_.invalid_messages, 1, subject,
+        "not a RunNowRequest with a reply subject (" + std::to_string(payload.size()) + " bytes)");
     return;
   }
   const auto& spec = request.check();
+  if (auto problem = InvalidSpec(spec, false)) {
+    Refused(stats_.invalid_specs, 1, subject, *problem);
+    return;
+  }
   const uint64_t tag = next_tag_.fetch_add(1);
   {
     std::lock_guard lock(mutex_);
-    pending_.emplace(tag, Pending{spec.id(), UnixMillis(clock_()), spec.expected_status(),
-                                  reply_subject});
+    pending_.emplace(
+        tag, Pending{spec.id(), UnixMillis(clock_()), spec.expected_status(), reply_subject});
   }
   prober_->Submit({{tag, spec.url(), spec.timeout_ms()}});
 }
@@ -165,9 +211,15 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
         options_.schedule_lag_seconds->Observe(std::max(lag_ms, 0.0) / 1000.0);
       }
       switch (record.verdict) {
-        case checks::Verdict::kUp: stats_.probes_up.fetch_add(1); break;
-        case checks::Verdict::kDown: stats_.probes_down.fetch_add(1); break;
-        case checks::Verdict::kError: stats_.probes_error.fetch_add(1); break;
+        case checks::Verdict::kUp:
+          stats_.probes_up.fetch_add(1);
+          break;
+        case checks::Verdict::kDown:
+          stats_.probes_down.fetch_add(1);
+          break;
+        case checks::Verdict::kError:
+          stats_.probes_error.fetch_add(1);
+          break;
       }
       if (!pending.reply_subject.empty()) {
         record.applies_to_state = false;
@@ -182,9 +234,10 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
         outcome.set_error(record.error);
         outcome.set_probed_unix_ms(record.probed_unix_us / 1000);
         outcome.set_cert_expiry_unix(record.cert_expires_unix.value_or(0));
-        const checks::State judged = record.verdict == checks::Verdict::kUp     ? checks::State::kUp
-                                     : record.verdict == checks::Verdict::kDown ? checks::State::kDown
-                                                                                : checks::State::kError;
+        const checks::State judged = record.verdict == checks::Verdict::kUp ? checks::State::kUp
+                                     : record.verdict == checks::Verdict::kDown
+                                         ? checks::State::kDown
+                                         : checks::State::kError;
         outcome.set_state(static_cast<int>(judged));
         replies.emplace_back(pending.reply_subject, outcome.SerializeAsString());
       }

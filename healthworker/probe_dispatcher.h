@@ -43,6 +43,8 @@ struct DispatcherStats {
   std::atomic<long long> probes_up{0}, probes_down{0}, probes_error{0};
   std::atomic<long long> skipped_stale{0}, skipped_overload{0}, batches_received{0};
   std::atomic<long long> lag_ms_sum{0}, lag_samples{0};
+  // Specs refused where decoded (bad id, url, timeout…), and undecodable messages.
+  std::atomic<long long> invalid_specs{0}, invalid_messages{0};
 };
 
 class ProbeDispatcher {
@@ -73,6 +75,10 @@ class ProbeDispatcher {
     std::string reply_subject;  // set for on-demand runs
   };
   void OnComplete(std::vector<probe::ProbeResult>&& results);
+  // Counts a refused message or spec; logs at warn the first time and then at most once a
+  // minute, so whoever can publish on NATS cannot flood the log.
+  void Refused(std::atomic<long long>& counter, long long count, const std::string& subject,
+               const std::string& problem);
 
   const DispatcherOptions options_;
   ResultBatcher& batcher_;
@@ -82,9 +88,11 @@ class ProbeDispatcher {
   DispatcherStats stats_;
   std::atomic<uint64_t> next_tag_{1};
   std::atomic<uint64_t> next_rotation_{0};  // where admission starts in the next batch
+  std::atomic<int64_t> next_refusal_log_ms_{0};
+  std::atomic<long long> refusals_unlogged_{0};
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
-  std::unordered_map<uint64_t, Pending> pending_;  // guarded by mutex_
+  std::unordered_map<uint64_t, Pending> pending_;   // guarded by mutex_
   std::unique_ptr<probe::CurlMultiProber> prober_;  // last: its thread calls into the members above
 };
 

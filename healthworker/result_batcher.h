@@ -1,7 +1,10 @@
 #pragma once
 // Collects probe records from any thread and writes them in batches on one writer thread, so the
-// hot path never makes a round trip per probe. A failed write is retried with the same records;
-// memory stays bounded (beyond `max_buffered` the oldest records are dropped and counted).
+// hot path never makes a round trip per probe. A write that fails for a passing reason (lost
+// connection) is retried with the same records; a chunk whose data Postgres refuses is split
+// until only the refused rows remain, and those are dropped and counted, so one bad row never
+// holds back the others. Memory stays bounded (beyond `max_buffered` the oldest records are
+// dropped and counted).
 
 #include <atomic>
 #include <chrono>
@@ -9,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -22,8 +26,11 @@ struct BatcherOptions {
   size_t max_rows = 5000;
   std::chrono::milliseconds max_delay{200};
   size_t max_buffered = 500000;
-  metrics::Histogram* batch_rows = nullptr;          // optional: rows per committed batch
-  metrics::Histogram* write_seconds = nullptr;       // optional: time per batch transaction
+  metrics::Histogram* batch_rows = nullptr;     // optional: rows per committed batch
+  metrics::Histogram* write_seconds = nullptr;  // optional: time per batch transaction
+  std::function<std::chrono::steady_clock::time_point()> clock = [] {
+    return std::chrono::steady_clock::now();
+  };
 };
 
 struct BatcherStats {
@@ -31,6 +38,7 @@ struct BatcherStats {
   std::atomic<long long> batches{0};
   std::atomic<long long> write_failures{0};
   std::atomic<long long> dropped{0};
+  std::atomic<long long> rejected{0};  // rows Postgres refused, dropped
   std::atomic<long long> transitions{0};
   std::atomic<long long> last_batch_rows{0};
 };
@@ -52,10 +60,20 @@ class ResultBatcher {
   void Stop(std::chrono::milliseconds deadline = std::chrono::seconds(30));
   const BatcherStats& stats() const { return stats_; }
   size_t Buffered() const;
+  // How long the oldest result not yet written has waited (zero when none waits).
+  std::chrono::milliseconds BacklogAge() const;
 
  private:
+  struct Entry {
+    store::ProbeRecord record;
+    std::chrono::steady_clock::time_point added;
+  };
+  enum class WriteResult { kWritten, kFailed, kRejected };
   void Loop();
-  bool WriteChunk(std::vector<store::ProbeRecord>& chunk, long long skipped);
+  // Writes `chunk`, splitting it when Postgres refuses its data. False when a passing failure
+  // left rows unwritten (they are back in the buffer, in order).
+  bool WriteSplitting(std::vector<Entry>& chunk, long long& skipped);
+  WriteResult WriteChunk(const std::vector<store::ProbeRecord>& chunk, long long skipped);
 
   store::ResultWriter& writer_;
   const BatcherOptions options_;
@@ -65,10 +83,12 @@ class ResultBatcher {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<store::ProbeRecord> buffer_;  // guarded by mutex_
-  long long skipped_ = 0;                  // guarded by mutex_
-  bool stopping_ = false;                  // guarded by mutex_
-  std::chrono::steady_clock::time_point stop_deadline_;  // guarded by mutex_
+  std::deque<Entry> buffer_;  // guarded by mutex_
+  // When the oldest row of the chunk being written was added; nullopt between writes.
+  std::optional<std::chrono::steady_clock::time_point> writing_since_;  // guarded by mutex_
+  long long skipped_ = 0;                                               // guarded by mutex_
+  bool stopping_ = false;                                               // guarded by mutex_
+  std::chrono::steady_clock::time_point stop_deadline_;                 // guarded by mutex_
   std::thread thread_;
 };
 

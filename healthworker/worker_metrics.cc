@@ -25,8 +25,8 @@ void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& 
   const auto counter = [&registry](const char* name, const char* help,
                                    const std::atomic<long long>& value,
                                    const metrics::Labels& labels = {}) {
-    registry.AddComputedCounter(name, help, [&value] { return static_cast<double>(value.load()); },
-                                labels);
+    registry.AddComputedCounter(
+        name, help, [&value] { return static_cast<double>(value.load()); }, labels);
   };
   const char* kProbes = "Probes finished, by what they found.";
   counter("lokahi_probes_total", kProbes, d.probes_up, {{"outcome", "up"}});
@@ -36,10 +36,20 @@ void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& 
   counter("lokahi_skipped_slots_total", kSkipped, d.skipped_stale, {{"reason", "stale"}});
   counter("lokahi_skipped_slots_total", kSkipped, d.skipped_overload, {{"reason", "overload"}});
   counter("lokahi_run_batches_received_total", "check.run messages received.", d.batches_received);
+  const char* kRefused = "Check specs and messages from NATS refused where decoded, by what.";
+  counter("lokahi_nats_refused_total", kRefused, d.invalid_specs, {{"what", "spec"}});
+  counter("lokahi_nats_refused_total", kRefused, d.invalid_messages, {{"what", "message"}});
   counter("lokahi_results_written_total", "Probe results committed to Postgres.", b.written);
   counter("lokahi_result_write_failures_total", "Result batches that failed and were retried.",
           b.write_failures);
-  counter("lokahi_results_dropped_total", "Results dropped because the buffer was full.", b.dropped);
+  counter("lokahi_results_dropped_total", "Results dropped because the buffer was full.",
+          b.dropped);
+  counter("lokahi_results_rejected_total",
+          "Results Postgres refused as data (dropped, the rest of their batch written).",
+          b.rejected);
+  registry.AddComputedGauge(
+      "lokahi_result_backlog_age_seconds", "How long the oldest result not yet written has waited.",
+      [&batcher] { return static_cast<double>(batcher.BacklogAge().count()) / 1000.0; });
   counter("lokahi_transitions_total", "State changes recorded.", b.transitions);
   registry.AddComputedGauge("lokahi_probes_in_flight", "Probes on the wire now.",
                             [&dispatcher] { return static_cast<double>(dispatcher.InFlight()); });
@@ -47,6 +57,18 @@ void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& 
                             [&dispatcher] { return static_cast<double>(dispatcher.Queued()); });
   registry.AddComputedGauge("lokahi_results_buffered", "Results waiting to be written.",
                             [&batcher] { return static_cast<double>(batcher.Buffered()); });
+}
+
+metrics::ReadinessCheck WriteBacklogReadiness(const ResultBatcher& batcher,
+                                              std::chrono::milliseconds max_age) {
+  return [&batcher, max_age]() -> metrics::Readiness {
+    const auto age = batcher.BacklogAge();
+    if (age <= max_age) return metrics::Readiness::Ready();
+    return metrics::Readiness::NotReady(
+        "results: the oldest unwritten result has waited " + std::to_string(age.count() / 1000) +
+        " s (LOKAHI_MAX_WRITE_BACKLOG_SECONDS=" + std::to_string(max_age.count() / 1000) +
+        "); see result_write_failed in the log");
+  };
 }
 
 }  // namespace lokahi::healthworker

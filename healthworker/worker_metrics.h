@@ -3,6 +3,7 @@
 
 #include "healthworker/probe_dispatcher.h"
 #include "healthworker/result_batcher.h"
+#include "lib/metrics/readiness.h"
 #include "lib/metrics/registry.h"
 
 namespace lokahi::healthworker {
@@ -19,5 +20,10 @@ WorkerHistograms RegisterWorkerHistograms(metrics::Registry& registry);
 // Counters and gauges read from the components' own statistics at scrape time.
 void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& dispatcher,
                             const ResultBatcher& batcher);
+
+// Not ready while the oldest result not yet written has waited longer than `max_age`: results
+// that cannot be recorded make the worker useless even when Postgres answers `SELECT 1`.
+metrics::ReadinessCheck WriteBacklogReadiness(const ResultBatcher& batcher,
+                                              std::chrono::milliseconds max_age);
 
 }  // namespace lokahi::healthworker

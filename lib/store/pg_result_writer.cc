@@ -128,6 +128,19 @@ std::string FormatTimestampMicros(int64_t unix_us) {
 }
 
 WriteOutcome PgResultWriter::Write(const std::vector<ProbeRecord>& batch, int64_t skipped_slots) {
+  try {
+    return WriteTransaction(batch, skipped_slots);
+  } catch (const pqxx::sql_error& e) {
+    const std::string state = e.sqlstate();
+    if (state.rfind("22", 0) == 0 || state.rfind("23", 0) == 0) {
+      throw RowsRejected(std::string("SQLSTATE ") + state + ": " + e.what());
+    }
+    throw;
+  }
+}
+
+WriteOutcome PgResultWriter::WriteTransaction(const std::vector<ProbeRecord>& batch,
+                                              int64_t skipped_slots) {
   WriteOutcome outcome;
   auto connection = pool_.Acquire();
   pqxx::work txn(*connection);

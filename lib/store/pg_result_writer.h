@@ -13,6 +13,7 @@ class PgResultWriter final : public ResultWriter {
   WriteOutcome Write(const std::vector<ProbeRecord>& batch, int64_t skipped_slots) override;
 
  private:
+  WriteOutcome WriteTransaction(const std::vector<ProbeRecord>& batch, int64_t skipped_slots);
   postgres::ConnectionPool& pool_;
 };
 

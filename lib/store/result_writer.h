@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -39,11 +40,19 @@ struct WriteOutcome {
   size_t stale_or_duplicate = 0;  // results older than the check's newest applied slot
 };
 
+// Postgres refused the batch's data itself (SQLSTATE class 22 data exception or 23 integrity
+// violation): writing the same rows again cannot succeed, unlike a lost connection.
+class RowsRejected : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class ResultWriter {
  public:
   virtual ~ResultWriter() = default;
   // One transaction: every result is stored, states advance, transitions are recorded. Throws
-  // on database failure, in which case nothing of the batch was written.
+  // on database failure, in which case nothing of the batch was written: RowsRejected when the
+  // data was refused, another std::exception when the failure may pass (connection, timeout).
   virtual WriteOutcome Write(const std::vector<ProbeRecord>& batch, int64_t skipped_slots) = 0;
 };
 

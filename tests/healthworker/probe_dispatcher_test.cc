@@ -53,8 +53,7 @@ class ProbeDispatcherTest : public ::testing::Test {
  protected:
   ProbeDispatcher& Dispatcher(DispatcherOptions options = {}) {
     dispatcher_ = std::make_unique<ProbeDispatcher>(
-        std::move(options), batcher_, ProbeDispatcher::Reply{}, [now = now_] { return now; },
-        log_);
+        std::move(options), batcher_, ProbeDispatcher::Reply{}, [now = now_] { return now; }, log_);
     return *dispatcher_;
   }
   void AddSlot(internal::RunBatch& batch, const std::string& id, int every, int64_t due_ms) {
@@ -73,8 +72,7 @@ class ProbeDispatcherTest : public ::testing::Test {
   const std::chrono::system_clock::time_point now_ = std::chrono::system_clock::now();
   const int64_t now_ms_ =
       std::chrono::duration_cast<std::chrono::milliseconds>(now_.time_since_epoch()).count();
-  const std::string refused_url_ =
-      "http://127.0.0.1:" + std::to_string(testing::FreePort()) + "/";
+  const std::string refused_url_ = "http://127.0.0.1:" + std::to_string(testing::FreePort()) + "/";
   std::ostringstream log_text_;
   logging::Logger log_{"healthworker", log_text_};
   RecordingWriter writer_;
@@ -138,6 +136,50 @@ TEST_F(ProbeDispatcherTest, ABatchIsAdmittedUpToFreeSlotsPlusQueueRoomAndTheRest
   EXPECT_EQ(second, (std::vector<std::string>{"00000000-0000-0000-0000-000000000002",
                                               "00000000-0000-0000-0000-000000000003",
                                               "00000000-0000-0000-0000-000000000004"}));
+}
+
+// Issue 13: NATS is a trust boundary. A spec that could not be recorded (an id that is not a
+// UUID, a bad url or timeout) is refused where the batch is decoded, counted and logged once;
+// the rest of the batch is probed as usual.
+TEST_F(ProbeDispatcherTest, InvalidSpecsAreRefusedAndTheRestOfTheBatchIsProbed) {
+  auto& dispatcher = Dispatcher();
+  internal::RunBatch batch;
+  AddSlot(batch, "not-a-uuid", 10, now_ms_);
+  AddSlot(batch, "00000000-0000-0000-0000-000000000001", 10, now_ms_);
+  AddSlot(batch, "00000000-0000-0000-0000-000000000002", 10, now_ms_);
+  batch.mutable_checks(2)->set_url("gopher://127.0.0.1/");
+  AddSlot(batch, "00000000-0000-0000-0000-000000000003", 10, now_ms_);
+  batch.mutable_checks(3)->set_timeout_ms(-5);
+  AddSlot(batch, "00000000-0000-0000-0000-000000000004", 10, now_ms_);
+  batch.mutable_checks(4)->set_url(std::string(9000, 'a'));
+  dispatcher.OnRunBatch(batch.SerializeAsString());
+  dispatcher.OnRunBatch(batch.SerializeAsString());
+
+  EXPECT_EQ(dispatcher.stats().invalid_specs.load(), 8);
+  ASSERT_TRUE(testing::WaitFor([&] { return writer_.Written().size() == 2; }, 10s));
+  for (const auto& record : writer_.Written()) {
+    EXPECT_EQ(record.check_id, "00000000-0000-0000-0000-000000000001");
+  }
+  const std::string log = log_text_.str();
+  EXPECT_NE(log.find("level=warn"), std::string::npos) << log;
+  EXPECT_NE(log.find("not-a-uuid"), std::string::npos) << log;
+  EXPECT_EQ(log.find("refused_nats_message"), log.rfind("refused_nats_message"))
+      << "logged once, not per batch:\n"
+      << log;
+  EXPECT_EQ(log.find("level=error"), std::string::npos) << log;
+}
+
+TEST_F(ProbeDispatcherTest, UndecodableMessagesAreCountedAndRunNowSpecsValidatedToo) {
+  auto& dispatcher = Dispatcher();
+  dispatcher.OnRunBatch("\xff\xff\xff not protobuf");
+  EXPECT_EQ(dispatcher.stats().invalid_messages.load(), 1);
+  internal::RunNowRequest request;
+  request.mutable_check()->set_id("'); DROP TABLE results; --");
+  request.mutable_check()->set_url(refused_url_);
+  request.mutable_check()->set_timeout_ms(1000);
+  dispatcher.OnRunNow(request.SerializeAsString(), "_INBOX.reply");
+  EXPECT_EQ(dispatcher.stats().invalid_specs.load(), 1);
+  EXPECT_FALSE(testing::WaitFor([&] { return !writer_.Written().empty(); }, 500ms));
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 // PgResultWriter against a real Postgres: transitions are decided once, in slot order.
 
-#include "lib/store/pg_result_writer.h"
-
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
@@ -9,6 +7,7 @@
 
 #include "lib/postgres/migrator.h"
 #include "lib/store/pg_check_store.h"
+#include "lib/store/pg_result_writer.h"
 #include "lib/store/schema.h"
 #include "tests/support/shared_services.h"
 
@@ -77,10 +76,11 @@ TEST_F(ResultWriterTest, SlotsReplayInOrderWithOneTransitionPerChange) {
   const auto id = CreateCheck();
   PgResultWriter writer(*pool_);
   // Deliberately shuffled within the batch.
-  const auto outcome = writer.Write({Probe(id, 3000, Verdict::kError), Probe(id, 1000, Verdict::kUp),
-                                     Probe(id, 5000, Verdict::kUp), Probe(id, 2000, Verdict::kDown),
-                                     Probe(id, 4000, Verdict::kError)},
-                                    0);
+  const auto outcome =
+      writer.Write({Probe(id, 3000, Verdict::kError), Probe(id, 1000, Verdict::kUp),
+                    Probe(id, 5000, Verdict::kUp), Probe(id, 2000, Verdict::kDown),
+                    Probe(id, 4000, Verdict::kError)},
+                   0);
   EXPECT_EQ(outcome.results_written, 5u);
   ASSERT_EQ(outcome.transitions.size(), 4u);
   EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}, {2, 3}, {3, 1}}));
@@ -91,7 +91,8 @@ TEST_F(ResultWriterTest, OlderOrDuplicateSlotsDoNotMoveState) {
   const auto id = CreateCheck();
   PgResultWriter writer(*pool_);
   writer.Write({Probe(id, 2000, Verdict::kUp)}, 0);
-  const auto outcome = writer.Write({Probe(id, 2000, Verdict::kDown), Probe(id, 1000, Verdict::kDown)}, 0);
+  const auto outcome =
+      writer.Write({Probe(id, 2000, Verdict::kDown), Probe(id, 1000, Verdict::kDown)}, 0);
   EXPECT_EQ(outcome.stale_or_duplicate, 2u);
   EXPECT_TRUE(outcome.transitions.empty());
   EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}}));
@@ -196,6 +197,17 @@ TEST_F(ResultWriterTest, DeletedCheckResultsAreKeptWithoutState) {
   auto c = pool_->Acquire();
   pqxx::read_transaction txn(*c);
   EXPECT_EQ(txn.exec1("SELECT coalesce(sum(count), 0) FROM skipped_slots")[0].as<long long>(), 3);
+}
+
+// A row Postgres refuses as data (here an id that is not a UUID) is reported as RowsRejected, so
+// the batcher splits the batch instead of retrying it forever; a good batch still writes.
+TEST_F(ResultWriterTest, DataPostgresRefusesIsRowsRejected) {
+  PgResultWriter writer(*pool_);
+  const std::string id = CreateCheck();
+  EXPECT_THROW(
+      writer.Write({Probe(id, 1000, Verdict::kUp), Probe("not-a-uuid", 1000, Verdict::kUp)}, 0),
+      RowsRejected);
+  EXPECT_EQ(writer.Write({Probe(id, 1000, Verdict::kUp)}, 0).results_written, 1u);
 }
 
 }  // namespace
