@@ -24,15 +24,7 @@ namespace {
 namespace pb = github::xe::lokahi;
 using namespace std::chrono_literals;
 
-int HttpGet(int port, const std::string& path, std::string* body = nullptr) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_connection_timeout(2);
-  client.set_read_timeout(5);
-  const auto response = client.Get(path.c_str());
-  if (!response) return 0;
-  if (body) *body = response->body;
-  return response->status;
-}
+using testing::HttpGet;
 
 TEST(PoisonBatchTest, ABatchWithAnIdThatIsNotAUuidIsRefusedAndHealthyChecksKeepBeingRecorded) {
   nats::Library library;

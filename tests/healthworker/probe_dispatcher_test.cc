@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "internal.pb.h"
+#include "tests/healthworker/fake_result_writer.h"
 #include "tests/support/daemon.h"
 #include "tests/support/ports.h"
 
@@ -27,25 +28,6 @@ TEST(StaleAfterTest, UntilTheNextSlotWithAFloorAndACap) {
   EXPECT_EQ(StaleAfter(30, 10s, 60s), 30s);
   EXPECT_EQ(StaleAfter(10, 10s, 2s), 2s);  // an operator who prefers on time to complete
 }
-
-class RecordingWriter final : public store::ResultWriter {
- public:
-  store::WriteOutcome Write(const std::vector<store::ProbeRecord>& batch, int64_t) override {
-    std::lock_guard lock(mutex_);
-    for (const auto& r : batch) written_.push_back(r);
-    store::WriteOutcome outcome;
-    outcome.results_written = batch.size();
-    return outcome;
-  }
-  std::vector<store::ProbeRecord> Written() {
-    std::lock_guard lock(mutex_);
-    return written_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<store::ProbeRecord> written_;
-};
 
 // A dispatcher whose clock stands at `now_`, probing a port where nothing listens (each probe
 // ends at once with no answer), recording what it would write.
@@ -75,7 +57,7 @@ class ProbeDispatcherTest : public ::testing::Test {
   const std::string refused_url_ = "http://127.0.0.1:" + std::to_string(testing::FreePort()) + "/";
   std::ostringstream log_text_;
   logging::Logger log_{"healthworker", log_text_};
-  RecordingWriter writer_;
+  FakeResultWriter writer_;
   ResultBatcher batcher_{writer_, {100, 20ms}, {}, log_};
   std::unique_ptr<ProbeDispatcher> dispatcher_;
 };

@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
-#include <set>
 #include <sstream>
 
 #include "healthworker/worker_metrics.h"
+#include "tests/healthworker/fake_result_writer.h"
 #include "tests/support/child_process.h"
 
 namespace lokahi::healthworker {
@@ -24,55 +24,8 @@ store::ProbeRecord Record(const std::string& id) {
   return r;
 }
 
-// Refuses (as Postgres refuses data) every batch holding a check id in `refused`; fails like a
-// lost connection while `failing`.
-class FakeWriter final : public store::ResultWriter {
- public:
-  explicit FakeWriter(std::set<std::string> refused) : refused_(std::move(refused)) {}
-  store::WriteOutcome Write(const std::vector<store::ProbeRecord>& batch,
-                            int64_t skipped) override {
-    std::lock_guard lock(mutex_);
-    ++calls_;
-    if (failing_) throw std::runtime_error("connection lost");
-    for (const auto& r : batch) {
-      if (refused_.count(r.check_id)) {
-        throw store::RowsRejected("SQLSTATE 22P02: invalid input syntax for type uuid");
-      }
-    }
-    for (const auto& r : batch) written_.push_back(r.check_id);
-    skipped_ += skipped;
-    store::WriteOutcome outcome;
-    outcome.results_written = batch.size();
-    return outcome;
-  }
-  std::vector<std::string> Written() {
-    std::lock_guard lock(mutex_);
-    return written_;
-  }
-  int Calls() {
-    std::lock_guard lock(mutex_);
-    return calls_;
-  }
-  long long Skipped() {
-    std::lock_guard lock(mutex_);
-    return skipped_;
-  }
-  void SetFailing(bool failing) {
-    std::lock_guard lock(mutex_);
-    failing_ = failing;
-  }
-
- private:
-  std::mutex mutex_;
-  std::set<std::string> refused_;
-  std::vector<std::string> written_;
-  int calls_ = 0;
-  long long skipped_ = 0;
-  bool failing_ = false;
-};
-
 TEST(ResultBatcherTest, RowsPostgresRefusesAreDroppedAndCountedAndTheRestWrittenInOrder) {
-  FakeWriter writer({"bad-1", "bad-2"});
+  FakeResultWriter writer({"bad-1", "bad-2"});
   std::ostringstream log_text;
   logging::Logger log("healthworker", log_text);
   ResultBatcher batcher(writer, {100, 20ms}, {}, log);
@@ -87,8 +40,8 @@ TEST(ResultBatcherTest, RowsPostgresRefusesAreDroppedAndCountedAndTheRestWritten
   batcher.CountSkipped(3);
   batcher.Add(records);
 
-  ASSERT_TRUE(testing::WaitFor([&] { return writer.Written().size() == good.size(); }, 10s));
-  EXPECT_EQ(writer.Written(), good) << "every good row written once, in order";
+  ASSERT_TRUE(testing::WaitFor([&] { return writer.WrittenIds().size() == good.size(); }, 10s));
+  EXPECT_EQ(writer.WrittenIds(), good) << "every good row written once, in order";
   EXPECT_EQ(batcher.stats().rejected.load(), 2);
   EXPECT_EQ(batcher.stats().written.load(), static_cast<long long>(good.size()));
   EXPECT_EQ(writer.Skipped(), 3) << "skipped slots counted once";
@@ -103,7 +56,7 @@ TEST(ResultBatcherTest, RowsPostgresRefusesAreDroppedAndCountedAndTheRestWritten
 }
 
 TEST(ResultBatcherTest, ABacklogThatCannotBeWrittenMakesTheWorkerUnready) {
-  FakeWriter writer({});
+  FakeResultWriter writer;
   writer.SetFailing(true);
   std::ostringstream log_text;
   logging::Logger log("healthworker", log_text);
@@ -130,7 +83,7 @@ TEST(ResultBatcherTest, ABacklogThatCannotBeWrittenMakesTheWorkerUnready) {
   EXPECT_NE(unready.reason.find("results"), std::string::npos) << unready.reason;
 
   writer.SetFailing(false);
-  ASSERT_TRUE(testing::WaitFor([&] { return writer.Written().size() == 2; }, 15s));
+  ASSERT_TRUE(testing::WaitFor([&] { return writer.WrittenIds().size() == 2; }, 15s));
   EXPECT_EQ(batcher.BacklogAge(), 0ms);
   EXPECT_TRUE(readiness().ready);
   batcher.Stop(5s);

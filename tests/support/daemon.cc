@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "tests/support/ports.h"
+#include "tests/support/raw_http.h"
 
 namespace lokahi::testing {
 namespace {
@@ -19,8 +20,7 @@ std::string NextLogPath(const std::string& binary) {
 }  // namespace
 
 std::unique_ptr<ChildProcess> StartDaemon(const std::string& binary,
-                                          std::map<std::string, std::string> env,
-                                          int listen_port) {
+                                          std::map<std::string, std::string> env, int listen_port) {
   auto process = std::make_unique<ChildProcess>(std::vector<std::string>{BinaryPath(binary)},
                                                 std::move(env), NextLogPath(binary));
   if (listen_port != 0) {
@@ -47,6 +47,22 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   std::error_code ignored;
   std::filesystem::remove(log, ignored);
   return result;
+}
+
+int HttpGet(int port, const std::string& path, std::string* body) {
+  try {
+    RawConnection connection(port);
+    if (!connection.Send("GET " + path +
+                         " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")) {
+      return 0;
+    }
+    const auto response = connection.ReadResponse(std::chrono::seconds(5));
+    if (!response) return 0;
+    if (body) *body = response->body;
+    return response->status;
+  } catch (const std::runtime_error&) {
+    return 0;  // nothing listens
+  }
 }
 
 }  // namespace lokahi::testing

@@ -25,4 +25,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
                          std::map<std::string, std::string> env = {},
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// GET http://127.0.0.1:port/path as an orchestrator or Prometheus would (a daemon's /healthz,
+// /metrics): the status, or 0 when nothing answered within 5 s; the body into `body` if given.
+int HttpGet(int port, const std::string& path, std::string* body = nullptr);
+
 }  // namespace lokahi::testing

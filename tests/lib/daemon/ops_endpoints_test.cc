@@ -2,7 +2,6 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <functional>
 #include <memory>
@@ -42,15 +41,7 @@ void PrintTo(const DaemonUnderTest& daemon, std::ostream* out) { *out << daemon.
 
 class OpsEndpointsTest : public ::testing::TestWithParam<DaemonUnderTest> {};
 
-int Get(int port, const std::string& path, std::string* body = nullptr) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_connection_timeout(2);
-  client.set_read_timeout(5);
-  const auto response = client.Get(path.c_str());
-  if (!response) return 0;
-  if (body) *body = response->body;
-  return response->status;
-}
+using testing::HttpGet;
 
 struct RunningDaemon {
   int metrics_port = 0;
@@ -75,15 +66,17 @@ RunningDaemon Start(const std::string& binary, const std::string& database_url,
 // start(), with the daemon still the same process.
 void ExpectHealthzFollows(RunningDaemon& daemon, const std::string& dependency,
                           const std::function<void()>& stop, const std::function<void()>& start) {
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(daemon.metrics_port, "/healthz") == 200; }, 10s));
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return HttpGet(daemon.metrics_port, "/healthz") == 200; }, 10s));
   stop();
   std::string reason;
-  EXPECT_TRUE(
-      testing::WaitFor([&] { return Get(daemon.metrics_port, "/healthz", &reason) == 503; }, 10s))
+  EXPECT_TRUE(testing::WaitFor(
+      [&] { return HttpGet(daemon.metrics_port, "/healthz", &reason) == 503; }, 10s))
       << "unready without " << dependency;
   EXPECT_NE(reason.find(dependency), std::string::npos) << reason;
   start();
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(daemon.metrics_port, "/healthz") == 200; }, 15s))
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return HttpGet(daemon.metrics_port, "/healthz") == 200; }, 15s))
       << "ready again when " << dependency << " returns, without a restart";
   EXPECT_TRUE(daemon.process->Running()) << daemon.process->Log();
 }
@@ -93,7 +86,7 @@ TEST_P(OpsEndpointsTest, MetricsHaveTheNamedSeriesAndHealthzFollowsNats) {
   auto daemon = Start(GetParam().binary, testing::Services().postgres.NewDatabase(), nats.Url());
 
   std::string metrics;
-  ASSERT_EQ(Get(daemon.metrics_port, "/metrics", &metrics), 200);
+  ASSERT_EQ(HttpGet(daemon.metrics_port, "/metrics", &metrics), 200);
   for (const auto& series : GetParam().series) {
     EXPECT_NE(metrics.find(series), std::string::npos) << series << " missing from\n" << metrics;
   }
@@ -117,10 +110,11 @@ TEST_P(OpsEndpointsTest, StartsWhileNatsIsDownAndBecomesReadyWhenNatsStarts) {
   nats.Stop();
   auto daemon = Start(GetParam().binary, testing::Services().postgres.NewDatabase(), nats.Url());
   std::string reason;
-  EXPECT_EQ(Get(daemon.metrics_port, "/healthz", &reason), 503);
+  EXPECT_EQ(HttpGet(daemon.metrics_port, "/healthz", &reason), 503);
   EXPECT_NE(reason.find("nats"), std::string::npos) << reason;
   nats.Start();
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(daemon.metrics_port, "/healthz") == 200; }, 15s))
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return HttpGet(daemon.metrics_port, "/healthz") == 200; }, 15s))
       << "ready once NATS starts, without a restart\n"
       << daemon.process->Log();
 }
@@ -131,16 +125,17 @@ TEST_P(OpsEndpointsTest, ConnectsThroughAServerListAndSurvivesLosingTheServerInU
   testing::NatsCluster cluster(3);
   auto daemon =
       Start(GetParam().binary, testing::Services().postgres.NewDatabase(), cluster.Urls());
-  ASSERT_TRUE(testing::WaitFor([&] { return Get(daemon.metrics_port, "/healthz") == 200; }, 15s))
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return HttpGet(daemon.metrics_port, "/healthz") == 200; }, 15s))
       << daemon.process->Log();
   // Clients take the list in order: the first member is the one in use.
   cluster.node(0).Kill();
   std::string metrics;
   EXPECT_TRUE(testing::WaitFor(
       [&] {
-        return Get(daemon.metrics_port, "/metrics", &metrics) == 200 &&
+        return HttpGet(daemon.metrics_port, "/metrics", &metrics) == 200 &&
                metrics.find("lokahi_nats_reconnects_total 1") != std::string::npos &&
-               Get(daemon.metrics_port, "/healthz") == 200;
+               HttpGet(daemon.metrics_port, "/healthz") == 200;
       },
       15s))
       << metrics;
@@ -159,13 +154,13 @@ TEST_P(OpsEndpointsTest, NatsCredentialsFromTheUrl) {
   auto wrong = Start(GetParam().binary, database_url,
                      "nats://lokahi:not-it@127.0.0.1:" + std::to_string(nats.port()));
   std::string reason;
-  EXPECT_FALSE(
-      testing::WaitFor([&] { return Get(wrong.metrics_port, "/healthz", &reason) == 200; }, 2s));
+  EXPECT_FALSE(testing::WaitFor(
+      [&] { return HttpGet(wrong.metrics_port, "/healthz", &reason) == 200; }, 2s));
   EXPECT_NE(reason.find("nats"), std::string::npos) << reason;
   EXPECT_EQ(wrong.process->Log().find("not-it"), std::string::npos) << wrong.process->Log();
 
   auto right = Start(GetParam().binary, database_url, nats.UrlWithCredentials());
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(right.metrics_port, "/healthz") == 200; }, 15s))
+  EXPECT_TRUE(testing::WaitFor([&] { return HttpGet(right.metrics_port, "/healthz") == 200; }, 15s))
       << right.process->Log();
   EXPECT_EQ(right.process->Log().find("n4ts-s3cret"), std::string::npos) << right.process->Log();
 }
@@ -213,10 +208,10 @@ TEST(LokahidWithoutNats, ServesTheApiAndRunAnswersUnavailable) {
   const auto run = call([&](grpc::ClientContext* c) { return stub->Run(c, id, &status); });
   EXPECT_EQ(run.error_code(), grpc::StatusCode::UNAVAILABLE) << run.error_message();
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s) << "Run waited for a NATS that is down";
-  EXPECT_EQ(Get(metrics_port, "/healthz"), 503);
+  EXPECT_EQ(HttpGet(metrics_port, "/healthz"), 503);
 
   nats.Start();
-  EXPECT_TRUE(testing::WaitFor([&] { return Get(metrics_port, "/healthz") == 200; }, 15s));
+  EXPECT_TRUE(testing::WaitFor([&] { return HttpGet(metrics_port, "/healthz") == 200; }, 15s));
 }
 
 }  // namespace
