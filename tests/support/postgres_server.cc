@@ -54,7 +54,8 @@ PostgresServer::PostgresServer() {
       throw std::runtime_error("initdb failed: " + initdb.Log());
     }
   }
-  port_ = FreePort();
+  // Below the ephemeral range: after a Stop, no client's local port can take it meanwhile.
+  port_ = FreePortBelowEphemeral();
   Start();
 }
 
@@ -80,8 +81,8 @@ void PostgresServer::Start() {
 }
 
 // SIGINT is Postgres's fast shutdown: clients are disconnected, as when a server goes away.
-void PostgresServer::Stop() {
-  if (process_) process_->Stop(SIGINT, std::chrono::seconds(20));
+void PostgresServer::Stop(int signal) {
+  if (process_) process_->Stop(signal, std::chrono::seconds(20));
   process_.reset();
 }
 

@@ -2,6 +2,8 @@
 // A private Postgres for tests: initdb into a temporary directory and a free port. When the tests
 // run as root (CI), the server runs as the `postgres` user, since initdb refuses root.
 
+#include <signal.h>
+
 #include <memory>
 #include <string>
 
@@ -15,7 +17,8 @@ class PostgresServer {
   ~PostgresServer();
   int port() const { return port_; }
   // Stop and Start keep the data and the port, so tests can see a daemon ride out an outage.
-  void Stop();
+  // SIGINT is a fast shutdown; SIGQUIT an immediate one (no checkpoint: crash recovery on Start).
+  void Stop(int signal = SIGINT);
   void Start();
   // A new, empty database on this server; returns its URL.
   std::string NewDatabase();
