@@ -53,7 +53,7 @@ struct Received {
   long long duplicates = 0;
 };
 
-Received ReceivedBy(const ChildProcess &sample_hook) {
+Received ReceivedBy(const ChildProcess& sample_hook) {
   static const std::regex kLine(
       R"(event=webhook check_id=(\S+) state=(\S+) previous_state=(\S+) .* webhook_id=(\S+) transition_id=(\d+))");
   Received out;
@@ -85,7 +85,7 @@ class FaultMatrixTest : public ::testing::Test {
     hook_port_ = testing::FreePort();
     sample_hook_ = testing::StartDaemon("receivers/sample_hook",
                                         {{"PORT", std::to_string(hook_port_)}}, hook_port_);
-    for (const char *period : {"3", "4", "86400"}) {  // 86400: up for the whole test
+    for (const char* period : {"3", "4", "86400"}) {  // 86400: up for the whole test
       const int port = testing::FreePort();
       target_ports_.push_back(port);
       targets_.push_back(
@@ -94,7 +94,7 @@ class FaultMatrixTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<ChildProcess> StartLokahid(int *port) {
+  std::unique_ptr<ChildProcess> StartLokahid(int* port) {
     *port = testing::FreePort();
     return testing::StartDaemon("lokahid/lokahid",
                                 {{"DATABASE_URL", database_url_},
@@ -139,15 +139,15 @@ class FaultMatrixTest : public ::testing::Test {
 
   // A fresh connection per query: the row may have restarted Postgres
   // meanwhile.
-  pqxx::result Query(const std::string &sql) {
+  pqxx::result Query(const std::string& sql) {
     pqxx::connection c(database_url_);
     pqxx::nontransaction txn(c);
     return txn.exec(sql);
   }
-  long long Count(const std::string &sql) {
+  long long Count(const std::string& sql) {
     try {
       return Query(sql)[0][0].as<long long>();
-    } catch (const std::exception &) {
+    } catch (const std::exception&) {
       return -1;  // Postgres not back yet
     }
   }
@@ -171,6 +171,19 @@ class FaultMatrixTest : public ::testing::Test {
     return ok ? Seconds(Clock::now() - fault_end) : -1;
   }
 
+  // lokahid, a healthworker and the webhookworker up, the checks created, every first transition
+  // delivered and the targets flipping for a few seconds: the fault lands mid-flow.
+  void StartStackMidFlow(std::unique_ptr<ChildProcess>* lokahid,
+                         std::unique_ptr<ChildProcess>* healthworker) {
+    int lokahid_port = 0;
+    *lokahid = StartLokahid(&lokahid_port);
+    *healthworker = StartHealthworker();
+    webhookworker_ = StartWebhookworker();
+    ASSERT_NO_FATAL_FAILURE(CreateChecks(lokahid_port));
+    ASSERT_NO_FATAL_FAILURE(WaitFirstDeliveries());
+    RunFor(6s);
+  }
+
   // Lets the checks flip for a while so the fault lands mid-flow with
   // deliveries in flight.
   void RunFor(std::chrono::seconds window) { std::this_thread::sleep_for(window); }
@@ -184,9 +197,9 @@ class FaultMatrixTest : public ::testing::Test {
 
   // Stops the producers (`producers` get SIGTERM and must exit 0), waits for
   // the outbox to drain, then asserts the row's invariants and prints its line.
-  void FinishRow(const std::string &row, std::vector<std::unique_ptr<ChildProcess> *> producers,
+  void FinishRow(const std::string& row, std::vector<std::unique_ptr<ChildProcess>*> producers,
                  double recovery_s, double bound_s, bool assert_slots = true) {
-    for (auto *p : producers) {
+    for (auto* p : producers) {
       const int status = (*p)->Stop(SIGTERM, 30s);
       EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
           << row << ": a producer did not exit cleanly on SIGTERM:\n"
@@ -204,7 +217,7 @@ class FaultMatrixTest : public ::testing::Test {
                                            << webhookworker_->Log();
 
     std::vector<Transition> decided;
-    for (const auto &r : Query("SELECT id, check_id::text, from_state, to_state FROM transitions "
+    for (const auto& r : Query("SELECT id, check_id::text, from_state, to_state FROM transitions "
                                "ORDER BY id")) {
       decided.push_back(
           {r[0].as<long long>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<int>()});
@@ -216,17 +229,17 @@ class FaultMatrixTest : public ::testing::Test {
     // transition may be delivered under two webhook-ids.
     std::map<std::string, long long> transition_of_webhook;
     std::map<long long, int> webhook_ids_of_transition;
-    for (const auto &d : received.deliveries) {
+    for (const auto& d : received.deliveries) {
       const auto [it, first] = transition_of_webhook.emplace(d.webhook_id, d.transition_id);
       if (first) ++webhook_ids_of_transition[d.transition_id];
     }
     long long lost = 0, duplicated_under_new_id = 0, unknown = 0;
     std::set<long long> decided_ids;
-    for (const auto &t : decided) {
+    for (const auto& t : decided) {
       decided_ids.insert(t.id);
       if (!webhook_ids_of_transition.count(t.id)) ++lost;
     }
-    for (const auto &[id, n] : webhook_ids_of_transition) {
+    for (const auto& [id, n] : webhook_ids_of_transition) {
       if (n > 1) duplicated_under_new_id += n - 1;
       if (!decided_ids.count(id)) ++unknown;
     }
@@ -234,7 +247,7 @@ class FaultMatrixTest : public ::testing::Test {
     // rising; the table's own chain is continuous too.
     long long out_of_order = 0, broken_chain = 0;
     std::map<std::string, Delivery> last_delivered;
-    for (const auto &d : received.deliveries) {
+    for (const auto& d : received.deliveries) {
       auto it = last_delivered.find(d.check_id);
       if (it == last_delivered.end()) {
         if (d.previous_state != "INIT") ++out_of_order;
@@ -245,14 +258,14 @@ class FaultMatrixTest : public ::testing::Test {
       last_delivered[d.check_id] = d;
     }
     std::map<std::string, int> last_to;
-    for (const auto &t : decided) {
+    for (const auto& t : decided) {
       const auto it = last_to.find(t.check_id);
       if (t.from_state != (it == last_to.end() ? 0 : it->second)) ++broken_chain;
       last_to[t.check_id] = t.to_state;
     }
     // False alerts: anything but the one INIT→UP for a steady target.
     long long false_alerts = 0;
-    for (const auto &t : decided) {
+    for (const auto& t : decided) {
       if (steady_.count(t.check_id) && !(t.from_state == 0 && t.to_state == 1)) ++false_alerts;
     }
     const long long flipping_transitions =
@@ -323,13 +336,8 @@ class FaultMatrixTest : public ::testing::Test {
 // comes back on the same port with crash recovery; every daemon rides it out
 // without a restart.
 TEST_F(FaultMatrixTest, PostgresImmediateStopAndRestart) {
-  int lokahid_port = 0;
-  auto lokahid = StartLokahid(&lokahid_port);
-  auto healthworker = StartHealthworker();
-  webhookworker_ = StartWebhookworker();
-  CreateChecks(lokahid_port);
-  WaitFirstDeliveries();
-  RunFor(6s);
+  std::unique_ptr<ChildProcess> lokahid, healthworker;
+  ASSERT_NO_FATAL_FAILURE(StartStackMidFlow(&lokahid, &healthworker));
 
   window_begin_ = std::chrono::system_clock::now();
   Services().postgres.Stop(SIGQUIT);
@@ -348,14 +356,9 @@ TEST_F(FaultMatrixTest, PostgresImmediateStopAndRestart) {
 
 // One of two healthworkers dies by kill -9; the other carries every check on.
 TEST_F(FaultMatrixTest, HealthworkerKill9WhileAnotherRuns) {
-  int lokahid_port = 0;
-  auto lokahid = StartLokahid(&lokahid_port);
-  auto worker_a = StartHealthworker();
+  std::unique_ptr<ChildProcess> lokahid, worker_a;
   auto worker_b = StartHealthworker();
-  webhookworker_ = StartWebhookworker();
-  CreateChecks(lokahid_port);
-  WaitFirstDeliveries();
-  RunFor(6s);
+  ASSERT_NO_FATAL_FAILURE(StartStackMidFlow(&lokahid, &worker_a));
 
   const auto killed = Clock::now();
   const auto killed_wall = std::chrono::system_clock::now();
@@ -382,8 +385,8 @@ TEST_F(FaultMatrixTest, SchedulerHolderKill9WhileAnotherLokahidRuns) {
   auto lokahid_b = StartLokahid(&port_b);
   auto healthworker = StartHealthworker();
   webhookworker_ = StartWebhookworker();
-  CreateChecks(port_b);  // through the standby: both serve the API
-  WaitFirstDeliveries();
+  ASSERT_NO_FATAL_FAILURE(CreateChecks(port_b));  // through the standby: both serve the API
+  ASSERT_NO_FATAL_FAILURE(WaitFirstDeliveries());
   RunFor(6s);
   ASSERT_EQ(lokahid_b->Log().find("scheduler_active"), std::string::npos)
       << "only one lokahid schedules";
@@ -412,16 +415,11 @@ TEST_F(FaultMatrixTest, SchedulerHolderKill9WhileAnotherLokahidRuns) {
 // running, then all start again: nothing decided is lost or sent twice, and
 // steady targets do not re-alert.
 TEST_F(FaultMatrixTest, SigtermEveryDaemonMidFlowThenStartAgain) {
-  int lokahid_port = 0;
-  auto lokahid = StartLokahid(&lokahid_port);
-  auto healthworker = StartHealthworker();
-  webhookworker_ = StartWebhookworker();
-  CreateChecks(lokahid_port);
-  WaitFirstDeliveries();
-  RunFor(6s);
+  std::unique_ptr<ChildProcess> lokahid, healthworker;
+  ASSERT_NO_FATAL_FAILURE(StartStackMidFlow(&lokahid, &healthworker));
 
   window_begin_ = std::chrono::system_clock::now();
-  for (auto *p : {&lokahid, &healthworker, &webhookworker_}) {
+  for (auto* p : {&lokahid, &healthworker, &webhookworker_}) {
     const int status = (*p)->Stop(SIGTERM, 30s);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*p)->Log();
   }
@@ -430,6 +428,7 @@ TEST_F(FaultMatrixTest, SigtermEveryDaemonMidFlowThenStartAgain) {
   const auto restarted_wall = std::chrono::system_clock::now();
   webhookworker_ = StartWebhookworker();
   healthworker = StartHealthworker();
+  int lokahid_port = 0;
   lokahid = StartLokahid(&lokahid_port);
   const double recovery = WaitAllProbedAfter(restarted, restarted_wall, 30s);
   window_end_ = std::chrono::system_clock::now() + 5s;
