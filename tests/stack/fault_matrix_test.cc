@@ -13,6 +13,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <pqxx/pqxx>
@@ -283,9 +284,7 @@ class FaultMatrixTest : public ::testing::Test {
         "results WHERE due_at >= "
         "to_timestamp(" +
         epoch(window_begin_) + ") AND due_at < to_timestamp(" + epoch(window_end_) + ")) s");
-    const long long window_slots =
-        kChecks *
-        std::chrono::duration_cast<std::chrono::seconds>(window_end_ - window_begin_).count();
+    const long long window_slots = std::llround(kChecks * Seconds(window_end_ - window_begin_));
     const long long skipped = Count("SELECT coalesce(sum(count), 0) FROM skipped_slots");
     std::printf(
         "fault_matrix row=%s window_s=%.1f window_slots=%lld "
