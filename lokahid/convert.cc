@@ -22,6 +22,8 @@ checks::CheckOptions OptionsFromCreate(const pb::CreateOpts& opts) {
   o.recovery_threshold = opts.recovery_threshold();
   o.webhook_format = static_cast<checks::WebhookFormat>(opts.webhook_format());
   o.webhook_secret = opts.webhook_secret();
+  o.notify_failure_kind_change =
+      !opts.has_notify_failure_kind_change() || opts.notify_failure_kind_change();
   return o;
 }
 
@@ -49,6 +51,11 @@ constexpr PutField kPutFields[] = {
        t.webhook_format = static_cast<checks::WebhookFormat>(f.webhook_format());
      }},
     {"webhook_secret", [](From f, To t) { t.webhook_secret = f.webhook_secret(); }},
+    {"notify_failure_kind_change",
+     [](From f, To t) {
+       t.notify_failure_kind_change =
+           !f.has_notify_failure_kind_change() || f.notify_failure_kind_change();
+     }},
 };
 
 const PutField* FindPutField(std::string_view path) {
@@ -190,6 +197,7 @@ pb::Check CheckToProto(const checks::Check& check) {
   out.set_recovery_threshold(o.recovery_threshold);
   out.set_webhook_format(static_cast<pb::WebhookFormat>(o.webhook_format));
   out.set_has_webhook_secret(!o.webhook_secret.empty());
+  out.set_notify_failure_kind_change(o.notify_failure_kind_change);
   SetTimestamp(out.mutable_created_at(), check.created_at);
   SetTimestamp(out.mutable_updated_at(), check.updated_at);
   if (check.state_changed_at) SetTimestamp(out.mutable_state_changed_at(), *check.state_changed_at);

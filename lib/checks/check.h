@@ -38,6 +38,8 @@ struct CheckOptions {
   int expected_status = 0;  // 0 = any 2xx
   int failure_threshold = 0;
   int recovery_threshold = 0;
+  // A failing check moves DOWN <-> ERROR (and notifies) when the kind of failure changes.
+  bool notify_failure_kind_change = true;
   WebhookFormat webhook_format = WebhookFormat::kProtobuf;
   std::string webhook_secret;
 };

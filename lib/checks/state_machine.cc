@@ -22,7 +22,11 @@ Evaluation Evaluate(const Tracking& previous, Verdict verdict, const Thresholds&
 
   switch (previous.state) {
     case State::kInit:
-      next.state = verdict == Verdict::kUp ? State::kUp : failing_state;
+      if (verdict == Verdict::kUp) {
+        next.state = State::kUp;
+      } else if (next.consecutive_failures >= thresholds.failure) {
+        next.state = failing_state;
+      }
       break;
     case State::kUp:
       if (verdict != Verdict::kUp && next.consecutive_failures >= thresholds.failure) {
@@ -33,7 +37,7 @@ Evaluation Evaluate(const Tracking& previous, Verdict verdict, const Thresholds&
     case State::kError:
       if (verdict == Verdict::kUp) {
         if (next.consecutive_successes >= thresholds.recovery) next.state = State::kUp;
-      } else {
+      } else if (thresholds.notify_failure_kind_change) {
         next.state = failing_state;
       }
       break;

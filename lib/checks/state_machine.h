@@ -13,9 +13,13 @@ enum class Verdict { kUp, kDown, kError };
 // `expected_status` 0 means any 2xx; status 0 means there was no HTTP answer.
 Verdict Judge(int status_code, int expected_status);
 
+// A check's options that steer its state machine.
 struct Thresholds {
-  int failure = 1;   // consecutive failures before leaving UP
-  int recovery = 1;  // consecutive successes before entering UP
+  int failure = 1;   // consecutive failures before leaving INIT or UP
+  int recovery = 1;  // consecutive successes before entering UP from DOWN or ERROR
+  // Whether a failing check moves DOWN <-> ERROR (and so notifies) when the kind of failure
+  // changes. False keeps it in the failing state it entered until it recovers.
+  bool notify_failure_kind_change = true;
 };
 
 struct Tracking {
@@ -30,10 +34,14 @@ struct Evaluation {
   bool changed = false;  // next.state differs from the previous state
 };
 
-// The first verdict of a new check decides its state at once. From UP, `failure` consecutive
-// failures move to DOWN or ERROR (whichever the last failure was). From DOWN or ERROR,
-// `recovery` consecutive successes move to UP; a different kind of failure switches DOWN <-> ERROR
-// at once, since the check is already failing.
+// Evaluates one verdict; callers feed each slot's verdict once, in slot order.
+// - INIT: the first success moves to UP at once; `failure` consecutive failures (DOWN and
+//   ERROR verdicts count together) move to DOWN or ERROR, whichever the last failure was.
+//   Until then the check stays INIT.
+// - UP: `failure` consecutive failures move to DOWN or ERROR (the last failure's kind).
+// - DOWN or ERROR: `recovery` consecutive successes move to UP; a different kind of failure
+//   switches DOWN <-> ERROR at once when `notify_failure_kind_change`, else the state stays.
+//   Either way the switch never resets the consecutive-failure count.
 Evaluation Evaluate(const Tracking& previous, Verdict verdict, const Thresholds& thresholds);
 
 }  // namespace lokahi::checks

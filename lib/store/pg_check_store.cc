@@ -18,7 +18,8 @@ constexpr const char* kCheckColumns =
     " (extract(epoch from c.created_at) * 1000000)::bigint,"
     " (extract(epoch from c.updated_at) * 1000000)::bigint,"
     " coalesce(s.state, 0),"
-    " (extract(epoch from s.state_changed_at) * 1000000)::bigint";
+    " (extract(epoch from s.state_changed_at) * 1000000)::bigint,"
+    " c.notify_failure_kind_change";
 
 checks::Check CheckFromRow(const pqxx::row& row) {
   checks::Check check;
@@ -39,6 +40,7 @@ checks::Check CheckFromRow(const pqxx::row& row) {
   check.updated_at = FromUnixMicros(row[13].as<long long>());
   check.state = static_cast<checks::State>(row[14].as<int>());
   if (!row[15].is_null()) check.state_changed_at = FromUnixMicros(row[15].as<long long>());
+  o.notify_failure_kind_change = row[16].as<bool>();
   return check;
 }
 
@@ -54,11 +56,12 @@ checks::Check PgCheckStore::Create(const checks::CheckOptions& o) {
   pqxx::work txn(*connection);
   const auto inserted = txn.exec_params(
       "INSERT INTO checks (url, webhook_url, playbook_url, every_seconds, timeout_ms,"
-      " expected_status, failure_threshold, recovery_threshold, webhook_format, webhook_secret)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id::text",
+      " expected_status, failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
+      " notify_failure_kind_change)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::text",
       o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms, o.expected_status,
       o.failure_threshold, o.recovery_threshold, static_cast<int>(o.webhook_format),
-      o.webhook_secret);
+      o.webhook_secret, o.notify_failure_kind_change);
   const auto id = inserted[0][0].as<std::string>();
   txn.exec_params("INSERT INTO check_states (check_id) VALUES ($1::uuid)", id);
   const auto row = txn.exec_params1(SelectById(), id);
@@ -153,14 +156,15 @@ ModifyOutcome PgCheckStore::Modify(const checks::CheckId& id, const OptionsEdit&
   txn.exec_params(
       "UPDATE checks SET url = $2, webhook_url = $3, playbook_url = $4, every_seconds = $5,"
       " timeout_ms = $6, expected_status = $7, failure_threshold = $8, recovery_threshold = $9,"
-      " webhook_format = $10, webhook_secret = $11, updated_at = clock_timestamp(),"
-      " version = nextval('check_versions') WHERE id = $1::uuid"
+      " webhook_format = $10, webhook_secret = $11, notify_failure_kind_change = $12,"
+      " updated_at = clock_timestamp(), version = nextval('check_versions') WHERE id = $1::uuid"
       " AND (url, webhook_url, playbook_url, every_seconds, timeout_ms, expected_status,"
-      " failure_threshold, recovery_threshold, webhook_format, webhook_secret)"
-      " IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+      " failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
+      " notify_failure_kind_change)"
+      " IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
       id.str(), o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms,
       o.expected_status, o.failure_threshold, o.recovery_threshold,
-      static_cast<int>(o.webhook_format), o.webhook_secret);
+      static_cast<int>(o.webhook_format), o.webhook_secret, o.notify_failure_kind_change);
   const auto rows = txn.exec_params(SelectById(), id.str());
   txn.commit();
   outcome.check = CheckFromRow(rows[0]);

@@ -55,7 +55,7 @@ std::map<std::string, StateRow> LoadStates(pqxx::work& txn,
   std::map<std::string, StateRow> states;
   const auto rows = txn.exec_params(
       "SELECT s.check_id::text, s.state, s.consecutive_failures, s.consecutive_successes,"
-      " s.last_slot_ms, c.failure_threshold, c.recovery_threshold"
+      " s.last_slot_ms, c.failure_threshold, c.recovery_threshold, c.notify_failure_kind_change"
       " FROM unnest($1::uuid[]) AS want(id)"
       " JOIN check_states s ON s.check_id = want.id JOIN checks c ON c.id = want.id",
       TextArray(ids));
@@ -66,7 +66,7 @@ std::map<std::string, StateRow> LoadStates(pqxx::work& txn,
     state.last_slot_ms = row[4].as<int64_t>();
     state.read_state = static_cast<int>(state.tracking.state);
     state.read_slot_ms = state.last_slot_ms;
-    state.thresholds = {row[5].as<int>(), row[6].as<int>()};
+    state.thresholds = {row[5].as<int>(), row[6].as<int>(), row[7].as<bool>()};
     states.emplace(row[0].as<std::string>(), state);
   }
   return states;

@@ -448,6 +448,10 @@ INSERT INTO hourly_results_since (since)
 SELECT CASE WHEN EXISTS (SELECT 1 FROM results) THEN lokahi_hour_floor(now()) + interval '1 hour'
             ELSE '-infinity' END;
 )sql"},
+      {106, "checks.notify_failure_kind_change: DOWN <-> ERROR notifies unless turned off",
+       R"sql(
+ALTER TABLE checks ADD COLUMN notify_failure_kind_change boolean NOT NULL DEFAULT true;
+)sql"},
   };
   return kMigrations;
 }

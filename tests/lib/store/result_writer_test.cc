@@ -26,9 +26,11 @@ class ResultWriterTest : public ::testing::Test {
     postgres::Migrate(*c, SchemaMigrations());
   }
 
-  std::string CreateCheck(int failure_threshold = 1, int recovery_threshold = 1) {
+  std::string CreateCheck(int failure_threshold = 1, int recovery_threshold = 1,
+                          bool notify_failure_kind_change = true) {
     PgCheckStore store(*pool_);
     checks::CheckOptions o;
+    o.notify_failure_kind_change = notify_failure_kind_change;
     o.url = "http://127.0.0.1:9/";
     o.webhook_url = "http://127.0.0.1:9/hook";
     o.failure_threshold = failure_threshold;
@@ -171,6 +173,41 @@ TEST_F(ResultWriterTest, FailureThresholdHoldsUpUntilConsecutiveFailures) {
   EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}}));
   writer.Write({Probe(id, 9000, Verdict::kUp)}, 0);
   EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}, {2, 1}}));
+}
+
+TEST_F(ResultWriterTest, NewCheckWaitsForTheFailureThresholdAcrossBatches) {
+  const auto id = CreateCheck(3, 2);
+  PgResultWriter writer(*pool_);
+  writer.Write({Probe(id, 1000, Verdict::kDown)}, 0);
+  writer.Write({Probe(id, 2000, Verdict::kError)}, 0);
+  EXPECT_TRUE(Transitions(id).empty()) << "a new check sends nothing before the threshold";
+  writer.Write({Probe(id, 3000, Verdict::kDown)}, 0);
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 2}}));
+
+  // A flapping target is UP from its first success and never pages.
+  const auto flapping = CreateCheck(3, 2);
+  writer.Write({Probe(flapping, 1000, Verdict::kDown), Probe(flapping, 2000, Verdict::kUp),
+                Probe(flapping, 3000, Verdict::kDown)},
+               0);
+  writer.Write({Probe(flapping, 4000, Verdict::kUp), Probe(flapping, 5000, Verdict::kDown)}, 0);
+  EXPECT_EQ(Transitions(flapping), (std::vector<std::pair<int, int>>{{0, 1}}));
+}
+
+TEST_F(ResultWriterTest, FailureKindChangeNotifiesUnlessTheCheckTurnsItOff) {
+  PgResultWriter writer(*pool_);
+  const auto loud = CreateCheck();
+  const auto quiet = CreateCheck(1, 1, false);
+  for (const auto& id : {loud, quiet}) {
+    writer.Write({Probe(id, 1000, Verdict::kUp), Probe(id, 2000, Verdict::kDown)}, 0);
+    writer.Write({Probe(id, 3000, Verdict::kError), Probe(id, 4000, Verdict::kDown)}, 0);
+    writer.Write({Probe(id, 5000, Verdict::kUp)}, 0);
+  }
+  EXPECT_EQ(Transitions(loud),
+            (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}, {2, 3}, {3, 2}, {2, 1}}));
+  EXPECT_EQ(Transitions(quiet), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}, {2, 1}}));
+  PgCheckStore store(*pool_);
+  EXPECT_FALSE(store.Get(*checks::CheckId::Parse(quiet))->options.notify_failure_kind_change);
+  EXPECT_TRUE(store.Get(*checks::CheckId::Parse(loud))->options.notify_failure_kind_change);
 }
 
 TEST_F(ResultWriterTest, OnDemandProbesAreRecordedButDoNotMoveState) {
