@@ -90,6 +90,10 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
   }
   if (stopping_.load()) return;
   const int64_t now_ms = UnixMillis(clock_());
+  // A batch that arrives after its deadline (held in a NATS client's buffer over a reconnect,
+  // with the batches after it) is skipped whole: probing it would sample checks several times
+  // at one moment.
+  const bool late_batch = batch.deliver_by_unix_ms() > 0 && now_ms > batch.deliver_by_unix_ms();
   std::vector<probe::ProbeRequest> requests;
   requests.reserve(batch.checks_size());
   long long stale = 0, overload = 0;
@@ -116,7 +120,7 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
       const int64_t lag = now_ms - spec.due_unix_ms();
       const int64_t stale_after =
           StaleAfter(spec.every(), options_.stale_floor, options_.max_start_lag).count();
-      if (lag > stale_after) {
+      if (late_batch || lag > stale_after) {
         ++stale;
         continue;
       }

@@ -20,8 +20,19 @@ void RegisterSchedulerReadings(metrics::Registry& registry, const Scheduler& sch
   registry.AddComputedCounter("lokahi_dispatch_batches_total", "check.run messages published.",
                               [&s] { return static_cast<double>(s.batches.load()); });
   registry.AddComputedCounter("lokahi_scheduler_skipped_slots_total",
-                              "Slots skipped because no scheduler ran in time.",
+                              "Slots the scheduler skipped (counted in skipped_slots): no "
+                              "scheduler ran in time, NATS was disconnected, no healthworker "
+                              "was subscribed, or a publish failed.",
                               [&s] { return static_cast<double>(s.skipped.load()); });
+  registry.AddComputedCounter("lokahi_scheduler_unrouted_slots_total",
+                              "Skipped slots of batches that reached no healthworker.",
+                              [&s] { return static_cast<double>(s.skipped_unrouted.load()); });
+  registry.AddComputedCounter("lokahi_scheduler_disconnected_slots_total",
+                              "Skipped slots due while NATS was disconnected.",
+                              [&s] { return static_cast<double>(s.skipped_disconnected.load()); });
+  registry.AddComputedCounter("lokahi_scheduler_oversized_slots_total",
+                              "Skipped slots of checks too large for one NATS message.",
+                              [&s] { return static_cast<double>(s.skipped_oversized.load()); });
 }
 
 }  // namespace lokahi::lokahid

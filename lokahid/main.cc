@@ -32,6 +32,7 @@
 #include "lokahid/http/twirp_handler.h"
 #include "lokahid/list_counts_keeper.h"
 #include "lokahid/lokahid_metrics.h"
+#include "lokahid/nats_batch_channel.h"
 #include "lokahid/pipeline_queries.h"
 #include "lokahid/run_now_client.h"
 #include "lokahid/scheduler.h"
@@ -81,10 +82,9 @@ int Run() {
   scheduler_options.holder_name = config.instance_name;
   scheduler_options.result_retention_days = config.result_retention_days;
   scheduler_options.dispatch_lag_seconds = &lokahi::lokahid::RegisterDispatchLag(registry);
+  lokahi::lokahid::NatsBatchChannel check_run(nats);
   lokahi::lokahid::Scheduler scheduler(
-      scheduler_options,
-      [&](const std::string& payload) { nats.Publish(lokahi::nats::Subjects::kCheckRun, payload); },
-      [] { return std::chrono::system_clock::now(); }, log);
+      scheduler_options, check_run, [] { return std::chrono::system_clock::now(); }, log);
 
   lokahi::lokahid::ListCountsKeeper list_counts(
       pool, [&scheduler] { return scheduler.stats().active.load(); }, {}, log);

@@ -1,5 +1,7 @@
 #include "lokahid/scheduler.h"
 
+#include <google/protobuf/io/coded_stream.h>
+
 #include <algorithm>
 #include <pqxx/pqxx>
 
@@ -22,14 +24,24 @@ void RecordSkipped(pqxx::work& txn, int64_t skipped) {
       skipped);
 }
 
+// Room for RunBatch's own fields (dispatched_unix_ms, deliver_by_unix_ms: tag + varint each).
+constexpr size_t kBatchHeaderBytes = 2 * (1 + 10);
+
+// How long after dispatch a batch may still reach a worker: half the shortest interval in it
+// (so no check has two slots in that window), between 0.5 and 5 seconds.
+int64_t DeliverWithinMs(int min_every_seconds) {
+  return std::clamp<int64_t>(int64_t{min_every_seconds} * 1000 / 2, 500, 5000);
+}
+
 int64_t UnixMillis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 }  // namespace
 
-Scheduler::Scheduler(SchedulerOptions options, Publish publish, Clock clock, logging::Logger& log)
+Scheduler::Scheduler(SchedulerOptions options, BatchChannel& channel, Clock clock,
+                     logging::Logger& log)
     : options_(std::move(options)),
-      publish_(std::move(publish)),
+      channel_(channel),
       clock_(std::move(clock)),
       log_(log),
       first_probes_(options_.first_probes_per_second) {}
@@ -139,6 +151,7 @@ void Scheduler::RunActive() {
     const auto elapsed = std::chrono::steady_clock::now() - tick_start;
     if (elapsed < options_.tick) std::this_thread::sleep_for(options_.tick - elapsed);
   }
+  CountLastSkips();
 }
 
 void Scheduler::ApplyChanges(int64_t now_ms) {
@@ -168,11 +181,81 @@ void Scheduler::ApplyChanges(int64_t now_ms) {
   stats_.checks.store(static_cast<long long>(queue_.size()));
 }
 
+std::vector<std::pair<std::string, int64_t>> Scheduler::BuildBatches(
+    const std::vector<DueCheck>& due, int64_t now_ms, int64_t& oversized) {
+  using google::protobuf::io::CodedOutputStream;
+  const size_t max_payload = channel_.MaxPayload();
+  std::vector<std::pair<std::string, int64_t>> batches;
+  lokahi::internal::RunBatch batch;
+  size_t batch_bytes = 0;
+  int min_every_seconds = 0;
+  const auto seal = [&] {
+    if (batch.checks_size() == 0) return;
+    batch.set_dispatched_unix_ms(now_ms);
+    batch.set_deliver_by_unix_ms(now_ms + DeliverWithinMs(min_every_seconds));
+    batches.emplace_back(batch.SerializeAsString(), batch.checks_size());
+    batch.Clear();
+    batch_bytes = 0;
+    min_every_seconds = 0;
+  };
+  for (const auto& d : due) {
+    lokahi::internal::CheckSpec spec;
+    spec.set_id(d.check.id);
+    spec.set_url(d.check.url);
+    spec.set_timeout_ms(d.check.timeout_ms);
+    spec.set_expected_status(d.check.expected_status);
+    spec.set_every(d.check.every_seconds);
+    spec.set_due_unix_ms(d.due_ms);
+    const size_t spec_bytes = spec.ByteSizeLong();
+    // Field tag, length, message.
+    const size_t entry_bytes =
+        1 + CodedOutputStream::VarintSize64(static_cast<uint64_t>(spec_bytes)) + spec_bytes;
+    if (kBatchHeaderBytes + entry_bytes > max_payload) {
+      ++oversized;
+      if (oversized_logged_.insert(d.check.id).second) {
+        log_.Warn("check_too_large_to_dispatch",
+                  {{"check_id", d.check.id},
+                   {"bytes", static_cast<long long>(entry_bytes)},
+                   {"max_payload", static_cast<long long>(max_payload)},
+                   {"url_prefix", d.check.url.substr(0, 100)}});
+      }
+      continue;
+    }
+    if (batch.checks_size() > 0 &&
+        (batch_bytes + entry_bytes + kBatchHeaderBytes > max_payload ||
+         static_cast<size_t>(batch.checks_size()) >= options_.max_batch)) {
+      seal();
+    }
+    *batch.add_checks() = std::move(spec);
+    batch_bytes += entry_bytes;
+    min_every_seconds = min_every_seconds == 0 ? d.check.every_seconds
+                                               : std::min(min_every_seconds, d.check.every_seconds);
+  }
+  seal();
+  return batches;
+}
+
 void Scheduler::Dispatch(int64_t now_ms) {
   std::vector<DueCheck> due;
-  int64_t skipped = pending_skipped_;
+  const int64_t unrouted = channel_.TakeUnrouted();
+  int64_t skipped = pending_skipped_ + unrouted;
   pending_skipped_ = 0;
   queue_.PopDue(now_ms, due, skipped);
+  // While NATS is disconnected a published batch would wait in the client's buffer and reach
+  // the workers late, all at once, after the reconnect: these slots are skipped instead.
+  int64_t disconnected = 0;
+  if (!due.empty() && !channel_.Connected()) {
+    disconnected = static_cast<int64_t>(due.size());
+    due.clear();
+    if (!paused_) log_.Warn("dispatch_paused", {{"reason", "NATS disconnected"}});
+    paused_ = true;
+  } else if (!due.empty() && paused_) {
+    paused_ = false;
+    log_.Info("dispatch_resumed", {});
+  }
+  int64_t oversized = 0;
+  const auto batches = BuildBatches(due, now_ms, oversized);
+  skipped += disconnected + oversized;
   {
     // Commit progress before publishing: a crash here loses at most this tick's slots, never
     // sends one twice. Failure means the connection (and so the lock) is gone: stop dispatching.
@@ -187,53 +270,56 @@ void Scheduler::Dispatch(int64_t now_ms) {
     txn.commit();
   }
   stats_.skipped.fetch_add(skipped);
-  if (due.empty()) return;
+  stats_.skipped_unrouted.fetch_add(unrouted);
+  stats_.skipped_disconnected.fetch_add(disconnected);
+  stats_.skipped_oversized.fetch_add(oversized);
+  if (batches.empty()) return;
   int64_t max_lag = 0;
-  size_t published = 0;
-  try {
-    for (size_t start = 0; start < due.size(); start += options_.max_batch) {
-      lokahi::internal::RunBatch batch;
-      batch.set_dispatched_unix_ms(now_ms);
-      const size_t end = std::min(due.size(), start + options_.max_batch);
-      for (size_t i = start; i < end; ++i) {
-        const auto& d = due[i];
-        auto* spec = batch.add_checks();
-        spec->set_id(d.check.id);
-        spec->set_url(d.check.url);
-        spec->set_timeout_ms(d.check.timeout_ms);
-        spec->set_expected_status(d.check.expected_status);
-        spec->set_every(d.check.every_seconds);
-        spec->set_due_unix_ms(d.due_ms);
-        max_lag = std::max(max_lag, now_ms - d.due_ms);
-        if (options_.dispatch_lag_seconds) {
-          options_.dispatch_lag_seconds->Observe(static_cast<double>(now_ms - d.due_ms) / 1000.0);
-        }
-      }
-      publish_(batch.SerializeAsString());
-      published = end;
-      stats_.batches.fetch_add(1);
+  for (const auto& d : due) {
+    max_lag = std::max(max_lag, now_ms - d.due_ms);
+    if (options_.dispatch_lag_seconds) {
+      options_.dispatch_lag_seconds->Observe(static_cast<double>(now_ms - d.due_ms) / 1000.0);
     }
-  } catch (const std::exception& e) {
-    // Progress is committed, so these slots will not be sent again (a slot goes out at most
-    // once): count them as skipped, where operators look for probes that did not happen.
-    const auto lost = static_cast<int64_t>(due.size() - published);
-    stats_.skipped.fetch_add(lost);
-    log_.Error("dispatch_failed", {{"slots_lost", lost}, {"error", e.what()}});
-    try {
-      pqxx::work txn(*connection_);
-      RecordSkipped(txn, lost);
-      txn.commit();
-    } catch (const std::exception&) {  // the connection may be what failed: the log has it
-    }
-    throw;
   }
-  stats_.dispatched.fetch_add(static_cast<long long>(due.size()));
+  int64_t published = 0;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    try {
+      channel_.Publish(batches[i].first, batches[i].second);
+      published += batches[i].second;
+      stats_.batches.fetch_add(1);
+    } catch (const std::exception& e) {
+      // Progress is committed, so these slots will not be sent again (a slot goes out at most
+      // once): count this tick's rest as skipped, recorded with the next dispatch, where
+      // operators look for probes that did not happen.
+      int64_t lost = 0;
+      for (size_t j = i; j < batches.size(); ++j) lost += batches[j].second;
+      pending_skipped_ += lost;
+      log_.Error("dispatch_failed", {{"slots_lost", lost}, {"error", e.what()}});
+      break;
+    }
+  }
+  stats_.dispatched.fetch_add(published);
   stats_.tick_lag_ms.store(max_lag);
+}
+
+void Scheduler::CountLastSkips() {
+  channel_.Settle(std::chrono::milliseconds(1000));
+  const int64_t unrouted = channel_.TakeUnrouted();
+  const int64_t skipped = pending_skipped_ + unrouted;
+  pending_skipped_ = 0;
+  if (skipped == 0) return;
+  pqxx::work txn(*connection_);
+  RecordSkipped(txn, skipped);
+  txn.commit();
+  stats_.skipped.fetch_add(skipped);
+  stats_.skipped_unrouted.fetch_add(unrouted);
 }
 
 void Scheduler::Resign() {
   stats_.active.store(false);
   queue_.Clear();
+  oversized_logged_.clear();
+  paused_ = false;
   // Closing the session releases the advisory lock even if the unlock call cannot be made.
   connection_.reset();
   log_.Info("scheduler_inactive", {{"holder", options_.holder_name}});

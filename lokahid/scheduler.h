@@ -8,21 +8,28 @@
 // A slot is dispatched at most once: how far dispatch has got (dispatched_until) is committed
 // before the batch is published, and a new holder starts after it. Slots that fall into a gap
 // longer than `catch_up` (no scheduler for a while) are skipped and counted, not replayed.
+//
+// Every slot is probed or counted as skipped: slots due while NATS is disconnected (never
+// buffered for a late replay), slots of batches that reached no healthworker, of batches that
+// failed to publish, and of checks whose spec alone exceeds the server's max payload.
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <pqxx/connection>
 #include <string>
 #include <thread>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "lib/logging/logger.h"
 #include "lib/metrics/series.h"
+#include "lokahid/batch_channel.h"
 #include "lokahid/check_catalog.h"
 #include "lokahid/first_probe_pacer.h"
 #include "lokahid/slot_queue.h"
-
-#include <pqxx/connection>
 
 namespace lokahi::lokahid {
 
@@ -49,14 +56,18 @@ struct SchedulerStats {
   std::atomic<long long> batches{0};
   std::atomic<long long> checks{0};
   std::atomic<long long> tick_lag_ms{0};
+  // Parts of `skipped`: slots due while the channel was disconnected, slots of batches that
+  // reached no worker, and slots of checks too large for one message.
+  std::atomic<long long> skipped_disconnected{0};
+  std::atomic<long long> skipped_unrouted{0};
+  std::atomic<long long> skipped_oversized{0};
 };
 
 class Scheduler {
  public:
-  using Publish = std::function<void(const std::string& payload)>;  // to check.run
   using Clock = std::function<std::chrono::system_clock::time_point()>;
 
-  Scheduler(SchedulerOptions options, Publish publish, Clock clock, logging::Logger& log);
+  Scheduler(SchedulerOptions options, BatchChannel& channel, Clock clock, logging::Logger& log);
   ~Scheduler();
   void Start();
   // Stops dispatching and releases the lock (another replica takes over at once).
@@ -70,9 +81,15 @@ class Scheduler {
   void Resign();
   void ApplyChanges(int64_t now_ms);
   void Dispatch(int64_t now_ms);
+  // On stopping: records the skips still to come in (batches that reached no worker).
+  void CountLastSkips();
+  // Serialized batches of `due`, each within the channel's max payload and max_batch checks.
+  // Drops the slots of checks that cannot fit alone, counting them in `oversized`.
+  std::vector<std::pair<std::string, int64_t>> BuildBatches(const std::vector<DueCheck>& due,
+                                                            int64_t now_ms, int64_t& oversized);
 
   const SchedulerOptions options_;
-  Publish publish_;
+  BatchChannel& channel_;
   Clock clock_;
   logging::Logger& log_;
   SchedulerStats stats_;
@@ -82,6 +99,8 @@ class Scheduler {
   std::unique_ptr<pqxx::connection> connection_;
   int64_t poll_from_version_ = 0;
   int64_t pending_skipped_ = 0;  // counted at takeover, recorded with the next dispatch
+  bool paused_ = false;          // the channel was disconnected at the last dispatch
+  std::unordered_set<std::string> oversized_logged_;  // checks whose oversize was logged
   // (time, newest version) pairs: polls start from the newest version seen a few seconds ago.
   std::vector<std::pair<int64_t, int64_t>> version_history_;
   std::atomic<bool> stopping_{false};

@@ -89,6 +89,7 @@ struct Subscription::State {
     message.subject = natsMsg_GetSubject(raw);
     if (const char* reply = natsMsg_GetReply(raw)) message.reply = reply;
     message.data.assign(natsMsg_GetData(raw), natsMsg_GetDataLength(raw));
+    message.no_responders = natsMsg_IsNoResponders(raw);
     natsMsg_Destroy(raw);
     try {
       state->handler(std::move(message));
@@ -242,5 +243,24 @@ std::string Connection::ConnectedUrl() const {
 }
 
 long long Connection::Reconnects() const { return callbacks_->reconnects.load(); }
+
+void Connection::PublishRequest(std::string_view subject, std::string_view reply,
+                                std::string_view data) {
+  const std::string subject_copy(subject);
+  const std::string reply_copy(reply);
+  Check(natsConnection_PublishRequest(connection_, subject_copy.c_str(), reply_copy.c_str(),
+                                      data.data(), static_cast<int>(data.size())),
+        "publishing to " + subject_copy);
+}
+
+std::string Connection::NewInbox() {
+  natsInbox* inbox = nullptr;
+  Check(natsInbox_Create(&inbox), "creating a NATS inbox");
+  std::string subject(inbox);
+  natsInbox_Destroy(inbox);
+  return subject;
+}
+
+long long Connection::MaxPayload() const { return natsConnection_GetMaxPayload(connection_); }
 
 }  // namespace lokahi::nats

@@ -39,6 +39,8 @@ struct Message {
   std::string subject;
   std::string reply;  // empty when no reply is expected
   std::string data;
+  // The server's "503 no responders" status for a request published with this reply subject.
+  bool no_responders = false;
 };
 
 class Connection;
@@ -116,6 +118,14 @@ class Connection {
   // The URL of the server in use, credentials scrubbed; empty while disconnected.
   std::string ConnectedUrl() const;
   long long Reconnects() const;
+
+  // Publishes with a reply subject: when nothing is subscribed to `subject`, the server answers
+  // on `reply` with a no_responders message. Throws NatsError.
+  void PublishRequest(std::string_view subject, std::string_view reply, std::string_view data);
+  // A new unique subject to receive replies on.
+  static std::string NewInbox();
+  // The largest payload the server accepts, from its INFO; 0 before the first connect.
+  long long MaxPayload() const;
 
  private:
   struct Callbacks;

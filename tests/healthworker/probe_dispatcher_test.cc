@@ -165,5 +165,24 @@ TEST_F(ProbeDispatcherTest, UndecodableMessagesAreCountedAndRunNowSpecsValidated
   EXPECT_FALSE(testing::WaitFor([&] { return !writer_.Written().empty(); }, 500ms));
 }
 
+TEST_F(ProbeDispatcherTest, ABatchArrivingAfterItsDeliveryDeadlineIsSkippedWhole) {
+  auto& dispatcher = Dispatcher();
+  // Held in the scheduler's NATS client over a reconnect: its slot alone is not stale yet, but
+  // probing it now would sample the check again at the moment its next slot is probed.
+  internal::RunBatch replayed;
+  AddSlot(replayed, "00000000-0000-0000-0000-000000000001", 10, now_ms_ - 3'000);
+  replayed.set_deliver_by_unix_ms(now_ms_ - 1'000);
+  dispatcher.OnRunBatch(replayed.SerializeAsString());
+  EXPECT_EQ(dispatcher.stats().skipped_stale.load(), 1);
+
+  internal::RunBatch on_time;
+  AddSlot(on_time, "00000000-0000-0000-0000-000000000002", 10, now_ms_ - 500);
+  on_time.set_deliver_by_unix_ms(now_ms_ + 1'000);
+  dispatcher.OnRunBatch(on_time.SerializeAsString());
+  ASSERT_TRUE(testing::WaitFor([&] { return writer_.Written().size() == 1; }, 10s));
+  EXPECT_EQ(writer_.Written()[0].check_id, "00000000-0000-0000-0000-000000000002");
+  EXPECT_EQ(dispatcher.stats().skipped_stale.load(), 1);
+}
+
 }  // namespace
 }  // namespace lokahi::healthworker
