@@ -148,23 +148,36 @@ TEST(SchedulerDispatchTest, SlotsAFailedPublishCouldNotSendAreCountedAsSkipped) 
       << log_text.str();
 }
 
+// A scheduler publishing on a real NATS through NatsBatchChannel, as lokahid wires it.
+struct NatsScheduler {
+  NatsScheduler(const std::string& database_url, const std::string& nats_url)
+      : nats({nats_url, "scheduler under test"}),
+        channel(nats),
+        scheduler(Options(database_url), channel, Now(), log) {
+    scheduler.Start();
+  }
+  std::string Log() const { return log_text.str(); }
+
+  std::ostringstream log_text;
+  logging::Logger log{"lokahid", log_text};
+  nats::Connection nats;
+  NatsBatchChannel channel;
+  Scheduler scheduler;
+};
+
 TEST(SchedulerDispatchTest, SlotsPublishedWhileNoHealthworkerIsSubscribedAreCountedAsSkipped) {
   NatsLibrary();
   const std::string url = DatabaseWithChecks(20, 1);
   const std::string nats_url = testing::Services().nats.Url();
-  nats::Connection nats({nats_url, "scheduler under test"});
-  NatsBatchChannel channel(nats);
-  std::ostringstream log_text;
-  logging::Logger log("lokahid", log_text);
-  Scheduler scheduler(Options(url), channel, Now(), log);
-  scheduler.Start();
+  NatsScheduler running(url, nats_url);
+  Scheduler& scheduler = running.scheduler;
   // A few seconds with no healthworker at all.
   ASSERT_TRUE(testing::WaitFor([&] { return scheduler.stats().dispatched.load() >= 60; }, 20s))
-      << log_text.str();
+      << running.Log();
   const long long published_unheard = scheduler.stats().dispatched.load();
   // Then one subscribes.
   Collector worker(nats_url);
-  ASSERT_TRUE(testing::WaitFor([&] { return worker.total() >= 60; }, 20s)) << log_text.str();
+  ASSERT_TRUE(testing::WaitFor([&] { return worker.total() >= 60; }, 20s)) << running.Log();
   scheduler.Stop();
 
   const auto& stats = scheduler.stats();
@@ -183,24 +196,20 @@ TEST(SchedulerDispatchTest, ANatsRestartReplaysNoSlots) {
   NatsLibrary();
   const std::string url = DatabaseWithChecks(20, 1);
   testing::NatsServer server;  // its own: this test stops it
-  nats::Connection nats({server.Url(), "scheduler under test"});
-  NatsBatchChannel channel(nats);
-  std::ostringstream log_text;
-  logging::Logger log("lokahid", log_text);
-  Scheduler scheduler(Options(url), channel, Now(), log);
-  scheduler.Start();
+  NatsScheduler running(url, server.Url());
+  Scheduler& scheduler = running.scheduler;
   ASSERT_TRUE(testing::WaitFor([&] { return scheduler.stats().dispatched.load() >= 40; }, 20s))
-      << log_text.str();
+      << running.Log();
   server.Stop();
   std::this_thread::sleep_for(3s);  // the outage itself: nothing to wait for
   server.Start();
   // Subscribed before the scheduler's client reconnects (it retries every 250 ms), so whatever
   // that client flushes on reconnect arrives here.
   Collector after(server.Url());
-  ASSERT_TRUE(testing::WaitFor([&] { return after.total() >= 60; }, 20s)) << log_text.str();
+  ASSERT_TRUE(testing::WaitFor([&] { return after.total() >= 60; }, 20s)) << running.Log();
   scheduler.Stop();
 
-  EXPECT_GT(scheduler.stats().skipped_disconnected.load(), 0) << log_text.str();
+  EXPECT_GT(scheduler.stats().skipped_disconnected.load(), 0) << running.Log();
   // At most one slot per check per moment: a check every second never gets two slots within
   // half a second of each other, and each slot's due time is recent when it arrives.
   for (const auto& [id, slots] : after.slots()) {
@@ -233,12 +242,8 @@ TEST(SchedulerDispatchTest, ACheckTooLargeForOneMessageDoesNotDisturbOthersSlots
   }
   const std::string nats_url = testing::Services().nats.Url();
   Collector worker(nats_url);
-  nats::Connection nats({nats_url, "scheduler under test"});
-  NatsBatchChannel channel(nats);
-  std::ostringstream log_text;
-  logging::Logger log("lokahid", log_text);
-  Scheduler scheduler(Options(url), channel, Now(), log);
-  scheduler.Start();
+  NatsScheduler running(url, nats_url);
+  Scheduler& scheduler = running.scheduler;
   ASSERT_TRUE(testing::WaitFor(
       [&] {
         const auto slots = worker.slots();
@@ -249,7 +254,7 @@ TEST(SchedulerDispatchTest, ACheckTooLargeForOneMessageDoesNotDisturbOthersSlots
         return true;
       },
       30s))
-      << log_text.str();
+      << running.Log();
   scheduler.Stop();
 
   const auto slots = worker.slots();
@@ -260,10 +265,10 @@ TEST(SchedulerDispatchTest, ACheckTooLargeForOneMessageDoesNotDisturbOthersSlots
       EXPECT_EQ(s[i].due_ms - s[i - 1].due_ms, 1000) << id << ": no slot lost";
     }
   }
-  EXPECT_LE(worker.max_bytes(), channel.MaxPayload());
+  EXPECT_LE(worker.max_bytes(), running.channel.MaxPayload());
   EXPECT_GT(scheduler.stats().skipped_oversized.load(), 0);
   EXPECT_GE(RecordedSkipped(url), scheduler.stats().skipped_oversized.load());
-  const std::string text = log_text.str();
+  const std::string text = running.Log();
   EXPECT_NE(text.find("event=check_too_large_to_dispatch check_id=" + huge_id), std::string::npos)
       << text;
   EXPECT_EQ(text.find("check_too_large_to_dispatch"), text.rfind("check_too_large_to_dispatch"))
