@@ -61,6 +61,10 @@ const std::vector<FlagSpec> kCheckOptionFlags = {
         checks::kMaxThreshold),
     Text("webhook-format", "protobuf (default, lokahi's) or json", {"protobuf", "json"}),
     Text("webhook-secret", "Standard Webhooks signing secret, whsec_…"),
+    Text("notify-failure-kind-change",
+         "true (default, lokahi's): a failing check notifies when it switches DOWN <-> ERROR; "
+         "false: it stays silent until it recovers",
+         {"true", "false"}),
 };
 
 std::string FlagOr(const ParsedArgs& args, const std::string& name, const std::string& fallback) {
@@ -86,6 +90,10 @@ void FillOptions(const ParsedArgs& args, Message& m) {
   m.set_recovery_threshold(IntFlag(args, "recovery-threshold", 0));
   m.set_webhook_format(ParseFormat(FlagOr(args, "webhook-format", "")));
   m.set_webhook_secret(FlagOr(args, "webhook-secret", ""));
+  // Unset (not given, or given empty to Put) means the default, true.
+  if (const auto notify = FlagOr(args, "notify-failure-kind-change", ""); !notify.empty()) {
+    m.set_notify_failure_kind_change(notify == "true");
+  }
 }
 
 }  // namespace

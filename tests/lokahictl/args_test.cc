@@ -166,6 +166,19 @@ TEST(Args, PutMasksExactlyTheFlagsGivenSoEmptyValuesClear) {
   EXPECT_EQ(every.every(), 120);
 }
 
+TEST(Args, NotifyFailureKindChangeIsSentOnlyWhenGiven) {
+  const auto quiet = PutRequest(
+      ParseArgs({"put", "ID", "--notify-failure-kind-change", "false"}, CommandFlags()), "ID");
+  ASSERT_TRUE(quiet.has_notify_failure_kind_change());
+  EXPECT_FALSE(quiet.notify_failure_kind_change());
+  ASSERT_EQ(quiet.update_mask().paths_size(), 1);
+  EXPECT_EQ(quiet.update_mask().paths(0), "notify_failure_kind_change");
+  const auto other = PutRequest(ParseArgs({"put", "ID", "--every", "120"}, CommandFlags()), "ID");
+  EXPECT_FALSE(other.has_notify_failure_kind_change());
+  EXPECT_THROW(ParseArgs({"create", "--notify-failure-kind-change", "maybe"}, CommandFlags()),
+               UsageError);
+}
+
 TEST(Args, HelpEverywhere) {
   EXPECT_TRUE(ParseArgs({"--help"}, CommandFlags()).help);
   const auto a = ParseArgs({"create", "--help"}, CommandFlags());
