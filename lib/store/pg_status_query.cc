@@ -16,24 +16,30 @@ namespace {
 // part of an hour at a window's start (and any hours before hourly_results_since): a few dozen
 // rows per check per window instead of a week of results. Both sides count the same rows.
 
-// Latency of answered probes (status_code > 0) probed since now() - $2 seconds. Variance from
+// The start of a window of $1 seconds before now, and where its whole hours in hourly_results
+// begin. Read before the statements that use them, so the planner sees them: it keeps only the
+// result partitions and index ranges they name.
+constexpr const char* kWindowSql = R"sql(
+SELECT now() - $1::bigint * interval '1 second',
+       greatest(lokahi_hour_ceiling(now() - $1::bigint * interval '1 second'),
+                (SELECT since FROM hourly_results_since))
+)sql";
+
+// Latency of answered probes (status_code > 0) probed since $2, whole hours from $3. Variance from
 // exact integer sums: (n * sum(x^2) - sum(x)^2) / n^2.
 constexpr const char* kHistogramSql = R"sql(
-WITH b AS (
-  SELECT now() - $2::bigint * interval '1 second' AS from_at,
-         greatest(lokahi_hour_ceiling(now() - $2::bigint * interval '1 second'),
-                  (SELECT since FROM hourly_results_since)) AS rolled_from
-), parts AS (
+WITH parts AS (
   SELECT h.check_id, h.answered AS n, h.latency_min_ns AS lo, h.latency_max_ns AS hi,
          h.latency_sum_ns AS s, h.latency_sum_squares AS sq, h.latency_buckets AS buckets
-  FROM hourly_results h, b
-  WHERE h.check_id = ANY($1::uuid[]) AND h.hour >= b.rolled_from AND h.answered > 0
+  FROM hourly_results h
+  WHERE h.check_id = ANY($1::uuid[]) AND h.hour >= $3::timestamptz AND h.answered > 0
   UNION ALL
   SELECT r.check_id, count(*), min(r.latency_ns), max(r.latency_ns), sum(r.latency_ns),
          sum(r.latency_ns::numeric * r.latency_ns),
          array_agg((lokahi_latency_bucket(r.latency_ns) << 32) + 1)
-  FROM results r, b
-  WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= b.from_at AND r.probed_at < b.rolled_from
+  FROM results r
+  WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $2::timestamptz
+    AND r.probed_at < $3::timestamptz
     AND r.status_code > 0
   GROUP BY r.check_id
 ), merged AS (
@@ -52,44 +58,50 @@ FROM stats s JOIN bucketed bk USING (check_id)
 
 // Probes and UP probes ($2) per window: 24 h, 7 d, and 30 d from current_date - 30, whose days
 // before the last one counted into daily_uptime come from there (they outlive raw results).
-constexpr const char* kUptimeSql = R"sql(
+// The uptime windows' bounds, as kWindowSql's for 24 h and 7 d, and the first day whose probes
+// daily_uptime does not count yet with its start.
+constexpr const char* kUptimeWindowsSql = R"sql(
 WITH b AS (
-  SELECT now() - interval '24 hours' AS f1, now() - interval '7 days' AS f7,
-         (SELECT coalesce(max(day) + 1, current_date - 30) FROM daily_uptime_days
+  SELECT (SELECT coalesce(max(day) + 1, current_date - 30) FROM daily_uptime_days
           WHERE day >= current_date - 30) AS raw_from_day,
          (SELECT since FROM hourly_results_since) AS since
-), w AS (
-  SELECT f1, f7, raw_from_day::timestamptz AS f30, raw_from_day,
-         greatest(lokahi_hour_ceiling(f1), since) AS r1,
-         greatest(lokahi_hour_ceiling(f7), since) AS r7,
-         greatest(lokahi_hour_ceiling(raw_from_day::timestamptz), since) AS r30
-  FROM b
-), days AS (
+)
+SELECT now() - interval '24 hours', greatest(lokahi_hour_ceiling(now() - interval '24 hours'), since),
+       now() - interval '7 days', greatest(lokahi_hour_ceiling(now() - interval '7 days'), since),
+       raw_from_day, raw_from_day::timestamptz,
+       greatest(lokahi_hour_ceiling(raw_from_day::timestamptz), since), current_date - 30
+FROM b
+)sql";
+
+// $3/$4: 24 h from / whole hours from; $5/$6 the same for 7 d; $7 the first day not in
+// daily_uptime, $8/$9 its start / whole hours from; $10 the 30-day window's first day.
+constexpr const char* kUptimeSql = R"sql(
+WITH days AS (
   SELECT d.check_id, sum(d.probes) AS probes, sum(d.up) AS up
-  FROM daily_uptime d, w
-  WHERE d.check_id = ANY($1::uuid[]) AND d.day >= current_date - 30 AND d.day < w.raw_from_day
+  FROM daily_uptime d
+  WHERE d.check_id = ANY($1::uuid[]) AND d.day >= $10::date AND d.day < $7::date
   GROUP BY 1
 ), hours AS (
   SELECT h.check_id,
-         sum(h.probes) FILTER (WHERE h.hour >= w.r1) AS p1, sum(h.up) FILTER (WHERE h.hour >= w.r1) AS u1,
-         sum(h.probes) FILTER (WHERE h.hour >= w.r7) AS p7, sum(h.up) FILTER (WHERE h.hour >= w.r7) AS u7,
-         sum(h.probes) FILTER (WHERE h.hour >= w.r30) AS p30,
-         sum(h.up) FILTER (WHERE h.hour >= w.r30) AS u30
-  FROM hourly_results h, w
-  WHERE h.check_id = ANY($1::uuid[]) AND h.hour >= least(w.r1, w.r7, w.r30)
+         sum(h.probes) FILTER (WHERE h.hour >= $4::timestamptz) AS p1, sum(h.up) FILTER (WHERE h.hour >= $4::timestamptz) AS u1,
+         sum(h.probes) FILTER (WHERE h.hour >= $6::timestamptz) AS p7, sum(h.up) FILTER (WHERE h.hour >= $6::timestamptz) AS u7,
+         sum(h.probes) FILTER (WHERE h.hour >= $9::timestamptz) AS p30,
+         sum(h.up) FILTER (WHERE h.hour >= $9::timestamptz) AS u30
+  FROM hourly_results h
+  WHERE h.check_id = ANY($1::uuid[]) AND h.hour >= least($4::timestamptz, $6::timestamptz, $9::timestamptz)
   GROUP BY 1
 ), raw AS (
   SELECT 1 AS win, r.check_id, count(*) AS p, count(*) FILTER (WHERE r.verdict = $2) AS u
-  FROM results r, w WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= w.f1 AND r.probed_at < w.r1
+  FROM results r WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $3::timestamptz AND r.probed_at < $4::timestamptz
   GROUP BY 2
   UNION ALL
   SELECT 7, r.check_id, count(*), count(*) FILTER (WHERE r.verdict = $2)
-  FROM results r, w WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= w.f7 AND r.probed_at < w.r7
+  FROM results r WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $5::timestamptz AND r.probed_at < $6::timestamptz
   GROUP BY 2
   UNION ALL
   SELECT 30, r.check_id, count(*), count(*) FILTER (WHERE r.verdict = $2)
-  FROM results r, w
-  WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= w.f30 AND r.probed_at < w.r30
+  FROM results r
+  WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $8::timestamptz AND r.probed_at < $9::timestamptz
   GROUP BY 2
 ), edges AS (
   SELECT check_id, sum(p) FILTER (WHERE win = 1) AS p1, sum(u) FILTER (WHERE win = 1) AS u1,
@@ -115,6 +127,9 @@ SELECT check_id::text, coalesce(up_24h::float8 / nullif(probes_24h, 0), 0),
        probes_7d::bigint, probes_30d::bigint
 FROM counts
 )sql";
+
+// One snapshot for the bounds and the statement that uses them.
+using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
 // The latency (ns) bucket k of lokahi_latency_bucket reads as: its geometric middle.
 double BucketMiddleNs(int64_t k) { return k <= 0 ? 0 : std::exp2((k - 0.5) / 64.0); }
@@ -172,9 +187,10 @@ std::map<std::string, LatencyHistogram> PgStatusQuery::HistogramsFor(
     histograms[id.str()] = LatencyHistogram{};
   }
   auto connection = pool_.Acquire();
-  pqxx::read_transaction txn(*connection);
+  ReadTransaction txn(*connection);
+  const auto window_bounds = txn.exec_params1(kWindowSql, static_cast<int64_t>(window.count()));
   const auto rows = txn.exec_params(kHistogramSql, postgres::TextArray(ids),
-                                    static_cast<int64_t>(window.count()));
+                                    window_bounds[0].c_str(), window_bounds[1].c_str());
   for (const auto& row : rows) histograms[row[0].as<std::string>()] = HistogramFromRow(row);
   return histograms;
 }
@@ -199,9 +215,12 @@ std::map<std::string, UptimeRatios> PgStatusQuery::UptimeRatiosFor(
     ratios[id.str()] = UptimeRatios{};
   }
   auto connection = pool_.Acquire();
-  pqxx::read_transaction txn(*connection);
+  ReadTransaction txn(*connection);
+  const auto w = txn.exec1(kUptimeWindowsSql);
   const auto rows =
-      txn.exec_params(kUptimeSql, postgres::TextArray(ids), static_cast<int>(checks::Verdict::kUp));
+      txn.exec_params(kUptimeSql, postgres::TextArray(ids), static_cast<int>(checks::Verdict::kUp),
+                      w[0].c_str(), w[1].c_str(), w[2].c_str(), w[3].c_str(), w[4].c_str(),
+                      w[5].c_str(), w[6].c_str(), w[7].c_str());
   for (const auto& row : rows) {
     ratios[row[0].as<std::string>()] =
         UptimeRatios{row[1].as<double>(),  row[2].as<double>(),  row[3].as<double>(),
