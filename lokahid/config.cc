@@ -33,6 +33,13 @@ LokahidConfig LokahidConfig::FromEnv(const config::Env& env) {
     throw config::ConfigError(std::string("LOKAHI_TRUSTED_PROXIES: ") + e.what());
   }
   c.auth_max_failures = static_cast<int>(env.Int("LOKAHI_AUTH_MAX_FAILURES", 10, 0, 1000000));
+  c.tls_certificate_path = env.String("LOKAHI_TLS_CERT", "");
+  c.tls_key_path = env.String("LOKAHI_TLS_KEY", "");
+  if (c.tls_certificate_path.empty() != c.tls_key_path.empty()) {
+    throw config::ConfigError(std::string("LOKAHI_TLS_CERT and LOKAHI_TLS_KEY go together: ") +
+                              (c.tls_key_path.empty() ? "LOKAHI_TLS_KEY" : "LOKAHI_TLS_CERT") +
+                              " is not set");
+  }
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   c.instance_name =
@@ -53,7 +60,9 @@ std::string LokahidConfig::Describe() const {
   for (size_t i = 0; i < trusted_proxies.size(); ++i) {
     out << (i ? "," : "") << trusted_proxies[i];
   }
-  out << " LOKAHI_AUTH_MAX_FAILURES=" << auth_max_failures << " LOKAHI_INSTANCE=" << instance_name;
+  out << " LOKAHI_AUTH_MAX_FAILURES=" << auth_max_failures << " LOKAHI_INSTANCE=" << instance_name
+      << " LOKAHI_TLS_CERT=" << (tls() ? tls_certificate_path : "(unset: plaintext)")
+      << " LOKAHI_TLS_KEY=" << (tls() ? tls_key_path : "(unset)");
   return out.str();
 }
 

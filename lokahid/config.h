@@ -23,6 +23,10 @@ struct LokahidConfig {
   std::vector<std::string> trusted_proxies;
   int auth_max_failures = 10;  // failed authentications per client address per minute
   std::string instance_name;
+  // LOKAHI_TLS_CERT and LOKAHI_TLS_KEY: PEM files; both set = PORT speaks TLS only.
+  std::string tls_certificate_path;
+  std::string tls_key_path;
+  bool tls() const { return !tls_certificate_path.empty(); }
 
   // Throws config::ConfigError naming the variable at fault.
   static LokahidConfig FromEnv(const config::Env& env);

@@ -26,6 +26,7 @@
 #include "lokahid/config.h"
 #include "lokahid/front/connection_registry.h"
 #include "lokahid/front/port_acceptor.h"
+#include "lokahid/front/tls_relay.h"
 #include "lokahid/grpc/checks_grpc_service.h"
 #include "lokahid/grpc_health.h"
 #include "lokahid/http/http_front.h"
@@ -56,6 +57,16 @@ int Run() {
     return 2;
   }
   log.Info("config", {{"effective", config.Describe()}});
+  lokahi::lokahid::SslContext tls_context;
+  if (config.tls()) {
+    try {
+      tls_context =
+          lokahi::lokahid::MakeServerTlsContext(config.tls_certificate_path, config.tls_key_path);
+    } catch (const std::exception& e) {
+      std::cerr << "lokahid: bad configuration: " << e.what() << "\n";
+      return 2;
+    }
+  }
 
   lokahi::postgres::ConnectionPool pool(config.database_url, config.db_pool_size);
   lokahi::metrics::Registry registry;
@@ -117,16 +128,27 @@ int Run() {
   lokahi::http::Server http_server(
       [&http_front](const lokahi::http::Request& request) { return http_front.Handle(request); },
       http_limits, log);
-  lokahi::lokahid::PortAcceptor acceptor(
-      listen_fd, {static_cast<size_t>(config.max_connections)}, connections,
-      {[&server](int fd, const lokahi::lokahid::PeerAddress&) {
-         grpc::AddInsecureChannelFromFd(server.get(), fd);
-       },
-       [&http_server](int fd, const lokahi::lokahid::PeerAddress& peer) {
-         http_server.Adopt(fd, peer.address, static_cast<uint16_t>(peer.port));
-       }},
-      log);
-  log.Info("listening", {{"port", acceptor.port()}});
+  lokahi::lokahid::PortAcceptor::Handoffs handoffs{
+      [&server](int fd, const lokahi::lokahid::PeerAddress&) {
+        grpc::AddInsecureChannelFromFd(server.get(), fd);
+      },
+      [&http_server](int fd, const lokahi::lokahid::PeerAddress& peer) {
+        http_server.Adopt(fd, peer.address, static_cast<uint16_t>(peer.port));
+      },
+      {}};
+  // With LOKAHI_TLS_CERT/KEY the port speaks TLS only: the relay terminates it and hands the
+  // plaintext to the same two sides by ALPN.
+  std::optional<lokahi::lokahid::TlsRelay> tls_relay;
+  if (tls_context) {
+    tls_relay.emplace(std::move(tls_context), lokahi::lokahid::TlsRelayOptions{}, connections,
+                      handoffs, log);
+    handoffs.tls = [&tls_relay](int fd, const lokahi::lokahid::PeerAddress& peer) {
+      tls_relay->Adopt(fd, peer);
+    };
+  }
+  lokahi::lokahid::PortAcceptor acceptor(listen_fd, {static_cast<size_t>(config.max_connections)},
+                                         connections, handoffs, log);
+  log.Info("listening", {{"port", acceptor.port()}, {"tls", config.tls() ? "on" : "off"}});
   std::optional<lokahi::lokahid::GrpcHealthFollower> grpc_health;
   if (auto* health = server->GetHealthCheckService()) {
     grpc_health.emplace(*health, readiness, std::chrono::seconds(1), log);

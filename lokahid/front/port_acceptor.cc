@@ -18,6 +18,10 @@ namespace lokahi::lokahid {
 
 namespace {
 constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+constexpr char kTlsHandshakeRecord = 0x16;
+constexpr std::string_view kPlaintextRefusal =
+    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+    "Content-Length: 33\r\n\r\nthis port speaks TLS: use https\r\n";
 constexpr auto kSweepEvery = std::chrono::seconds(1);
 constexpr auto kSweepAtLimitEvery = std::chrono::milliseconds(100);
 
@@ -150,8 +154,8 @@ void PortAcceptor::Loop() {
         last_sweep = Clock::now();
       }
       if (registry_.size() >= options_.max_connections) {
+        refused_.fetch_add(1);  // before the close, which the refused client may see first
         close(fd);
-        refused_.fetch_add(1);
         continue;
       }
       const int one = 1;
@@ -172,6 +176,24 @@ void PortAcceptor::Loop() {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
     if (n <= 0) {  // closed or failed before saying anything
       drop(fd);
+      return;
+    }
+    if (handoffs_.tls) {
+      if (first[0] != kTlsHandshakeRecord) {
+        // Plaintext on a TLS port: refused, so credentials are never taken in the clear. An
+        // HTTP/1.1 client is told why (best effort: the socket may not take it).
+        if (ClassifyFirstBytes(std::string_view(first, static_cast<size_t>(n))) ==
+            WireProtocol::kHttp1) {
+          [[maybe_unused]] const auto sent =
+              send(fd, kPlaintextRefusal.data(), kPlaintextRefusal.size(), MSG_NOSIGNAL);
+        }
+        plaintext_refused_.fetch_add(1);
+        drop(fd);
+        return;
+      }
+      epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+      undecided.erase(fd);
+      handoffs_.tls(fd, registry_.PeerOfDescriptor(fd).value_or(PeerAddress{}));
       return;
     }
     const auto protocol = ClassifyFirstBytes(std::string_view(first, static_cast<size_t>(n)));

@@ -49,6 +49,10 @@ class PortAcceptor {
   struct Handoffs {
     Handoff http2;
     Handoff http1;
+    // Set when the port speaks TLS: connections opening with a TLS record go here (the relay
+    // keeps the registry entry), and plaintext ones of either protocol are refused, never
+    // served in the clear.
+    Handoff tls;
   };
 
   // Takes ownership of `listen_fd` and starts accepting on a thread of its own.
@@ -66,6 +70,8 @@ class PortAcceptor {
   int port() const { return port_; }
   // Connections closed at once because the bound was reached, since start.
   uint64_t refused() const { return refused_.load(); }
+  // Plaintext connections refused because the port speaks TLS, since start.
+  uint64_t plaintext_refused() const { return plaintext_refused_.load(); }
 
  private:
   void Loop();
@@ -79,6 +85,7 @@ class PortAcceptor {
   Handoffs handoffs_;
   logging::Logger& log_;
   std::atomic<uint64_t> refused_{0};
+  std::atomic<uint64_t> plaintext_refused_{0};
   std::atomic<bool> stopped_{false};
   std::thread thread_;
 };
