@@ -182,6 +182,16 @@ ParsedArgs CommandLine::Parse(const std::vector<std::string>& argv) {
     }
     throw UsageError("unknown flag " + Shown(extra) + " for " + parsed_.command + see);
   }
+  // A flag with a fixed set of values refuses any other: "--notify-failure-kind-change maybe" must
+  // not quietly mean false. Empty stays allowed (Put: back to the default).
+  for (const auto& spec : parsed_.flag_specs) {
+    const auto given = parsed_.flags.find(spec.name);
+    if (spec.choices.empty() || given == parsed_.flags.end() || given->second.empty()) continue;
+    if (std::find(spec.choices.begin(), spec.choices.end(), given->second) == spec.choices.end()) {
+      throw UsageError("--" + spec.name + " must be " + Joined(spec.choices, " or ") + ", got " +
+                       checks::Quote(given->second));
+    }
+  }
   return parsed_;
 }
 

@@ -1,46 +1,31 @@
 #include "lokahictl/server_address.h"
 
-#include <algorithm>
 #include <regex>
 #include <stdexcept>
+
+#include "lib/url/url.h"
 
 namespace lokahi::lokahictl {
 
 ServerAddress ParseServerAddress(const std::string& text) {
-  std::string rest = text;
+  // libcurl's URL API decides, as it does for every URL we accept: a hand-written split disagreed
+  // with it on odd input (two ports, '@' in a password) and gRPC reads a port modulo 65536, so
+  // 99999 sent the credentials to port 34463. The text is never quoted back: it may hold them.
+  const bool has_scheme = text.find("://") != std::string::npos;
+  std::string why;
+  const auto parsed = url::Url::Parse(has_scheme ? text : "http://" + text, &why);
+  if (!parsed) throw std::invalid_argument("server " + why);
   ServerAddress address;
-  const auto scheme_end = rest.find("://");
-  if (scheme_end != std::string::npos) {
-    const std::string scheme = rest.substr(0, scheme_end);
-    if (scheme != "http" && scheme != "https") {
-      throw std::invalid_argument("server must be http[s]://[user:pass@]host:port, got scheme \"" +
-                                  scheme + "\"");
-    }
-    address.tls = scheme == "https";
-    rest = rest.substr(scheme_end + 3);
-  }
-  if (const auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
-  if (const auto at = rest.rfind('@'); at != std::string::npos) {
-    address.credentials = auth::ParseUserPass(rest.substr(0, at));
+  address.tls = parsed->scheme() == "https";
+  const std::string user = parsed->user();
+  if (!user.empty()) {
+    address.credentials = auth::ParseUserPass(user + ":" + parsed->password());
     if (!address.credentials) {
       throw std::invalid_argument("server credentials must be user:pass before the @");
     }
-    rest = rest.substr(at + 1);
   }
-  if (rest.empty()) throw std::invalid_argument("server has no host: \"" + text + "\"");
-  if (rest.find(':') == std::string::npos || rest.back() == ']') {
-    rest += address.tls ? ":443" : ":24253";
-  }
-  // gRPC reads the port modulo 65536: 99999 would send the credentials to port 34463.
-  const std::string port = rest.substr(rest.rfind(':') + 1);
-  const bool digits =
-      !port.empty() && port.size() <= 5 &&
-      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-    throw std::invalid_argument("server port must be between 1 and 65535, got \"" +
-                                port.substr(0, 100) + "\"");
-  }
-  address.target = rest;
+  const int port = parsed->port() != 0 ? parsed->port() : (address.tls ? 443 : 24253);
+  address.target = parsed->host() + ":" + std::to_string(port);
   return address;
 }
 
