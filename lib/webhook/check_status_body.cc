@@ -42,6 +42,7 @@ pb::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
   out->set_expected_status(options.expected_status);
   out->set_failure_threshold(options.failure_threshold);
   out->set_recovery_threshold(options.recovery_threshold);
+  out->set_notify_failure_kind_change(options.notify_failure_kind_change);
   out->set_webhook_format(static_cast<pb::WebhookFormat>(options.webhook_format));
   out->set_has_webhook_secret(!options.webhook_secret.empty());
   SetTimestamp(out->mutable_created_at(), check.created_at);
