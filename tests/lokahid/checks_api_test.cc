@@ -13,6 +13,7 @@
 #include "lib/auth/basic_auth.h"
 #include "lokahi.grpc.pb.h"
 #include "tests/support/daemon.h"
+#include "tests/support/lokahid_under_test.h"
 #include "tests/support/ports.h"
 #include "tests/support/shared_services.h"
 
@@ -27,25 +28,15 @@ class ChecksApiTest : public ::testing::Test {
   void SetUp() override { database_url_ = Services().postgres.NewDatabase(); }
 
   void StartLokahid(std::map<std::string, std::string> extra = {}) {
-    port_ = testing::FreePort();
-    std::map<std::string, std::string> env = {{"DATABASE_URL", database_url_},
-                                              {"NATS_URL", Services().nats.Url()},
-                                              {"PORT", std::to_string(port_)}};
-    for (auto& [k, v] : extra) env[k] = v;
-    lokahid_ = testing::StartDaemon("lokahid/lokahid", env, port_);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
-                                   grpc::InsecureChannelCredentials());
+    lokahid_ = std::make_unique<testing::LokahidUnderTest>(std::move(extra), database_url_);
+    port_ = lokahid_->port();
+    channel_ = lokahid_->channel();
     stub_ = pb::Checks::NewStub(channel_);
   }
 
   std::unique_ptr<grpc::ClientContext> Context(
       std::optional<auth::Credentials> credentials = std::nullopt) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-    if (credentials) {
-      context->AddMetadata("authorization", auth::BasicAuthorizationHeader(*credentials));
-    }
-    return context;
+    return testing::CallContext(credentials);
   }
 
   pb::CreateOpts ValidOpts() {
@@ -71,7 +62,7 @@ class ChecksApiTest : public ::testing::Test {
 
   std::string database_url_;
   int port_ = 0;
-  std::unique_ptr<testing::ChildProcess> lokahid_;
+  std::unique_ptr<testing::LokahidUnderTest> lokahid_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::Checks::Stub> stub_;
 };
@@ -548,7 +539,7 @@ TEST_F(ChecksApiTest, HundredConcurrentCreatesAreAllStored) {
 TEST_F(ChecksApiTest, RestartKeepsEverythingAndStopsGracefully) {
   StartLokahid();
   const auto created = MustCreate(ValidOpts());
-  const int status = lokahid_->Stop(SIGTERM, std::chrono::seconds(10));
+  const int status = lokahid_->process().Stop(SIGTERM, std::chrono::seconds(10));
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "SIGTERM is a clean exit";
   StartLokahid();
   pb::CheckID id;

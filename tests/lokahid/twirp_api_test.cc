@@ -28,6 +28,7 @@
 #include "lokahi.grpc.pb.h"
 #include "lokahiadmin.pb.h"
 #include "tests/support/daemon.h"
+#include "tests/support/lokahid_under_test.h"
 #include "tests/support/ports.h"
 #include "tests/support/raw_http.h"
 #include "tests/support/shared_services.h"
@@ -41,148 +42,38 @@ using testing::Services;
 
 constexpr char kChecks[] = "/twirp/github.xe.lokahi.Checks/";
 constexpr char kRunLocal[] = "/twirp/github.xe.lokahi.admin.RunLocal/";
-constexpr char kProtobuf[] = "application/protobuf";
-constexpr char kJson[] = "application/json";
-
-struct HttpAnswer {
-  long status = 0;
-  std::string content_type;
-  std::string cache_control;
-  std::string body;
-};
-
-// One keep-alive HTTP/1.1 client (libcurl), as lokahi's Go client or curl would talk.
-class HttpClient {
- public:
-  explicit HttpClient(const char* source_address = nullptr) : curl_(curl_easy_init()) {
-    if (source_address) interface_ = source_address;
-  }
-  ~HttpClient() { curl_easy_cleanup(curl_); }
-
-  HttpAnswer Send(const std::string& method, const std::string& url, const std::string& body,
-                  std::vector<std::string> headers) {
-    curl_easy_reset(curl_);
-    HttpAnswer answer;
-    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (method != "GET") {
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    }
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 30000L);
-    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    if (!interface_.empty()) curl_easy_setopt(curl_, CURLOPT_INTERFACE, interface_.c_str());
-    curl_slist* list = nullptr;
-    headers.push_back("Expect:");
-    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(
-        curl_, CURLOPT_WRITEFUNCTION, +[](char* data, size_t, size_t n, void* out) {
-          static_cast<std::string*>(out)->append(data, n);
-          return n;
-        });
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &answer.body);
-    curl_easy_setopt(
-        curl_, CURLOPT_HEADERFUNCTION, +[](char* data, size_t, size_t n, void* out) {
-          auto* a = static_cast<HttpAnswer*>(out);
-          const std::string line(data, n);
-          auto value = [&](const char* name) {
-            const size_t len = std::strlen(name);
-            if (strncasecmp(line.c_str(), name, len) != 0) return std::optional<std::string>();
-            auto v = line.substr(len);
-            while (!v.empty() && (v.back() == '\r' || v.back() == '\n')) v.pop_back();
-            while (!v.empty() && v.front() == ' ') v.erase(0, 1);
-            return std::optional<std::string>(v);
-          };
-          if (auto v = value("content-type:")) a->content_type = *v;
-          if (auto v = value("cache-control:")) a->cache_control = *v;
-          return n;
-        });
-    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &answer);
-    const auto code = curl_easy_perform(curl_);
-    curl_slist_free_all(list);
-    if (code != CURLE_OK) {
-      answer.status = -1;
-      answer.body = curl_easy_strerror(code);
-      return answer;
-    }
-    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &answer.status);
-    return answer;
-  }
-
- private:
-  CURL* curl_;
-  std::string interface_;
-};
-
-// {"code":..,"msg":..} of a Twirp error answer.
-std::pair<std::string, std::string> TwirpError(const std::string& body) {
-  google::protobuf::Struct error;
-  if (!google::protobuf::util::JsonStringToMessage(body, &error).ok()) return {"<not json>", body};
-  return {error.fields().count("code") ? error.fields().at("code").string_value() : "",
-          error.fields().count("msg") ? error.fields().at("msg").string_value() : ""};
-}
+using testing::HttpAnswer;
+using testing::HttpClient;
+using testing::kJson;
+using testing::kProtobuf;
+using testing::TwirpError;
 
 class TwirpApiTest : public ::testing::Test {
  protected:
   void SetUp() override { database_url_ = Services().postgres.NewDatabase(); }
 
   void StartLokahid(std::map<std::string, std::string> extra = {}) {
-    port_ = testing::FreePort();
-    std::map<std::string, std::string> env = {{"DATABASE_URL", database_url_},
-                                              {"NATS_URL", Services().nats.Url()},
-                                              {"PORT", std::to_string(port_)},
-                                              {"LOKAHI_MIN_EVERY", "1"}};
-    for (auto& [k, v] : extra) env[k] = v;
-    lokahid_ = testing::StartDaemon("lokahid/lokahid", env, port_);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
-                                   grpc::InsecureChannelCredentials());
+    extra.emplace("LOKAHI_MIN_EVERY", "1");
+    lokahid_ = std::make_unique<testing::LokahidUnderTest>(std::move(extra), database_url_);
+    port_ = lokahid_->port();
+    channel_ = lokahid_->channel();
     stub_ = pb::Checks::NewStub(channel_);
   }
 
-  std::string Url(const std::string& path) {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
+  std::string Url(const std::string& path) { return lokahid_->Url(path); }
 
-  // A Twirp call in `encoding`; `request` is always given as a message and encoded here.
-  template <typename Response>
+  // A Twirp call in `encoding`; every Twirp answer, error or not, must not be cached.
   HttpAnswer Call(const std::string& path, const google::protobuf::Message& request,
-                  const std::string& encoding, Response* response,
+                  const std::string& encoding, google::protobuf::Message* response,
                   std::optional<auth::Credentials> credentials = std::nullopt) {
-    std::string body;
-    if (encoding == kJson) {
-      EXPECT_TRUE(google::protobuf::util::MessageToJsonString(request, &body).ok());
-    } else {
-      request.SerializeToString(&body);
-    }
-    std::vector<std::string> headers = {"Content-Type: " + encoding};
-    if (credentials) {
-      headers.push_back("Authorization: " + auth::BasicAuthorizationHeader(*credentials));
-    }
-    auto answer = http_.Send("POST", Url(path), body, headers);
-    if (answer.status == 200) {
-      EXPECT_EQ(answer.content_type, encoding);
-      if (encoding == kJson) {
-        google::protobuf::util::JsonParseOptions options;
-        EXPECT_TRUE(
-            google::protobuf::util::JsonStringToMessage(answer.body, response, options).ok())
-            << answer.body;
-      } else {
-        EXPECT_TRUE(response->ParseFromString(answer.body));
-      }
-    }
-    EXPECT_EQ(answer.cache_control, "no-store") << path;
+    auto answer = lokahid_->Twirp(path, request, encoding, response, credentials);
+    EXPECT_EQ(answer.Header("cache-control"), "no-store") << path;
     return answer;
   }
 
   std::unique_ptr<grpc::ClientContext> Context(
       std::optional<auth::Credentials> credentials = std::nullopt) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + 20s);
-    if (credentials) {
-      context->AddMetadata("authorization", auth::BasicAuthorizationHeader(*credentials));
-    }
-    return context;
+    return testing::CallContext(credentials);
   }
 
   bool GrpcServes() {
@@ -200,9 +91,9 @@ class TwirpApiTest : public ::testing::Test {
   }
 
   const auth::Credentials right_{"AzureDiamond", "hunter2"};
+  std::unique_ptr<testing::LokahidUnderTest> lokahid_;
   std::string database_url_;
   int port_ = 0;
-  std::unique_ptr<testing::ChildProcess> lokahid_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<pb::Checks::Stub> stub_;
   HttpClient http_;
@@ -359,7 +250,7 @@ TEST_F(TwirpApiTest, JsonTakesBothNameFormsIgnoresUnknownFieldsAndAnswersProtoNa
                  R"("failure_threshold":2,"some_future_field":{"x":1}})",
                  {"Content-Type: application/json; charset=utf-8"});
   ASSERT_EQ(answer.status, 200) << answer.body;
-  EXPECT_EQ(answer.content_type, "application/json");
+  EXPECT_EQ(answer.Header("content-type"), "application/json");
   EXPECT_NE(answer.body.find("\"webhook_url\":\"http://127.0.0.1:9/h\""), std::string::npos)
       << answer.body;
   EXPECT_NE(answer.body.find("\"failure_threshold\":2"), std::string::npos) << answer.body;
@@ -392,8 +283,8 @@ TEST_F(TwirpApiTest, ProtocolMistakesGetTwirpsBadRouteAndMalformed) {
     const auto answer =
         http_.Send(c.method, Url(c.path), c.body, {"Content-Type: " + c.content_type});
     EXPECT_EQ(answer.status, c.status) << answer.body;
-    EXPECT_EQ(answer.content_type, "application/json");
-    EXPECT_EQ(answer.cache_control, "no-store");
+    EXPECT_EQ(answer.Header("content-type"), "application/json");
+    EXPECT_EQ(answer.Header("cache-control"), "no-store");
     EXPECT_EQ(TwirpError(answer.body).first, c.code) << answer.body;
     EXPECT_FALSE(TwirpError(answer.body).second.empty());
     EXPECT_TRUE(answer.body.starts_with("{\"code\":\"" + c.code + "\",\"msg\":\""))
