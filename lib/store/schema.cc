@@ -452,6 +452,65 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM results) THEN lokahi_hour_floor(now()) + 
        R"sql(
 ALTER TABLE checks ADD COLUMN notify_failure_kind_change boolean NOT NULL DEFAULT true;
 )sql"},
+      // Push alerts (issue 16), keyed by (source, id). state: 0 PENDING, 1 RAISED,
+      // 2 ACKNOWLEDGED, 3 CLEARED (lib/alerts State). The scheduler finds what is due through the
+      // three partial indexes, one per kind of due work; retention through the fourth.
+      {110, "alerts: pushed alerts (purple, mauvealert) and what is due about them", R"sql(
+CREATE TABLE alerts (
+  source text NOT NULL,
+  id text NOT NULL,
+  subject text NOT NULL DEFAULT '',
+  detail text NOT NULL DEFAULT '',
+  state smallint NOT NULL DEFAULT 0,
+  raise_at timestamptz,
+  importance smallint NOT NULL DEFAULT 0,
+  webhook_url text NOT NULL DEFAULT '',
+  webhook_format smallint NOT NULL DEFAULT 1,
+  suppress_until timestamptz,
+  acknowledged_by text NOT NULL DEFAULT '',
+  acknowledged_until timestamptz,
+  ack_note text NOT NULL DEFAULT '',
+  notify_count integer NOT NULL DEFAULT 0,
+  next_reminder_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  state_changed_at timestamptz NOT NULL DEFAULT now(),
+  last_notified_at timestamptz,
+  PRIMARY KEY (source, id)
+);
+CREATE INDEX alerts_raise_due ON alerts (raise_at) WHERE state = 0;
+CREATE INDEX alerts_ack_due ON alerts (acknowledged_until) WHERE state = 2;
+CREATE INDEX alerts_reminder_due ON alerts (next_reminder_at) WHERE state = 1;
+CREATE INDEX alerts_cleared_at ON alerts (state_changed_at) WHERE state = 3;
+CREATE INDEX alerts_by_id ON alerts (id, source);
+)sql"},
+      // The generic notifications outbox (lib/store/pg_notifications.h): alert notifications and
+      // any other notice (vantage impaired/recovered, certificate expiry) queued in the caller's
+      // transaction, delivered by the webhookworker like check webhooks. Rows sharing an
+      // ordering_key leave in id order. delivery_state: 0 pending, 1 delivered, 2 failed.
+      {111, "notifications: a generic webhook outbox for alerts and other notices", R"sql(
+CREATE TABLE notifications (
+  id bigserial PRIMARY KEY,
+  kind text NOT NULL,
+  ordering_key text NOT NULL,
+  webhook_url text NOT NULL,
+  content_type text NOT NULL,
+  body bytea NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  delivery_state smallint NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  lease_until timestamptz,
+  delivered_at timestamptz,
+  last_status_code integer NOT NULL DEFAULT 0,
+  last_error text NOT NULL DEFAULT ''
+);
+CREATE INDEX notifications_pending ON notifications (next_attempt_at, id)
+  WHERE delivery_state = 0;
+CREATE INDEX notifications_pending_by_key ON notifications (ordering_key, id)
+  WHERE delivery_state = 0;
+CREATE INDEX notifications_finished ON notifications (created_at) WHERE delivery_state <> 0;
+)sql"},
   };
   return kMigrations;
 }
