@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -20,11 +21,13 @@
 #include "lib/nats/nats_client.h"
 #include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
+#include "lib/store/pg_notifications.h"
 #include "lib/store/pg_status_query.h"
 #include "lib/version/version.h"
 #include "lib/webhook/abandoned_notifier.h"
 #include "lib/webhook/curl_multi_poster.h"
 #include "lib/webhook/delivery_loop.h"
+#include "lib/webhook/notification_loop.h"
 #include "lib/webhook/pg_outbox.h"
 #include "webhookworker/config.h"
 #include "webhookworker/delivery_metrics.h"
@@ -47,9 +50,9 @@ int Run() {
   }
   log.Info("config", {{"effective", config.Describe()}});
   try {
-    lokahi::daemon::RequireOpenFiles(static_cast<uint64_t>(config.concurrency) + 64,
-                                     lokahi::daemon::RaiseOpenFilesLimit(),
-                                     "LOKAHI_WEBHOOK_CONCURRENCY=" + std::to_string(config.concurrency));
+    lokahi::daemon::RequireOpenFiles(
+        static_cast<uint64_t>(config.concurrency) + 64, lokahi::daemon::RaiseOpenFilesLimit(),
+        "LOKAHI_WEBHOOK_CONCURRENCY=" + std::to_string(config.concurrency));
   } catch (const std::runtime_error& e) {
     std::cerr << "webhookworker: bad configuration: " << e.what() << "\n";
     return 2;
@@ -78,6 +81,21 @@ int Run() {
   options.retry.cap = config.max_backoff;
   lokahi::webhook::DeliveryLoop loop(outbox, status_query, poster, random, log, observer, options);
 
+  // The notifications outbox (push alerts and other notices), on a poster of its own so a burst of
+  // check webhooks and a burst of alerts never wait on each other.
+  lokahi::store::PgNotificationQueue notification_queue(pool, config.deadline);
+  lokahi::webhook::CurlMultiPoster notification_poster(egress);
+  lokahi::webhook::Mt19937Random notification_random(std::random_device{}());
+  lokahi::webhook::NotificationLoopOptions notification_options;
+  notification_options.concurrency = std::max(1, std::min(64, config.concurrency));
+  notification_options.request_timeout = config.request_timeout;
+  notification_options.sweep_interval = config.sweep_interval;
+  notification_options.drain_timeout = options.drain_timeout;
+  notification_options.retry = options.retry;
+  notification_options.key = config.default_key;
+  lokahi::webhook::NotificationLoop notifications(notification_queue, notification_poster,
+                                                  notification_random, log, notification_options);
+
   // Deliveries given up for good are told to the operator, when there is one.
   std::optional<lokahi::webhook::CurlMultiPoster> notice_poster;
   lokahi::webhook::Mt19937Random notice_random(std::random_device{}());
@@ -100,7 +118,10 @@ int Run() {
                                                          lokahi::daemon::NatsReadiness(nats)}));
   auto nudges = nats.Subscribe(lokahi::nats::Subjects::kWebhookEgress,
                                lokahi::nats::QueueGroups::kWebhookWorkers,
-                               [&loop](lokahi::nats::Message&&) { loop.Nudge(); });
+                               [&loop, &notifications](lokahi::nats::Message&&) {
+                                 loop.Nudge();
+                                 notifications.Nudge();
+                               });
 
   const pthread_t main_thread = pthread_self();
   std::atomic<bool> loop_failed{false};
@@ -113,6 +134,15 @@ int Run() {
       pthread_kill(main_thread, SIGTERM);
     }
   });
+  std::thread notifications_thread([&] {
+    try {
+      notifications.Run();
+    } catch (const std::exception& e) {
+      log.Error("notification_loop_failed", {{"error", e.what()}});
+      loop_failed.store(true);
+      pthread_kill(main_thread, SIGTERM);
+    }
+  });
   std::thread notifier_thread;
   if (notifier) notifier_thread = std::thread([&] { notifier->Run(); });
   log.Info("started", {{"concurrency", config.concurrency}});
@@ -121,7 +151,9 @@ int Run() {
   log.Info("stopping", {{"signal", received}});
   nudges.reset();  // no new nudges; the loop drains what it holds
   loop.RequestStop();
+  notifications.RequestStop();
   delivery_thread.join();
+  notifications_thread.join();
   if (notifier) {
     notifier->RequestStop();
     notifier_thread.join();

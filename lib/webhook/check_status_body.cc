@@ -89,24 +89,7 @@ pb::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
 }
 
 EncodedBody EncodeCheckStatus(const pb::CheckStatus& status, checks::WebhookFormat format) {
-  EncodedBody body;
-  if (format == checks::WebhookFormat::kJson) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    // Receivers reading JSON see every field, including zero states such as INIT.
-    options.always_print_primitive_fields = true;
-    const auto result = google::protobuf::util::MessageToJsonString(status, &body.bytes, options);
-    if (!result.ok()) {
-      throw std::runtime_error("encoding CheckStatus as JSON: " + result.ToString());
-    }
-    body.content_type = "application/json";
-    return body;
-  }
-  if (!status.SerializeToString(&body.bytes)) {
-    throw std::runtime_error("encoding CheckStatus as protobuf failed");
-  }
-  body.content_type = "application/protobuf";
-  return body;
+  return EncodeNotificationBody(status, format);
 }
 
 }  // namespace lokahi::webhook

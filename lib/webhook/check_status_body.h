@@ -6,6 +6,7 @@
 
 #include "lib/store/pg_status_query.h"
 #include "lib/webhook/delivery.h"
+#include "lib/webhook/notification_body.h"
 #include "lokahi.pb.h"
 
 namespace lokahi::webhook {
@@ -16,11 +17,6 @@ namespace lokahi::webhook {
 github::xe::lokahi::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
                                               const store::LatencyHistogram& histogram,
                                               const store::UptimeRatios& uptime);
-
-struct EncodedBody {
-  std::string bytes;
-  std::string content_type;  // also sent as Accept
-};
 
 // Protobuf binary (lokahi's format) or the protobuf JSON mapping with proto field names, as the
 // check's webhook_format asks.
