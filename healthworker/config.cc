@@ -21,6 +21,8 @@ HealthworkerConfig HealthworkerConfig::FromEnv(const config::Env& env) {
   c.newest_first_after_ms =
       static_cast<int>(env.Int("LOKAHI_NEWEST_FIRST_AFTER_MS", 1000, 0, 3600000));
   c.metrics_port = static_cast<int>(env.Int("LOKAHI_METRICS_PORT", 0, 0, 65535));
+  c.metrics_address = config::ReadListenAddresses(env).metrics;
+  c.log_level = config::ReadLogLevel(env);
   c.stop_grace_ms = static_cast<int>(env.Int("LOKAHI_STOP_GRACE_MS", 15000, 0, 600000));
   c.max_write_backlog_seconds =
       static_cast<int>(env.Int("LOKAHI_MAX_WRITE_BACKLOG_SECONDS", 60, 1, 86400));
@@ -38,6 +40,8 @@ std::string HealthworkerConfig::Describe() const {
       << " LOKAHI_BATCH_MAX_DELAY_MS=" << batch_max_delay_ms << " LOKAHI_MAX_QUEUED=" << max_queued
       << " LOKAHI_MAX_START_LAG_MS=" << max_start_lag_ms
       << " LOKAHI_NEWEST_FIRST_AFTER_MS=" << newest_first_after_ms
+      << " LOKAHI_METRICS_ADDRESS=" << config::DescribeListenAddress(metrics_address)
+      << " LOKAHI_LOG_LEVEL=" << logging::LevelName(log_level)
       << " LOKAHI_METRICS_PORT=" << metrics_port << " LOKAHI_STOP_GRACE_MS=" << stop_grace_ms
       << " LOKAHI_MAX_WRITE_BACKLOG_SECONDS=" << max_write_backlog_seconds;
   return out.str();

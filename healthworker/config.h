@@ -2,7 +2,9 @@
 #include <string>
 #include <vector>
 
+#include "lib/config/daemon_settings.h"
 #include "lib/config/env.h"
+#include "lib/logging/logger.h"
 
 namespace lokahi::healthworker {
 
@@ -19,6 +21,10 @@ struct HealthworkerConfig {
   int max_start_lag_ms = 10000;
   int newest_first_after_ms = 1000;
   int metrics_port = 0;
+  // LOKAHI_METRICS_ADDRESS, else LOKAHI_LISTEN_ADDRESS: where the ops port binds (empty: every
+  // address).
+  std::string metrics_address;
+  logging::Level log_level = logging::Level::kInfo;  // LOKAHI_LOG_LEVEL
   int stop_grace_ms = 15000;
   int max_write_backlog_seconds = 60;
 

@@ -25,17 +25,17 @@ using lokahi::logging::Logger;
 using lokahi::nats::QueueGroups;
 using lokahi::nats::Subjects;
 
-int Run() {
+int Run(Logger& log) {
   lokahi::daemon::StopSignals stop_signals;
   lokahi::nats::Library nats_library;
-  Logger log("healthworker", std::cerr);
   lokahi::healthworker::HealthworkerConfig config;
   try {
     config = lokahi::healthworker::HealthworkerConfig::FromEnv(lokahi::config::Env::Process());
   } catch (const lokahi::config::ConfigError& e) {
-    std::cerr << "healthworker: bad configuration: " << e.what() << "\n";
+    log.Error("bad_configuration", {{"error", e.what()}});
     return 2;
   }
+  log.SetMinimumLevel(config.log_level);
   log.Info("config", {{"effective", config.Describe()}});
   try {
     // One socket per probe in flight, plus Postgres, NATS, the ops server and a margin.
@@ -43,7 +43,7 @@ int Run() {
         static_cast<uint64_t>(config.max_in_flight) + 64, lokahi::daemon::RaiseOpenFilesLimit(),
         "LOKAHI_MAX_IN_FLIGHT=" + std::to_string(config.max_in_flight));
   } catch (const std::runtime_error& e) {
-    std::cerr << "healthworker: bad configuration: " << e.what() << "\n";
+    log.Error("bad_configuration", {{"error", e.what()}});
     return 2;
   }
 
@@ -52,7 +52,7 @@ int Run() {
   lokahi::postgres::ConnectionPool pool(config.database_url, config.db_pool_size);
   lokahi::daemon::MigrateWithRetry(pool, log);
   lokahi::store::PgResultWriter writer(pool);
-  lokahi::nats::Connection nats({config.nats_url, "healthworker"});
+  lokahi::nats::Connection nats({config.nats_url, "healthworker", true, &log});
   lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
 
   lokahi::healthworker::BatcherOptions batcher_options;
@@ -92,16 +92,17 @@ int Run() {
         },
         [] { return std::chrono::system_clock::now(); }, log);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "healthworker: bad configuration: LOKAHI_EGRESS_DENY: " << e.what() << "\n";
+    log.Error("bad_configuration", {{"error", std::string("LOKAHI_EGRESS_DENY: ") + e.what()}});
     return 2;
   }
   lokahi::healthworker::RegisterWorkerReadings(registry, *dispatcher, batcher);
   lokahi::metrics::OpsServer ops(
-      config.metrics_port, registry,
+      config.metrics_address, config.metrics_port, registry,
       lokahi::metrics::AllOf(
           {lokahi::daemon::PostgresReadiness(pool), lokahi::daemon::NatsReadiness(nats),
            lokahi::healthworker::WriteBacklogReadiness(
-               batcher, std::chrono::seconds(config.max_write_backlog_seconds))}));
+               batcher, std::chrono::seconds(config.max_write_backlog_seconds))}),
+      log);
 
   auto runs = nats.Subscribe(
       Subjects::kCheckRun, QueueGroups::kHealthworkers,
@@ -136,10 +137,11 @@ int main(int argc, char** argv) {
                                                                 std::cout, std::cerr)) {
     return *exit_code;
   }
+  Logger log("healthworker", std::cerr);
   try {
-    return Run();
+    return Run(log);
   } catch (const std::exception& e) {
-    std::cerr << "healthworker: fatal: " << e.what() << "\n";
+    log.Error("fatal", {{"error", e.what()}});
     return 1;
   }
 }

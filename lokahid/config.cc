@@ -19,6 +19,8 @@ LokahidConfig LokahidConfig::FromEnv(const config::Env& env) {
     }
   }
   c.port = static_cast<int>(env.Int("PORT", 24253, 1, 65535));
+  c.listen = config::ReadListenAddresses(env);
+  c.log_level = config::ReadLogLevel(env);
   c.db_pool_size = static_cast<int>(env.Int("LOKAHI_DB_POOL_SIZE", 8, 1, 200));
   c.min_every_seconds = static_cast<int>(env.Int("LOKAHI_MIN_EVERY", 10, 1, 86400));
   c.metrics_port = static_cast<int>(env.Int("LOKAHI_METRICS_PORT", 0, 0, 65535));
@@ -52,8 +54,12 @@ std::string LokahidConfig::Describe() const {
   out << "DATABASE_URL=" << config::ScrubUrl(database_url)
       << " NATS_URL=" << config::ScrubUrl(nats_url)
       << " USERPASS=" << (credentials ? credentials->user + ":***" : "(unset: no auth)")
-      << " PORT=" << port << " LOKAHI_DB_POOL_SIZE=" << db_pool_size
-      << " LOKAHI_MIN_EVERY=" << min_every_seconds << " LOKAHI_METRICS_PORT=" << metrics_port
+      << " LOKAHI_LISTEN_ADDRESS=" << config::DescribeListenAddress(listen.service)
+      << " PORT=" << port
+      << " LOKAHI_METRICS_ADDRESS=" << config::DescribeListenAddress(listen.metrics)
+      << " LOKAHI_LOG_LEVEL=" << logging::LevelName(log_level)
+      << " LOKAHI_DB_POOL_SIZE=" << db_pool_size << " LOKAHI_MIN_EVERY=" << min_every_seconds
+      << " LOKAHI_METRICS_PORT=" << metrics_port
       << " LOKAHI_RESULT_RETENTION_DAYS=" << result_retention_days
       << " LOKAHI_MAX_CONNECTIONS=" << max_connections
       << " LOKAHI_HTTP_MAX_BODY_BYTES=" << http_max_body_bytes << " LOKAHI_TRUSTED_PROXIES=";

@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "lib/auth/basic_auth.h"
+#include "lib/config/daemon_settings.h"
 #include "lib/config/env.h"
+#include "lib/logging/logger.h"
 
 namespace lokahi::lokahid {
 
@@ -13,6 +15,9 @@ struct LokahidConfig {
   std::string nats_url;
   std::optional<auth::Credentials> credentials;  // unset = API open to anyone who can reach it
   int port = 24253;
+  // LOKAHI_LISTEN_ADDRESS (PORT) and LOKAHI_METRICS_ADDRESS (LOKAHI_METRICS_PORT).
+  config::ListenAddresses listen;
+  logging::Level log_level = logging::Level::kInfo;  // LOKAHI_LOG_LEVEL
   int db_pool_size = 8;
   int min_every_seconds = 10;
   int metrics_port = 0;  // 0 = no /metrics and /healthz listener

@@ -45,17 +45,17 @@ using lokahi::logging::Logger;
 
 constexpr int kHttpHandlerThreads = 16;
 
-int Run() {
+int Run(Logger& log) {
   lokahi::daemon::StopSignals stop_signals;
   lokahi::nats::Library nats_library;
-  Logger log("lokahid", std::cerr);
   lokahi::lokahid::LokahidConfig config;
   try {
     config = lokahi::lokahid::LokahidConfig::FromEnv(lokahi::config::Env::Process());
   } catch (const lokahi::config::ConfigError& e) {
-    std::cerr << "lokahid: bad configuration: " << e.what() << "\n";
+    log.Error("bad_configuration", {{"error", e.what()}});
     return 2;
   }
+  log.SetMinimumLevel(config.log_level);
   log.Info("config", {{"effective", config.Describe()}});
   lokahi::lokahid::SslContext tls_context;
   if (config.tls()) {
@@ -63,7 +63,7 @@ int Run() {
       tls_context =
           lokahi::lokahid::MakeServerTlsContext(config.tls_certificate_path, config.tls_key_path);
     } catch (const std::exception& e) {
-      std::cerr << "lokahid: bad configuration: " << e.what() << "\n";
+      log.Error("bad_configuration", {{"error", e.what()}});
       return 2;
     }
   }
@@ -72,7 +72,7 @@ int Run() {
   lokahi::metrics::Registry registry;
   lokahi::daemon::MigrateWithRetry(pool, log);
 
-  lokahi::nats::Connection nats({config.nats_url, "lokahid " + config.instance_name});
+  lokahi::nats::Connection nats({config.nats_url, "lokahid " + config.instance_name, true, &log});
 
   lokahi::store::PgCheckStore store(pool);
   lokahi::store::PgStatusQuery status(pool);
@@ -104,13 +104,14 @@ int Run() {
   lokahi::lokahid::RegisterSchedulerReadings(registry, scheduler);
   const auto readiness = lokahi::metrics::AllOf(
       {lokahi::daemon::PostgresReadiness(pool), lokahi::daemon::NatsReadiness(nats)});
-  lokahi::metrics::OpsServer ops(config.metrics_port, registry, readiness);
+  lokahi::metrics::OpsServer ops(config.listen.metrics, config.metrics_port, registry, readiness,
+                                 log);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   // The port is ours, not gRPC's: the acceptor hands gRPC the HTTP/2 connections by descriptor
   // and the HTTP/1.1 ones to lib/http's server (the Twirp routes).
-  const int listen_fd = lokahi::lokahid::ListenOnPort(config.port);
+  const int listen_fd = lokahi::lokahid::ListenOnPort(config.listen.service, config.port);
   grpc::ServerBuilder builder;
   builder.RegisterService(&service);
   auto server = builder.BuildAndStart();
@@ -148,7 +149,9 @@ int Run() {
   }
   lokahi::lokahid::PortAcceptor acceptor(listen_fd, {static_cast<size_t>(config.max_connections)},
                                          connections, handoffs, log);
-  log.Info("listening", {{"port", acceptor.port()}, {"tls", config.tls() ? "on" : "off"}});
+  log.Info("listening", {{"address", lokahi::config::DescribeListenAddress(config.listen.service)},
+                         {"port", acceptor.port()},
+                         {"tls", config.tls() ? "on" : "off"}});
   std::optional<lokahi::lokahid::GrpcHealthFollower> grpc_health;
   if (auto* health = server->GetHealthCheckService()) {
     grpc_health.emplace(*health, readiness, std::chrono::seconds(1), log);
@@ -187,10 +190,11 @@ int main(int argc, char** argv) {
           lokahi::version::AnswerCommandLine(argc, argv, "lokahid", kHelp, std::cout, std::cerr)) {
     return *exit_code;
   }
+  Logger log("lokahid", std::cerr);
   try {
-    return Run();
+    return Run(log);
   } catch (const std::exception& e) {
-    std::cerr << "lokahid: fatal: " << e.what() << "\n";
+    log.Error("fatal", {{"error", e.what()}});
     return 1;
   }
 }

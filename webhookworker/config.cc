@@ -35,6 +35,8 @@ WebhookWorkerConfig WebhookWorkerConfig::FromEnv(const config::Env& env) {
   c.sweep_interval =
       std::chrono::milliseconds(env.Int("LOKAHI_SWEEP_INTERVAL_MS", 1000, 10, 3600000));
   c.metrics_port = static_cast<int>(env.Int("LOKAHI_METRICS_PORT", 0, 0, 65535));
+  c.metrics_address = config::ReadListenAddresses(env).metrics;
+  c.log_level = config::ReadLogLevel(env);
   // The healthworker's default: link-local (cloud metadata) and "this network" are never a
   // legitimate webhook receiver; private ranges are, for self-hosted receivers.
   c.egress_deny = env.List("LOKAHI_EGRESS_DENY", probe::DefaultEgressDeny());
@@ -61,6 +63,8 @@ std::string WebhookWorkerConfig::Describe() const {
       << (ops_webhook_url.empty() ? "(unset)" : webhook::RedactUrl(ops_webhook_url))
       << " LOKAHI_WEBHOOK_CONCURRENCY=" << concurrency << " LOKAHI_DB_POOL_SIZE=" << db_pool_size
       << " LOKAHI_SWEEP_INTERVAL_MS=" << sweep_interval.count()
+      << " LOKAHI_METRICS_ADDRESS=" << config::DescribeListenAddress(metrics_address)
+      << " LOKAHI_LOG_LEVEL=" << logging::LevelName(log_level)
       << " LOKAHI_METRICS_PORT=" << metrics_port << " LOKAHI_EGRESS_DENY=";
   for (size_t i = 0; i < egress_deny.size(); ++i) out << (i ? "," : "") << egress_deny[i];
   out << " LOKAHI_INSTANCE=" << instance_name;

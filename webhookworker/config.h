@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "lib/config/daemon_settings.h"
 #include "lib/config/env.h"
+#include "lib/logging/logger.h"
 #include "lib/probe/address_policy.h"
 #include "lib/webhook/signature.h"
 
@@ -26,6 +28,10 @@ struct WebhookWorkerConfig {
   int db_pool_size = 4;
   std::chrono::milliseconds sweep_interval{1000};
   int metrics_port = 0;  // 0 = no metrics listener
+  // LOKAHI_METRICS_ADDRESS, else LOKAHI_LISTEN_ADDRESS: where the ops port binds (empty: every
+  // address).
+  std::string metrics_address;
+  logging::Level log_level = logging::Level::kInfo;  // LOKAHI_LOG_LEVEL
   // LOKAHI_EGRESS_DENY: CIDRs webhooks may not connect to (checked on the connected address).
   std::vector<std::string> egress_deny;
   probe::AddressPolicy egress_policy;

@@ -36,25 +36,25 @@ namespace {
 
 using lokahi::logging::Logger;
 
-int Run() {
+int Run(Logger& log) {
   lokahi::daemon::StopSignals stop_signals;
   lokahi::nats::Library nats_library;
   lokahi::webhook::CurlLibrary curl_library;
-  Logger log("webhookworker", std::cerr);
   lokahi::webhookworker::WebhookWorkerConfig config;
   try {
     config = lokahi::webhookworker::WebhookWorkerConfig::FromEnv(lokahi::config::Env::Process());
   } catch (const lokahi::config::ConfigError& e) {
-    std::cerr << "webhookworker: bad configuration: " << e.what() << "\n";
+    log.Error("bad_configuration", {{"error", e.what()}});
     return 2;
   }
+  log.SetMinimumLevel(config.log_level);
   log.Info("config", {{"effective", config.Describe()}});
   try {
     lokahi::daemon::RequireOpenFiles(
         static_cast<uint64_t>(config.concurrency) + 64, lokahi::daemon::RaiseOpenFilesLimit(),
         "LOKAHI_WEBHOOK_CONCURRENCY=" + std::to_string(config.concurrency));
   } catch (const std::runtime_error& e) {
-    std::cerr << "webhookworker: bad configuration: " << e.what() << "\n";
+    log.Error("bad_configuration", {{"error", e.what()}});
     return 2;
   }
   lokahi::postgres::ConnectionPool pool(config.database_url,
@@ -111,11 +111,13 @@ int Run() {
     notifier.emplace(outbox, *notice_poster, notice_random, log, notice_options);
   }
 
-  lokahi::nats::Connection nats({config.nats_url, "webhookworker " + config.instance_name, true});
+  lokahi::nats::Connection nats(
+      {config.nats_url, "webhookworker " + config.instance_name, true, &log});
   lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
-  lokahi::metrics::OpsServer ops(config.metrics_port, registry,
+  lokahi::metrics::OpsServer ops(config.metrics_address, config.metrics_port, registry,
                                  lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
-                                                         lokahi::daemon::NatsReadiness(nats)}));
+                                                         lokahi::daemon::NatsReadiness(nats)}),
+                                 log);
   auto nudges = nats.Subscribe(lokahi::nats::Subjects::kWebhookEgress,
                                lokahi::nats::QueueGroups::kWebhookWorkers,
                                [&loop, &notifications](lokahi::nats::Message&&) {
@@ -175,10 +177,11 @@ int main(int argc, char** argv) {
                                                                 std::cout, std::cerr)) {
     return *exit_code;
   }
+  Logger log("webhookworker", std::cerr);
   try {
-    return Run();
+    return Run(log);
   } catch (const std::exception& e) {
-    std::cerr << "webhookworker: fatal: " << e.what() << "\n";
+    log.Error("fatal", {{"error", e.what()}});
     return 1;
   }
 }

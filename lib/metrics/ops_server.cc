@@ -36,16 +36,27 @@ void CheckPort(int port) {
 
 class OpsServer::Impl {
  public:
-  Impl(int port, Registry& registry, ReadinessCheck readiness, logging::Logger* log)
+  Impl(const std::string& address, int port, Registry& registry, ReadinessCheck readiness,
+       logging::Logger* log)
       : registry_(registry),
         readiness_(std::move(readiness)),
         own_log_(log ? std::nullopt : std::make_optional<logging::Logger>("ops_server", std::cerr)),
-        server_([this](const http::Request& request) { return Handle(request); }, OpsLimits(),
-                log ? *log : *own_log_) {
+        log_(log ? *log : *own_log_),
+        server_(
+            [this](const http::Request& request) {
+              http::Response response = Handle(request);
+              // Scrapes come every few seconds: worth seeing only when debugging.
+              log_.Debug("ops_request", {{"method", request.method},
+                                         {"path", request.path.substr(0, 100)},
+                                         {"status", response.status}});
+              return response;
+            },
+            OpsLimits(), log_) {
     try {
-      server_.Listen("0.0.0.0", static_cast<uint16_t>(port));
+      server_.Listen(address.empty() ? "0.0.0.0" : address, static_cast<uint16_t>(port));
     } catch (const std::runtime_error& error) {
-      throw std::runtime_error("ops server (LOKAHI_METRICS_PORT): " + std::string(error.what()));
+      throw std::runtime_error("ops server (LOKAHI_METRICS_ADDRESS, LOKAHI_METRICS_PORT): " +
+                               std::string(error.what()));
     }
   }
 
@@ -73,17 +84,21 @@ class OpsServer::Impl {
   Registry& registry_;
   const ReadinessCheck readiness_;
   std::optional<logging::Logger> own_log_;
+  logging::Logger& log_;
   http::Server server_;  // last: stopped (and its handlers finished) before the members above go
 };
 
-OpsServer::OpsServer(int port, Registry& registry, ReadinessCheck readiness, logging::Logger& log) {
+OpsServer::OpsServer(const std::string& address, int port, Registry& registry,
+                     ReadinessCheck readiness, logging::Logger& log) {
   CheckPort(port);
-  if (port != 0) impl_ = std::make_unique<Impl>(port, registry, std::move(readiness), &log);
+  if (port != 0) {
+    impl_ = std::make_unique<Impl>(address, port, registry, std::move(readiness), &log);
+  }
 }
 
 OpsServer::OpsServer(int port, Registry& registry, ReadinessCheck readiness) {
   CheckPort(port);
-  if (port != 0) impl_ = std::make_unique<Impl>(port, registry, std::move(readiness), nullptr);
+  if (port != 0) impl_ = std::make_unique<Impl>("", port, registry, std::move(readiness), nullptr);
 }
 
 OpsServer::~OpsServer() = default;

@@ -83,6 +83,7 @@ struct Connection::Callbacks {
 struct Subscription::State {
   natsSubscription* subscription = nullptr;
   Connection::Handler handler;
+  logging::Logger* log = nullptr;
   static void OnMessage(natsConnection*, natsSubscription*, natsMsg* raw, void* closure) noexcept {
     auto* state = static_cast<State*>(closure);
     Message message;
@@ -94,7 +95,7 @@ struct Subscription::State {
     try {
       state->handler(std::move(message));
     } catch (const std::exception& e) {
-      std::cerr << "level=error component=nats event=handler_failed error=\"" << e.what() << "\"\n";
+      state->log->Error("handler_failed", {{"error", e.what()}});
     }
   }
 };
@@ -127,7 +128,9 @@ long long Subscription::Dropped() const {
 }
 
 Connection::Connection(const ConnectionOptions& options)
-    : callbacks_(std::make_unique<Callbacks>()) {
+    : own_log_(options.log ? nullptr : std::make_unique<logging::Logger>("nats", std::cerr)),
+      log_(options.log ? options.log : own_log_.get()),
+      callbacks_(std::make_unique<Callbacks>()) {
   natsOptions* raw = nullptr;
   Check(natsOptions_Create(&raw), "creating NATS options");
   std::unique_ptr<natsOptions, OptionsDeleter> opts(raw);
@@ -198,6 +201,7 @@ std::unique_ptr<Subscription> Connection::Subscribe(std::string_view subject,
                                                     int pending_limit) {
   auto state = std::make_unique<Subscription::State>();
   state->handler = std::move(handler);
+  state->log = log_;
   const std::string subject_copy(subject);
   const std::string queue_copy(queue_group);
   natsStatus status;

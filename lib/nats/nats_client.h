@@ -3,7 +3,7 @@
 //
 // Thread-safety: Connection's methods may be called from any thread (cnats locks internally).
 // Message handlers run on cnats' delivery thread for their subscription; they must not throw
-// (any exception is caught and logged to stderr).
+// (any exception is caught and logged as event=handler_failed).
 
 #include <atomic>
 #include <chrono>
@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "lib/logging/logger.h"
 
 struct __natsConnection;
 struct __natsSubscription;
@@ -80,6 +82,9 @@ struct ConnectionOptions {
   // Connect in the background when no server is up yet: the constructor returns at once,
   // Connected() is false until a server answers, publishes wait in the reconnect buffer.
   bool retry_on_failed_connect = true;
+  // Where a handler's exception is logged; must outlive the connection. nullptr: a logger of
+  // its own on stderr, component "nats".
+  logging::Logger* log = nullptr;
 };
 
 class Connection {
@@ -129,6 +134,8 @@ class Connection {
 
  private:
   struct Callbacks;
+  std::unique_ptr<logging::Logger> own_log_;
+  logging::Logger* log_;
   __natsConnection* connection_ = nullptr;
   std::unique_ptr<Callbacks> callbacks_;
 };

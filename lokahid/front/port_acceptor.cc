@@ -1,5 +1,6 @@
 #include "lokahid/front/port_acceptor.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -12,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <stdexcept>
 #include <system_error>
 
 namespace lokahi::lokahid {
@@ -37,44 +39,58 @@ std::optional<WireProtocol> ClassifyFirstBytes(std::string_view first) {
   return std::nullopt;
 }
 
-int ListenOnPort(int port, int backlog) {
-  int fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+namespace {
+
+// Binds and listens, or returns -1 with errno set.
+int BindAndListen(const sockaddr* address, socklen_t length, bool dual_stack, int backlog) {
+  const int fd = socket(address->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
   const int one = 1;
   const int zero = 0;
-  if (fd >= 0) {
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in6 address{};
-    address.sin6_family = AF_INET6;
-    address.sin6_addr = in6addr_any;
-    address.sin6_port = htons(static_cast<uint16_t>(port));
-    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      const int bind_errno = errno;
-      close(fd);
-      fd = -1;
-      errno = bind_errno;
-      if (bind_errno == EADDRINUSE) throw SystemError("port " + std::to_string(port));
-    }
+  if (address->sa_family == AF_INET6) {
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual_stack ? &zero : &one, sizeof zero);
   }
-  if (fd < 0) {  // no IPv6 on this host: IPv4 only
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw SystemError("socket for port " + std::to_string(port));
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_ANY);
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      const auto error = SystemError("port " + std::to_string(port));
-      close(fd);
-      throw error;
-    }
-  }
-  if (listen(fd, backlog) != 0) {
-    const auto error = SystemError("listen on port " + std::to_string(port));
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(fd, address, length) != 0 || listen(fd, backlog) != 0) {
+    const int saved = errno;
     close(fd);
-    throw error;
+    errno = saved;
+    return -1;
   }
+  return fd;
+}
+
+}  // namespace
+
+int ListenOnPort(const std::string& address, int port, int backlog) {
+  const auto net_port = htons(static_cast<uint16_t>(port));
+  sockaddr_in v4{};
+  v4.sin_family = AF_INET;
+  v4.sin_port = net_port;
+  sockaddr_in6 v6{};
+  v6.sin6_family = AF_INET6;
+  v6.sin6_port = net_port;
+  const std::string where =
+      (address.empty() ? std::string("every address") : address) + " port " + std::to_string(port);
+  int fd = -1;
+  if (address.empty()) {
+    v6.sin6_addr = in6addr_any;
+    fd = BindAndListen(reinterpret_cast<sockaddr*>(&v6), sizeof v6, true, backlog);
+    if (fd < 0 && errno != EADDRINUSE) {  // no IPv6 on this host: IPv4 only
+      v4.sin_addr.s_addr = htonl(INADDR_ANY);
+      fd = BindAndListen(reinterpret_cast<sockaddr*>(&v4), sizeof v4, false, backlog);
+    }
+  } else if (inet_pton(AF_INET, address.c_str(), &v4.sin_addr) == 1) {
+    fd = BindAndListen(reinterpret_cast<sockaddr*>(&v4), sizeof v4, false, backlog);
+  } else if (inet_pton(AF_INET6, address.c_str(), &v6.sin6_addr) == 1) {
+    // "::" stays dual-stack, as the default; a particular IPv6 address takes only itself.
+    const bool any = IN6_IS_ADDR_UNSPECIFIED(&v6.sin6_addr);
+    fd = BindAndListen(reinterpret_cast<sockaddr*>(&v6), sizeof v6, any, backlog);
+  } else {
+    throw std::invalid_argument("cannot listen on \"" + address.substr(0, 100) +
+                                "\": not an IP address");
+  }
+  if (fd < 0) throw SystemError("cannot listen on " + where);
   return fd;
 }
 

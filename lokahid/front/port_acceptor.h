@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <thread>
 
@@ -29,10 +30,12 @@ enum class WireProtocol { kHttp2, kHttp1 };
 // HTTP/2.0\r\n\r\nSM\r\n\r\n") and so cannot tell yet.
 std::optional<WireProtocol> ClassifyFirstBytes(std::string_view first);
 
-// A listening TCP socket on every address of `port` (IPv6 and IPv4 on one
-// socket where the host has IPv6), non-blocking, close-on-exec. Throws
-// std::system_error naming the port.
-int ListenOnPort(int port, int backlog = 1024);
+// A listening TCP socket on `address` (an IPv4 or IPv6 literal,
+// LOKAHI_LISTEN_ADDRESS) and `port`, non-blocking, close-on-exec. An empty
+// address means every address of the host (IPv6 and IPv4 on one socket where
+// the host has IPv6). Throws std::invalid_argument for an address that is no
+// IP literal, std::system_error naming the address and port otherwise.
+int ListenOnPort(const std::string& address, int port, int backlog = 1024);
 // The port a listening socket is bound to.
 int BoundPort(int listen_fd);
 

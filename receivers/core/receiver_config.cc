@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "lib/config/daemon_settings.h"
 #include "lib/url/url.h"
 
 namespace lokahi::receivers {
@@ -31,6 +32,7 @@ std::string FormatNumber(double value) {
 SampleHookConfig SampleHookConfig::FromEnv(const config::Env& env) {
   SampleHookConfig config;
   config.port = PortFromEnv(env);
+  config.listen_address = config::ReadListenAddresses(env).service;
   config.fail_first = env.Int("SAMPLE_HOOK_FAIL_FIRST", 0, 0, 1'000'000'000);
   config.signature_check = SignatureCheckFromEnv(env);
   return config;
@@ -39,6 +41,7 @@ SampleHookConfig SampleHookConfig::FromEnv(const config::Env& env) {
 ChatRelayConfig ChatRelayConfig::FromEnv(const config::Env& env) {
   ChatRelayConfig config;
   config.port = PortFromEnv(env);
+  config.listen_address = config::ReadListenAddresses(env).service;
   config.webhook_url = env.RequiredString("WEBHOOK_URL");
   // Parsed as the forwarder's libcurl will parse it, so what starts is what can be posted to.
   if (std::string why; !url::Url::Parse(config.webhook_url, &why)) {
@@ -55,6 +58,7 @@ ChatRelayConfig ChatRelayConfig::FromEnv(const config::Env& env) {
 DukeConfig DukeConfig::FromEnv(const config::Env& env) {
   DukeConfig config;
   config.port = PortFromEnv(env);
+  config.listen_address = config::ReadListenAddresses(env).service;
   if (auto text = env.Get("DUKE_PERIOD")) {
     config.period = ParseSeconds("DUKE_PERIOD", *text, 0.01, 86400);
   }

@@ -12,11 +12,13 @@
 
 namespace lokahi::receivers {
 
-// PORT: where the receiver listens (on 0.0.0.0). lokahi's sample hook used 9001.
+// PORT: where the receiver listens, on LOKAHI_LISTEN_ADDRESS (every IPv4 address, 0.0.0.0, when
+// unset). lokahi's sample hook used 9001.
 inline constexpr int kDefaultPort = 9001;
 
 struct SampleHookConfig {
   int port = kDefaultPort;
+  std::string listen_address;  // LOKAHI_LISTEN_ADDRESS; empty = 0.0.0.0
   // SAMPLE_HOOK_FAIL_FIRST: refuse the first N well-formed deliveries with 500, to exercise a
   // sender's retries. 0 (the default) refuses none.
   long long fail_first = 0;
@@ -30,7 +32,8 @@ struct SampleHookConfig {
 // per-attempt webhook timeout, so the relay answers before the sender gives up and retries.
 struct ChatRelayConfig {
   int port = kDefaultPort;
-  std::string webhook_url;  // WEBHOOK_URL, required, http:// or https://; holds a secret token
+  std::string listen_address;  // LOKAHI_LISTEN_ADDRESS; empty = 0.0.0.0
+  std::string webhook_url;     // WEBHOOK_URL, required, http:// or https://; holds a secret token
   std::chrono::milliseconds request_timeout{4000};   // FORWARD_TIMEOUT_MS: one post, in total
   std::chrono::milliseconds busy_wait{4000};         // FORWARD_BUSY_WAIT_MS: wait for our turn
   std::optional<SignatureVerifier> signature_check;  // WEBHOOK_SECRET
@@ -40,6 +43,7 @@ struct ChatRelayConfig {
 
 struct DukeConfig {
   int port = kDefaultPort;
+  std::string listen_address;  // LOKAHI_LISTEN_ADDRESS; empty = 0.0.0.0
   // DUKE_PERIOD: seconds between flips, fractional allowed ("0.5"); 0.01 to 86400, default 60.
   std::chrono::nanoseconds period = std::chrono::seconds(60);
 

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
       response.body = up ? "up" : "down";
       return response;
     };
-    ServeUntilSignalled(answer_phase, config.port, logger);
+    ServeUntilSignalled(answer_phase, config.listen_address, config.port, logger);
     logger.Info("stopped");
     return 0;
   });

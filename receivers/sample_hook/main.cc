@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     ServeUntilSignalled(
         WebhookEndpoint(logger, config.signature_check,
                         [&hook](const Delivery& delivery) { return hook.Handle(delivery); }),
-        config.port, logger);
+        config.listen_address, config.port, logger);
     logger.Info("stopped");
     return 0;
   });

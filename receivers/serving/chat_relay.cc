@@ -91,7 +91,7 @@ int RunChatRelay(const config::Env& env, logging::Logger& logger, ChatFormatter 
   ServeUntilSignalled(WebhookEndpoint(logger, config.signature_check,
                                       ChatRelayHandler(std::move(format), poster, config.busy_wait,
                                                        recent, logger)),
-                      config.port, logger);
+                      config.listen_address, config.port, logger);
   logger.Info("stopped");
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "lib/config/daemon_settings.h"
 #include "lib/config/env.h"
 #include "receivers/serving/webhook_endpoint.h"
 
@@ -36,12 +37,13 @@ int RunReceiver(const std::string& component, const std::function<int(logging::L
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   logging::Logger logger(component, std::cout);
   try {
+    logger.SetMinimumLevel(config::ReadLogLevel(config::Env::Process()));
     return body(logger);
   } catch (const config::ConfigError& error) {
-    std::cerr << component << ": bad configuration: " << error.what() << std::endl;
+    logger.Error("bad_configuration", {{"error", error.what()}});
     return 2;
   } catch (const std::exception& error) {
-    std::cerr << component << ": " << error.what() << std::endl;
+    logger.Error("fatal", {{"error", error.what()}});
     return 1;
   }
 }
@@ -58,14 +60,18 @@ http::ServerLimits ReceiverLimits() {
   return limits;
 }
 
-void ServeUntilSignalled(http::Handler handler, int port, logging::Logger& logger) {
+void ServeUntilSignalled(http::Handler handler, const std::string& address, int port,
+                         logging::Logger& logger) {
   http::Server server(std::move(handler), ReceiverLimits(), logger);
+  const std::string host = address.empty() ? "0.0.0.0" : address;
   try {
-    server.Listen("0.0.0.0", static_cast<uint16_t>(port));
+    server.Listen(host, static_cast<uint16_t>(port));
   } catch (const std::runtime_error& error) {
     throw std::runtime_error(std::string(error.what()) + " (is PORT already in use?)");
   }
-  logger.Info("listening", {{"address", "0.0.0.0:" + std::to_string(port)}});
+  const bool v6 = host.find(':') != std::string::npos;
+  logger.Info("listening",
+              {{"address", (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port)}});
   const int signal = AwaitStopSignal();
   logger.Info("stopping", {{"signal", sigabbrev_np(signal)}});
   server.Stop();

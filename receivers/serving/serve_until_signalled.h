@@ -9,9 +9,10 @@
 
 namespace lokahi::receivers {
 
-// Runs a receiver's `body` with a logger on stdout named `component` and returns the process
-// exit code: body's result; 2 after a config::ConfigError, 1 after any other exception, each
-// reported on stderr as "<component>: ..." so a bad setting fails fast and says which.
+// Runs a receiver's `body` with a logger on stdout named `component`, at LOKAHI_LOG_LEVEL, and
+// returns the process exit code: body's result; 2 after a config::ConfigError, 1 after any other
+// exception, each logged at error level (event=bad_configuration, event=fatal) so a bad setting
+// fails fast and says which.
 // Blocks SIGINT and SIGTERM first, in this and all later threads, so ServeUntilSignalled can
 // take them synchronously: call it at the top of main(), before any thread starts.
 int RunReceiver(const std::string& component, const std::function<int(logging::Logger&)>& body);
@@ -24,9 +25,11 @@ int RunReceiver(const std::string& component, const std::function<int(logging::L
 // - headers within 10 s in total, a body within 10 s.
 http::ServerLimits ReceiverLimits();
 
-// Serves `handler` on 0.0.0.0:`port` with ReceiverLimits() until SIGINT or SIGTERM, then stops
-// accepting, lets requests under way finish and returns. Needs the signals blocked as
-// RunReceiver does. Throws std::runtime_error naming the port when it cannot listen.
-void ServeUntilSignalled(http::Handler handler, int port, logging::Logger& logger);
+// Serves `handler` on `address`:`port` (an IP literal; empty = 0.0.0.0) with ReceiverLimits()
+// until SIGINT or SIGTERM, then stops accepting, lets requests under way finish and returns.
+// Needs the signals blocked as RunReceiver does. Throws std::runtime_error naming the address and
+// port when it cannot listen.
+void ServeUntilSignalled(http::Handler handler, const std::string& address, int port,
+                         logging::Logger& logger);
 
 }  // namespace lokahi::receivers

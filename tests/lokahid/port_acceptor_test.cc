@@ -290,3 +290,58 @@ TEST(ConnectionRegistryTest, PeersGrpcAcceptedItselfAreParsed) {
 
 }  // namespace
 }  // namespace lokahi::lokahid
+
+namespace lokahi::lokahid {
+namespace {
+
+// The address a listening socket is bound to, as text ("127.0.0.1", "::").
+std::string BoundAddress(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return "?";
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in&>(address).sin_addr, text, sizeof text);
+  } else {
+    inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6&>(address).sin6_addr, text, sizeof text);
+  }
+  return text;
+}
+
+TEST(ListenOnPortTest, WithoutAnAddressItListensOnEveryAddress) {
+  const int port = testing::FreePortBelowEphemeral();
+  const int fd = ListenOnPort("", port);
+  const std::string bound = BoundAddress(fd);
+  EXPECT_TRUE(bound == "::" || bound == "0.0.0.0") << bound;
+  EXPECT_EQ(BoundPort(fd), port);
+  close(fd);
+}
+
+TEST(ListenOnPortTest, ListensOnlyOnTheAddressGiven) {
+  const int port = testing::FreePortBelowEphemeral();
+  const int fd = ListenOnPort("127.0.0.1", port);
+  EXPECT_EQ(BoundAddress(fd), "127.0.0.1");
+  EXPECT_EQ(BoundPort(fd), port);
+  close(fd);
+}
+
+TEST(ListenOnPortTest, ABusyPortIsRefusedNamingAddressAndPort) {
+  const int port = testing::FreePortBelowEphemeral();
+  const int fd = ListenOnPort("127.0.0.1", port);
+  try {
+    close(ListenOnPort("127.0.0.1", port));
+    FAIL() << "bound twice";
+  } catch (const std::system_error& e) {
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1 port " + std::to_string(port)),
+              std::string::npos)
+        << e.what();
+  }
+  close(fd);
+}
+
+TEST(ListenOnPortTest, ANameIsNoAddress) {
+  EXPECT_THROW(ListenOnPort("localhost", testing::FreePortBelowEphemeral()), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace lokahi::lokahid

@@ -236,7 +236,8 @@ TEST(ChatRelayConfigTest, FailsFastWithoutAWebhookUrl) {
     const auto result = lokahi::testing::RunCommand(
         {lokahi::testing::BinaryPath(binary)}, {{"WEBHOOK_URL", ""}}, std::chrono::seconds(10));
     EXPECT_EQ(result.exit_code, 2) << binary;
-    EXPECT_NE(result.output.find("bad configuration: WEBHOOK_URL must be set"), std::string::npos)
+    EXPECT_NE(result.output.find("event=bad_configuration error=\"WEBHOOK_URL must be set"),
+              std::string::npos)
         << result.output;
   }
 }

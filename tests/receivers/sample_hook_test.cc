@@ -261,8 +261,10 @@ TEST(SampleHookConfigTest, FailsFastOnABadPort) {
       lokahi::testing::RunCommand({lokahi::testing::BinaryPath("receivers/sample_hook")},
                                   {{"PORT", "nine"}}, std::chrono::seconds(10));
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.output.find("sample_hook: bad configuration: PORT must be a whole number"),
-            std::string::npos)
+  EXPECT_NE(
+      result.output.find(
+          "component=sample_hook event=bad_configuration error=\"PORT must be a whole number"),
+      std::string::npos)
       << result.output;
 }
 

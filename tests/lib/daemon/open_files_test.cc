@@ -55,9 +55,10 @@ TEST(OpenFilesTest, HealthworkerWithMoreInFlightThanFilesStopsAtStartSayingWhy) 
       " LOKAHI_MAX_IN_FLIGHT=5000 timeout 20 prlimit --nofile=512:512 " +
       testing::BinaryPath("healthworker/healthworker"));
   EXPECT_EQ(status, 2) << output;
-  EXPECT_NE(output.find("healthworker: bad configuration: LOKAHI_MAX_IN_FLIGHT=5000 needs about "
-                        "5064 open files but the limit is 512"),
-            std::string::npos)
+  EXPECT_NE(
+      output.find("component=healthworker event=bad_configuration error=\"LOKAHI_MAX_IN_FLIGHT="
+                  "5000 needs about 5064 open files but the limit is 512"),
+      std::string::npos)
       << output;
 }
 
