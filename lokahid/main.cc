@@ -24,6 +24,7 @@
 #include "lib/store/pg_status_query.h"
 #include "lib/version/version.h"
 #include "lokahid/config.h"
+#include "lokahid/console/console_handler.h"
 #include "lokahid/front/connection_registry.h"
 #include "lokahid/front/port_acceptor.h"
 #include "lokahid/front/tls_relay.h"
@@ -86,7 +87,16 @@ int Run(Logger& log) {
   lokahi::lokahid::ChecksGrpcService service(api, connections);
   lokahi::lokahid::TwirpHandler twirp(api);
   const auto trusted_proxies = lokahi::lokahid::TrustedProxies::FromCidrs(config.trusted_proxies);
-  lokahi::lokahid::HttpFront http_front(twirp, trusted_proxies);
+  lokahi::lokahid::PgConsoleQueries console_queries(pool);
+  lokahi::lokahid::PgConsoleSessions console_sessions(pool, std::chrono::hours(12));
+  lokahi::lokahid::ConsoleHandler console(api, console_queries, console_sessions,
+                                          config.credentials,
+                                          [] { return std::chrono::system_clock::now(); });
+  lokahi::lokahid::HttpFront http_front(
+      twirp, trusted_proxies,
+      [&console](const lokahi::http::Request& request, const std::string& client_address) {
+        return console.Handle(request, client_address);
+      });
 
   lokahi::lokahid::SchedulerOptions scheduler_options;
   scheduler_options.database_url = config.database_url;

@@ -511,6 +511,24 @@ CREATE INDEX notifications_pending_by_key ON notifications (ordering_key, id)
   WHERE delivery_state = 0;
 CREATE INDEX notifications_finished ON notifications (created_at) WHERE delivery_state <> 0;
 )sql"},
+      // The web console's login sessions (lokahid/console/console_sessions.h): only a hash of the
+      // cookie's token is stored.
+      {140, "console_sessions: the web console's login sessions", R"sql(
+CREATE TABLE console_sessions (
+  token_sha256 text PRIMARY KEY,
+  csrf_token text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+)sql"},
+      // The console's overview lists failing checks, longest failing first, at any number of
+      // checks. state and state_changed_at change only on transitions, so result batches'
+      // updates of check_states stay HOT.
+      {141, "index of failing checks for the console's overview", R"sql(
+CREATE INDEX check_states_failing ON check_states (state_changed_at, check_id)
+  WHERE state IN (2, 3);
+)sql"},
   };
   return kMigrations;
 }

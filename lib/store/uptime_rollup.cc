@@ -23,8 +23,9 @@ int RollUpDailyUptime(pqxx::work& txn) {
     txn.exec_params("INSERT INTO daily_uptime_days (day) VALUES ($1::date) ON CONFLICT DO NOTHING",
                     day);
   }
-  txn.exec0("DELETE FROM daily_uptime WHERE day < current_date - 40");
-  txn.exec0("DELETE FROM daily_uptime_days WHERE day < current_date - 40");
+  // 100 days: the status page and the console draw 90 daily bars.
+  txn.exec0("DELETE FROM daily_uptime WHERE day < current_date - 100");
+  txn.exec0("DELETE FROM daily_uptime_days WHERE day < current_date - 100");
   txn.exec0("DELETE FROM hourly_results WHERE hour < now() - interval '40 days'");
   return static_cast<int>(days.size());
 }

@@ -3,6 +3,12 @@
 namespace lokahi::lokahid {
 
 http::Response HttpFront::Handle(const http::Request& request) const {
+  const std::string client_address =
+      proxies_.ClientAddress({request.peer_address, request.peer_port},
+                             request.headers.Get("X-Forwarded-For").value_or(""));
+  if (pages_ && !request.path.starts_with(kTwirpPrefix)) {
+    if (auto page = pages_(request, client_address)) return std::move(*page);
+  }
   TwirpRequest twirp;
   twirp.method = request.method;
   twirp.path = request.path;
@@ -10,9 +16,7 @@ http::Response HttpFront::Handle(const http::Request& request) const {
   if (const auto authorization = request.headers.Get("Authorization")) {
     twirp.authorization.emplace(*authorization);
   }
-  twirp.client_address =
-      proxies_.ClientAddress({request.peer_address, request.peer_port},
-                             request.headers.Get("X-Forwarded-For").value_or(""));
+  twirp.client_address = client_address;
   twirp.body = request.body;
   auto answer = twirp_.Handle(twirp);
 

@@ -1,7 +1,12 @@
 #pragma once
 // lokahid's HTTP/1.1 side as one lib/http handler: the Twirp routes, with the caller's address
-// taken from the connection (or from X-Forwarded-For when a trusted proxy sent the request).
-// Every answer says Cache-Control: no-store: API answers are never to be cached.
+// taken from the connection (or from X-Forwarded-For when a trusted proxy sent the request), and
+// the pages (console, status page) for paths outside /twirp/. Twirp answers say
+// Cache-Control: no-store: API answers are never to be cached; pages set their own.
+
+#include <functional>
+#include <optional>
+#include <string>
 
 #include "lib/http/server.h"
 #include "lokahid/front/client_address.h"
@@ -9,17 +14,22 @@
 
 namespace lokahi::lokahid {
 
+// The answer to a page route, or nullopt when the path is not one of its routes.
+using PageRoutes = std::function<std::optional<http::Response>(const http::Request& request,
+                                                               const std::string& client_address)>;
+
 class HttpFront {
  public:
-  // Both must outlive the front.
-  HttpFront(const TwirpHandler& twirp, const TrustedProxies& proxies)
-      : twirp_(twirp), proxies_(proxies) {}
+  // Both must outlive the front. `pages` (may be empty) serve paths outside /twirp/.
+  HttpFront(const TwirpHandler& twirp, const TrustedProxies& proxies, PageRoutes pages = {})
+      : twirp_(twirp), proxies_(proxies), pages_(std::move(pages)) {}
 
   http::Response Handle(const http::Request& request) const;
 
  private:
   const TwirpHandler& twirp_;
   const TrustedProxies& proxies_;
+  PageRoutes pages_;
 };
 
 }  // namespace lokahi::lokahid

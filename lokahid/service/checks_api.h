@@ -26,6 +26,9 @@ struct Caller {
   std::optional<std::string> authorization;  // the Authorization header's value, if sent
   std::string address;                       // client address ("" when unknown)
   std::string_view transport;                // "grpc", "twirp": for logs
+  // Set only by the web console, after it found the caller's login session (which it opened
+  // when Authenticate admitted the credentials typed into its login form).
+  bool console_session = false;
 };
 
 struct ChecksApiOptions {
@@ -74,12 +77,15 @@ class ChecksApi {
   ApiStatus RunLocalStats(const Caller& caller, const github::xe::lokahi::admin::Nil& request,
                           github::xe::lokahi::admin::HistogramData* response);
 
+  // Whether `caller` holds the admin credentials (failures throttled per address): every method
+  // above starts with it; the console's login form and pages call it too.
+  ApiStatus Authenticate(const Caller& caller);
+
  private:
   // Authenticates `caller`, runs `body`, and turns store failures into statuses a caller can
   // act on.
   template <typename Body>
   ApiStatus Guarded(const Caller& caller, const char* method, Body&& body);
-  ApiStatus Authenticate(const Caller& caller);
 
   store::CheckStore& store_;
   store::PgStatusQuery& status_;

@@ -1,0 +1,77 @@
+#pragma once
+// The console's pages as pure functions of what the service layer returned: no
+// I/O here, so each page is a value tests can inspect. Every user-supplied
+// value goes through Html::Text.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lokahi.pb.h"
+#include "lokahid/console/console_queries.h"
+#include "lokahid/console/html.h"
+
+namespace lokahi::lokahid {
+
+// "2026-12-06 09:41:02 UTC"
+std::string FormatUtc(int64_t unix_s);
+// "3d 4h", "12m 5s", "40s"
+std::string FormatDuration(int64_t seconds);
+
+struct PageContext {
+  std::string csrf;       // for every form; empty on pages without forms
+  bool logged_in = true;  // shows the logout button when the caller has a session
+  bool session = false;
+  int64_t now_unix_s = 0;
+};
+
+// A whole console page around `body`.
+std::string ConsolePage(std::string_view title, const Html &body, const PageContext &context);
+
+std::string LoginPage(std::string_view message);
+
+struct OverviewData {
+  StateCounts counts;
+  std::vector<FailingCheck> failing;
+  std::vector<RecentTransition> recent;
+};
+// The part of the overview that refreshes itself (htmx swaps it every few
+// seconds).
+Html OverviewLive(const OverviewData &data, int64_t now_unix_s);
+Html OverviewBody(const OverviewData &data, int64_t now_unix_s);
+
+Html ChecksListBody(const github::xe::lokahi::ChecksPage &page, const std::string &after);
+
+struct CheckPageData {
+  github::xe::lokahi::CheckStatus status;
+  std::vector<github::xe::lokahi::Delivery> deliveries;
+  std::vector<DayUptime> days;        // oldest first
+  std::optional<std::string> notice;  // the outcome of an action just taken
+};
+Html CheckPageBody(const CheckPageData &data, const PageContext &context);
+
+// 90 daily bars as an inline SVG (no script, no inline style), a <title>
+// tooltip per day.
+Html DailyBars(const std::vector<DayUptime> &days, int64_t now_unix_s, int count = 90);
+
+// The form's values as typed (strings), and the API's message for a field, by
+// field name.
+using FormValues = std::map<std::string, std::string>;
+struct FormErrors {
+  std::map<std::string, std::string> by_field;
+  std::string general;  // a message naming no field of the form
+};
+FormValues FormValuesOf(const github::xe::lokahi::Check &check);
+// `check_id` empty: the create form.
+Html CheckFormBody(const std::string &check_id, const FormValues &values, const FormErrors &errors,
+                   const PageContext &context);
+// The fields the form shows, in order (also the Put update_mask paths they map
+// to).
+const std::vector<std::string> &CheckFormFields();
+
+// {"t":[…],"p50":[…],…} for the latency chart.
+std::string LatencySeriesJson(const std::vector<LatencyPoint> &points);
+
+}  // namespace lokahi::lokahid
