@@ -173,6 +173,14 @@ bool ConsoleHandler::Serves(std::string_view path) {
 std::optional<http::Response> ConsoleHandler::Handle(const http::Request &request,
                                                      const std::string &client_address) const {
   if (!Serves(request.path)) return std::nullopt;
+  // Forms post application/x-www-form-urlencoded; a POST of anything else is an API client's
+  // mistake (JSON or protobuf to a wrong path), answered by the Twirp side as a bad route.
+  if (request.method == "POST") {
+    const auto type = request.headers.Get("Content-Type").value_or("");
+    if (!type.empty() && !type.starts_with("application/x-www-form-urlencoded")) {
+      return std::nullopt;
+    }
+  }
   const bool get = request.method == "GET" || request.method == "HEAD";
   if (!get && request.method != "POST") {
     auto response = HtmlResponse(405, "method not allowed\n");
