@@ -3,7 +3,7 @@
 namespace lokahi::lokahid {
 
 std::optional<EmbeddedAsset> FindAsset(std::string_view name) {
-  for (const auto &asset : EmbeddedAssets()) {
+  for (const auto& asset : EmbeddedAssets()) {
     if (asset.name == name) return asset;
   }
   return std::nullopt;

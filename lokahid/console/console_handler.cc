@@ -39,12 +39,12 @@ Form ParseForm(std::string_view text) {
   return form;
 }
 
-std::string Get(const Form &form, const std::string &name) {
+std::string Get(const Form& form, const std::string& name) {
   const auto found = form.find(name);
   return found == form.end() ? std::string() : found->second;
 }
 
-std::optional<std::string> CookieValue(const http::Request &request, std::string_view name) {
+std::optional<std::string> CookieValue(const http::Request& request, std::string_view name) {
   const auto header = request.headers.Get("Cookie");
   if (!header) return std::nullopt;
   std::string_view rest = *header;
@@ -86,10 +86,10 @@ Html ErrorBody(Markup heading, std::string_view message) {
   return h;
 }
 
-int HttpStatusOf(const ApiStatus &status) { return TwirpErrorOf(status.code).http_status; }
+int HttpStatusOf(const ApiStatus& status) { return TwirpErrorOf(status.code).http_status; }
 
 // An integer form field: empty means 0 (the API's "default").
-bool ParseNumber(const Form &form, const std::string &name, int32_t *out, FormErrors *errors) {
+bool ParseNumber(const Form& form, const std::string& name, int32_t* out, FormErrors* errors) {
   const std::string text = Get(form, name);
   if (text.empty()) {
     *out = 0;
@@ -105,10 +105,10 @@ bool ParseNumber(const Form &form, const std::string &name, int32_t *out, FormEr
 
 // Puts the API's message at the field it names (its messages start with the
 // field's name).
-FormErrors ErrorsOf(const ApiStatus &status) {
+FormErrors ErrorsOf(const ApiStatus& status) {
   FormErrors errors;
   const std::string field = status.message.substr(0, status.message.find_first_of(" :"));
-  const auto &fields = CheckFormFields();
+  const auto& fields = CheckFormFields();
   if (std::find(fields.begin(), fields.end(), field) != fields.end()) {
     errors.by_field[field] = status.message;
   } else {
@@ -117,7 +117,7 @@ FormErrors ErrorsOf(const ApiStatus &status) {
   return errors;
 }
 
-pb::WebhookFormat FormatOf(const std::string &text) {
+pb::WebhookFormat FormatOf(const std::string& text) {
   return text == "JSON" ? pb::WEBHOOK_FORMAT_JSON : pb::WEBHOOK_FORMAT_PROTOBUF;
 }
 
@@ -139,7 +139,7 @@ std::optional<CheckPath> ParseCheckPath(std::string_view path) {
 
 }  // namespace
 
-void AddConsoleSecurityHeaders(http::Response &response) {
+void AddConsoleSecurityHeaders(http::Response& response) {
   response.headers.Set("Content-Security-Policy", std::string(kConsoleSecurityPolicy));
   response.headers.Set("X-Frame-Options", "DENY");
   response.headers.Set("X-Content-Type-Options", "nosniff");
@@ -153,8 +153,8 @@ struct ConsoleHandler::Visitor {
   std::optional<std::string> session_token;
 };
 
-ConsoleHandler::ConsoleHandler(ChecksApi &api, PgConsoleQueries &queries,
-                               PgConsoleSessions &sessions,
+ConsoleHandler::ConsoleHandler(ChecksApi& api, PgConsoleQueries& queries,
+                               PgConsoleSessions& sessions,
                                std::optional<auth::Credentials> credentials, Clock clock)
     : api_(api),
       queries_(queries),
@@ -170,8 +170,8 @@ bool ConsoleHandler::Serves(std::string_view path) {
          path == "/checks" || path.starts_with("/checks/") || path.starts_with("/assets/");
 }
 
-std::optional<http::Response> ConsoleHandler::Handle(const http::Request &request,
-                                                     const std::string &client_address) const {
+std::optional<http::Response> ConsoleHandler::Handle(const http::Request& request,
+                                                     const std::string& client_address) const {
   if (!Serves(request.path)) return std::nullopt;
   // Forms post application/x-www-form-urlencoded; a POST of anything else is an API client's
   // mistake (JSON or protobuf to a wrong path), answered by the Twirp side as a bad route.
@@ -256,9 +256,9 @@ std::optional<http::Response> ConsoleHandler::Handle(const http::Request &reques
   return Route(request, visitor);
 }
 
-http::Response ConsoleHandler::Route(const http::Request &request, Visitor &visitor) const {
+http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visitor) const {
   const bool get = request.method != "POST";
-  const auto &context = visitor.context;
+  const auto& context = visitor.context;
   const Form query = ParseForm(request.query);
 
   if (request.path == "/logout") {
@@ -355,7 +355,8 @@ http::Response ConsoleHandler::Route(const http::Request &request, Visitor &visi
                                                       std::chrono::minutes(15));
     http::Response response;
     response.headers.Set("Content-Type", "application/json");
-    response.body = LatencySeriesJson(points);
+    const int64_t window_s = week ? 7 * 86400 : 86400;
+    response.body = LatencySeriesJson(points, context.now_unix_s - window_s, context.now_unix_s);
     AddConsoleSecurityHeaders(response);
     return response;
   }
@@ -386,7 +387,7 @@ http::Response ConsoleHandler::Route(const http::Request &request, Visitor &visi
     if (ParseNumber(form, "expected_status", &n, &errors)) put.set_expected_status(n);
     if (ParseNumber(form, "failure_threshold", &n, &errors)) put.set_failure_threshold(n);
     if (ParseNumber(form, "recovery_threshold", &n, &errors)) put.set_recovery_threshold(n);
-    for (const auto &field : CheckFormFields()) {
+    for (const auto& field : CheckFormFields()) {
       // An empty secret field keeps the current secret.
       if (field == "webhook_secret" && Get(form, field).empty()) continue;
       put.mutable_update_mask()->add_paths(field);

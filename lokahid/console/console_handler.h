@@ -30,32 +30,32 @@ inline constexpr std::string_view kConsoleSecurityPolicy =
 
 // Adds the console's security headers (CSP, X-Frame-Options, nosniff, no-store)
 // to `response`.
-void AddConsoleSecurityHeaders(http::Response &response);
+void AddConsoleSecurityHeaders(http::Response& response);
 
 class ConsoleHandler {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
   // All must outlive the handler. `credentials` are USERPASS's (unset: the
   // console is open).
-  ConsoleHandler(ChecksApi &api, PgConsoleQueries &queries, PgConsoleSessions &sessions,
+  ConsoleHandler(ChecksApi& api, PgConsoleQueries& queries, PgConsoleSessions& sessions,
                  std::optional<auth::Credentials> credentials, Clock clock);
 
   // The answer to a console route, or nullopt when `request` names none (the
   // caller tries its other routes). `client_address` is the caller's as the
   // front determined it.
-  std::optional<http::Response> Handle(const http::Request &request,
-                                       const std::string &client_address) const;
+  std::optional<http::Response> Handle(const http::Request& request,
+                                       const std::string& client_address) const;
 
   // True for the paths this handler serves.
   static bool Serves(std::string_view path);
 
  private:
   struct Visitor;
-  http::Response Route(const http::Request &request, Visitor &visitor) const;
+  http::Response Route(const http::Request& request, Visitor& visitor) const;
 
-  ChecksApi &api_;
-  PgConsoleQueries &queries_;
-  PgConsoleSessions &sessions_;
+  ChecksApi& api_;
+  PgConsoleQueries& queries_;
+  PgConsoleSessions& sessions_;
   std::optional<auth::Credentials> credentials_;
   std::string csrf_key_;  // keys the CSRF tokens of callers without a session
   Clock clock_;

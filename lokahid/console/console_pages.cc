@@ -31,7 +31,7 @@ Markup StateClass(int state) {
   return "state state-init";
 }
 
-void StateBadge(Html &h, int state) {
+void StateBadge(Html& h, int state) {
   h << "<span class=\"" << StateClass(state) << "\">";
   h.Text(StateText(state)) << "</span>";
 }
@@ -48,12 +48,12 @@ std::string Millis(double nanoseconds) {
   return text;
 }
 
-void CsrfField(Html &h, const PageContext &context) {
+void CsrfField(Html& h, const PageContext& context) {
   h << "<input type=\"hidden\" name=\"csrf\" value=\"";
   h.Text(context.csrf) << "\">";
 }
 
-void Since(Html &h, int64_t since, int64_t now) {
+void Since(Html& h, int64_t since, int64_t now) {
   if (since <= 0) return;
   h << "<time datetime=\"";
   h.Text(FormatUtc(since)) << "\">since ";
@@ -91,7 +91,7 @@ std::string FormatDuration(int64_t seconds) {
   return std::to_string(s) + "s";
 }
 
-std::string ConsolePage(std::string_view title, const Html &body, const PageContext &context) {
+std::string ConsolePage(std::string_view title, const Html& body, const PageContext& context) {
   Html h;
   h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
        "<meta name=\"viewport\" content=\"width=device-width, "
@@ -140,13 +140,13 @@ std::string LoginPage(std::string_view message) {
   return h.Take();
 }
 
-Html OverviewLive(const OverviewData &data, int64_t now) {
+Html OverviewLive(const OverviewData& data, int64_t now) {
   Html h;
   h << "<section id=\"live\" hx-get=\"/overview/live\" hx-trigger=\"every 2s\" "
        "hx-swap=\"outerHTML\"><ul class=\"counts\">";
   const std::pair<int, int64_t> counts[] = {
       {2, data.counts.down}, {3, data.counts.error}, {1, data.counts.up}, {0, data.counts.init}};
-  for (const auto &[state, n] : counts) {
+  for (const auto& [state, n] : counts) {
     h << "<li class=\"" << StateClass(state) << "\" data-state=\"";
     h.Text(StateText(state)) << "\"><span class=\"n\">";
     h.Text(n) << "</span> ";
@@ -162,7 +162,7 @@ Html OverviewLive(const OverviewData &data, int64_t now) {
          "class=\"failing\"><thead><tr><th>State</th><th>Check</th><th>Since</"
          "th></tr>"
          "</thead><tbody>";
-    for (const auto &f : data.failing) {
+    for (const auto& f : data.failing) {
       h << "<tr data-check=\"";
       h.Text(f.id) << "\"><td>";
       StateBadge(h, static_cast<int>(f.state));
@@ -182,7 +182,7 @@ Html OverviewLive(const OverviewData &data, int64_t now) {
          "class=\"recent\"><thead><tr><th>When</th><th>Check</th><th>Change</"
          "th></tr>"
          "</thead><tbody>";
-    for (const auto &t : data.recent) {
+    for (const auto& t : data.recent) {
       h << "<tr data-check=\"";
       h.Text(t.check_id) << "\"><td>";
       h.Text(FormatUtc(t.at_unix_s)) << "</td><td><a href=\"/checks/";
@@ -200,7 +200,7 @@ Html OverviewLive(const OverviewData &data, int64_t now) {
   return h;
 }
 
-Html OverviewBody(const OverviewData &data, int64_t now) {
+Html OverviewBody(const OverviewData& data, int64_t now) {
   Html h;
   h << "<noscript><p class=\"hint\">Reload to refresh (scripts are "
        "off).</p></noscript>"
@@ -209,15 +209,15 @@ Html OverviewBody(const OverviewData &data, int64_t now) {
   return h;
 }
 
-Html ChecksListBody(const pb::ChecksPage &page, const std::string &after) {
+Html ChecksListBody(const pb::ChecksPage& page, const std::string& after) {
   Html h;
   h << "<h1>Checks</h1><p class=\"total\">";
   h.Text(page.total()) << " checks</p>";
   h << "<table "
        "class=\"checks\"><thead><tr><th>State</th><th>URL</th><th>Every</th>"
        "<th>Since</th></tr></thead><tbody>";
-  for (const auto &result : page.results()) {
-    const auto &c = result.check();
+  for (const auto& result : page.results()) {
+    const auto& c = result.check();
     h << "<tr data-check=\"";
     h.Text(c.id()) << "\"><td>";
     StateBadge(h, c.state());
@@ -238,9 +238,9 @@ Html ChecksListBody(const pb::ChecksPage &page, const std::string &after) {
   return h;
 }
 
-Html DailyBars(const std::vector<DayUptime> &days, int64_t now, int count) {
-  std::map<std::string, const DayUptime *> by_day;
-  for (const auto &d : days) by_day[d.day] = &d;
+Html DailyBars(const std::vector<DayUptime>& days, int64_t now, int count) {
+  std::map<std::string, const DayUptime*> by_day;
+  for (const auto& d : days) by_day[d.day] = &d;
   constexpr int kWidth = 6, kGap = 2, kHeight = 34;
   Html h;
   h << "<svg class=\"bars\" role=\"img\" aria-label=\"uptime per day, last 90 "
@@ -279,9 +279,9 @@ Html DailyBars(const std::vector<DayUptime> &days, int64_t now, int count) {
   return h;
 }
 
-Html CheckPageBody(const CheckPageData &data, const PageContext &context) {
-  const auto &status = data.status;
-  const auto &c = status.check();
+Html CheckPageBody(const CheckPageData& data, const PageContext& context) {
+  const auto& status = data.status;
+  const auto& c = status.check();
   Html h;
   if (data.notice) {
     h << "<p class=\"notice\" role=\"status\">";
@@ -324,7 +324,7 @@ Html CheckPageBody(const CheckPageData &data, const PageContext &context) {
   const Window windows[] = {{"24 h", status.uptime_24h(), status.uptime_probes_24h()},
                             {"7 d", status.uptime_7d(), status.uptime_probes_7d()},
                             {"30 d", status.uptime_30d(), status.uptime_probes_30d()}};
-  for (const auto &[label, ratio, probes] : windows) {
+  for (const auto& [label, ratio, probes] : windows) {
     h << "<div><dt>" << label << "</dt><dd>";
     if (probes == 0) {
       h << "no data";
@@ -365,7 +365,7 @@ Html CheckPageBody(const CheckPageData &data, const PageContext &context) {
          "class=\"transitions\"><thead><tr><th>When</th><th>Change</"
          "th><th>Delivery</th>"
          "<th>Attempts</th><th>Last error</th></tr></thead><tbody>";
-    for (const auto &d : data.deliveries) {
+    for (const auto& d : data.deliveries) {
       h << "<tr><td>";
       h.Text(FormatUtc(d.transition_at().seconds())) << "</td><td>";
       StateBadge(h, d.from_state());
@@ -386,7 +386,7 @@ Html CheckPageBody(const CheckPageData &data, const PageContext &context) {
   h << "</section>";
 
   h << "<section><h2>Options</h2><dl class=\"options\">";
-  const auto option = [&](Markup name, const std::string &value) {
+  const auto option = [&](Markup name, const std::string& value) {
     h << "<div><dt>" << name << "</dt><dd>";
     h.Text(value) << "</dd></div>";
   };
@@ -403,7 +403,7 @@ Html CheckPageBody(const CheckPageData &data, const PageContext &context) {
   return h;
 }
 
-const std::vector<std::string> &CheckFormFields() {
+const std::vector<std::string>& CheckFormFields() {
   static const std::vector<std::string> kFields = {"url",
                                                    "webhook_url",
                                                    "playbook_url",
@@ -418,7 +418,7 @@ const std::vector<std::string> &CheckFormFields() {
   return kFields;
 }
 
-FormValues FormValuesOf(const pb::Check &check) {
+FormValues FormValuesOf(const pb::Check& check) {
   return {
       {"url", check.url()},
       {"webhook_url", check.webhook_url()},
@@ -435,10 +435,10 @@ FormValues FormValuesOf(const pb::Check &check) {
                                                                                      : "false"}};
 }
 
-Html CheckFormBody(const std::string &check_id, const FormValues &values, const FormErrors &errors,
-                   const PageContext &context) {
+Html CheckFormBody(const std::string& check_id, const FormValues& values, const FormErrors& errors,
+                   const PageContext& context) {
   Html h;
-  const auto value = [&](const std::string &name) {
+  const auto value = [&](const std::string& name) {
     const auto found = values.find(name);
     return found == values.end() ? std::string() : found->second;
   };
@@ -457,7 +457,7 @@ Html CheckFormBody(const std::string &check_id, const FormValues &values, const 
   h << "\" novalidate>";
   CsrfField(h, context);
   struct Field {
-    const char *name;
+    const char* name;
     Markup label;
     Markup type;
     Markup hint;
@@ -473,14 +473,14 @@ Html CheckFormBody(const std::string &check_id, const FormValues &values, const 
       {"recovery_threshold", "Recovery threshold", "number", "consecutive successes before UP"},
       {"webhook_secret", "Webhook secret", "password", "whsec_…; left empty keeps the current one"},
   };
-  const auto field_error = [&](const std::string &name) {
+  const auto field_error = [&](const std::string& name) {
     if (const auto found = errors.by_field.find(name); found != errors.by_field.end()) {
       h << "<span class=\"field-error\" role=\"alert\" id=\"error-";
       h.Text(name) << "\">";
       h.Text(found->second) << "</span>";
     }
   };
-  for (const auto &f : fields) {
+  for (const auto& f : fields) {
     const std::string name = f.name;
     h << "<div class=\"field";
     if (errors.by_field.count(name)) h << " invalid";
@@ -493,13 +493,13 @@ Html CheckFormBody(const std::string &check_id, const FormValues &values, const 
     field_error(name);
     h << "</div>";
   }
-  const auto select = [&](const std::string &name, Markup label,
-                          const std::vector<std::pair<std::string, std::string>> &options) {
+  const auto select = [&](const std::string& name, Markup label,
+                          const std::vector<std::pair<std::string, std::string>>& options) {
     h << "<div class=\"field\"><label for=\"f-";
     h.Text(name) << "\">" << label << "</label><select id=\"f-";
     h.Text(name) << "\" name=\"";
     h.Text(name) << "\">";
-    for (const auto &[option_value, option_label] : options) {
+    for (const auto& [option_value, option_label] : options) {
       h << "<option value=\"";
       h.Text(option_value) << "\"";
       if (value(name) == option_value) h << " selected";
@@ -518,9 +518,9 @@ Html CheckFormBody(const std::string &check_id, const FormValues &values, const 
   return h;
 }
 
-std::string LatencySeriesJson(const std::vector<LatencyPoint> &points) {
-  std::string out = "{";
-  const auto series = [&](const char *name, auto get, bool last = false) {
+std::string LatencySeriesJson(const std::vector<LatencyPoint>& points, int64_t from, int64_t to) {
+  std::string out = "{\"from\":" + std::to_string(from) + ",\"to\":" + std::to_string(to) + ",";
+  const auto series = [&](const char* name, auto get, bool last = false) {
     out += "\"";
     out += name;
     out += "\":[";
@@ -532,14 +532,14 @@ std::string LatencySeriesJson(const std::vector<LatencyPoint> &points) {
     }
     out += last ? "]" : "],";
   };
-  series("t", [](const LatencyPoint &p) { return p.t_unix_s; });
-  series("p50", [](const LatencyPoint &p) { return p.p50_ms; });
-  series("p95", [](const LatencyPoint &p) { return p.p95_ms; });
-  series("dns", [](const LatencyPoint &p) { return p.dns_ms; });
-  series("connect", [](const LatencyPoint &p) { return p.connect_ms; });
-  series("tls", [](const LatencyPoint &p) { return p.tls_ms; });
+  series("t", [](const LatencyPoint& p) { return p.t_unix_s; });
+  series("p50", [](const LatencyPoint& p) { return p.p50_ms; });
+  series("p95", [](const LatencyPoint& p) { return p.p95_ms; });
+  series("dns", [](const LatencyPoint& p) { return p.dns_ms; });
+  series("connect", [](const LatencyPoint& p) { return p.connect_ms; });
+  series("tls", [](const LatencyPoint& p) { return p.tls_ms; });
   series(
-      "first_byte", [](const LatencyPoint &p) { return p.first_byte_ms; }, true);
+      "first_byte", [](const LatencyPoint& p) { return p.first_byte_ms; }, true);
   return out + "}";
 }
 

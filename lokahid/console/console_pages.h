@@ -28,7 +28,7 @@ struct PageContext {
 };
 
 // A whole console page around `body`.
-std::string ConsolePage(std::string_view title, const Html &body, const PageContext &context);
+std::string ConsolePage(std::string_view title, const Html& body, const PageContext& context);
 
 std::string LoginPage(std::string_view message);
 
@@ -39,10 +39,10 @@ struct OverviewData {
 };
 // The part of the overview that refreshes itself (htmx swaps it every few
 // seconds).
-Html OverviewLive(const OverviewData &data, int64_t now_unix_s);
-Html OverviewBody(const OverviewData &data, int64_t now_unix_s);
+Html OverviewLive(const OverviewData& data, int64_t now_unix_s);
+Html OverviewBody(const OverviewData& data, int64_t now_unix_s);
 
-Html ChecksListBody(const github::xe::lokahi::ChecksPage &page, const std::string &after);
+Html ChecksListBody(const github::xe::lokahi::ChecksPage& page, const std::string& after);
 
 struct CheckPageData {
   github::xe::lokahi::CheckStatus status;
@@ -50,11 +50,11 @@ struct CheckPageData {
   std::vector<DayUptime> days;        // oldest first
   std::optional<std::string> notice;  // the outcome of an action just taken
 };
-Html CheckPageBody(const CheckPageData &data, const PageContext &context);
+Html CheckPageBody(const CheckPageData& data, const PageContext& context);
 
 // 90 daily bars as an inline SVG (no script, no inline style), a <title>
 // tooltip per day.
-Html DailyBars(const std::vector<DayUptime> &days, int64_t now_unix_s, int count = 90);
+Html DailyBars(const std::vector<DayUptime>& days, int64_t now_unix_s, int count = 90);
 
 // The form's values as typed (strings), and the API's message for a field, by
 // field name.
@@ -63,15 +63,15 @@ struct FormErrors {
   std::map<std::string, std::string> by_field;
   std::string general;  // a message naming no field of the form
 };
-FormValues FormValuesOf(const github::xe::lokahi::Check &check);
+FormValues FormValuesOf(const github::xe::lokahi::Check& check);
 // `check_id` empty: the create form.
-Html CheckFormBody(const std::string &check_id, const FormValues &values, const FormErrors &errors,
-                   const PageContext &context);
+Html CheckFormBody(const std::string& check_id, const FormValues& values, const FormErrors& errors,
+                   const PageContext& context);
 // The fields the form shows, in order (also the Put update_mask paths they map
 // to).
-const std::vector<std::string> &CheckFormFields();
+const std::vector<std::string>& CheckFormFields();
 
-// {"t":[…],"p50":[…],…} for the latency chart.
-std::string LatencySeriesJson(const std::vector<LatencyPoint> &points);
+// {"from":…,"to":…,"t":[…],"p50":[…],…} for the latency chart over [from, to] (Unix seconds).
+std::string LatencySeriesJson(const std::vector<LatencyPoint>& points, int64_t from, int64_t to);
 
 }  // namespace lokahi::lokahid

@@ -9,7 +9,7 @@ checks::State StateOf(int value) { return static_cast<checks::State>(value); }
 
 // Finished days come from daily_uptime (kept 100 days); the days not counted
 // there yet (today, and yesterday in its first minutes) from hourly_results.
-constexpr const char *kDailyUptimeSql = R"sql(
+constexpr const char* kDailyUptimeSql = R"sql(
 WITH counted AS (SELECT coalesce(max(day), '1970-01-01'::date) AS last FROM daily_uptime_days),
      bounds AS (SELECT (now() AT TIME ZONE 'UTC')::date - ($2::int - 1) AS first)
 SELECT d.check_id::text, d.day::text, d.probes, d.up
@@ -25,7 +25,7 @@ GROUP BY 1, 2
 ORDER BY 1, 2
 )sql";
 
-std::string UuidArray(const std::vector<std::string> &ids) {
+std::string UuidArray(const std::vector<std::string>& ids) {
   std::string out = "{";
   for (size_t i = 0; i < ids.size(); ++i) {
     if (i) out += ',';
@@ -39,7 +39,7 @@ StateCounts PgConsoleQueries::CountByState() {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
   StateCounts counts;
-  for (const auto &row : txn.exec("SELECT state, count(*) FROM check_states GROUP BY state")) {
+  for (const auto& row : txn.exec("SELECT state, count(*) FROM check_states GROUP BY state")) {
     const auto n = row[1].as<int64_t>();
     switch (StateOf(row[0].as<int>())) {
       case checks::State::kInit:
@@ -63,7 +63,7 @@ std::vector<FailingCheck> PgConsoleQueries::FailingNow(int limit) {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
   std::vector<FailingCheck> out;
-  for (const auto &row :
+  for (const auto& row :
        txn.exec_params("SELECT s.check_id::text, c.url, s.state,"
                        " coalesce(extract(epoch FROM s.state_changed_at), 0)::bigint"
                        " FROM check_states s JOIN checks c ON c.id = s.check_id"
@@ -81,7 +81,7 @@ std::vector<RecentTransition> PgConsoleQueries::RecentTransitions(int limit) {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
   std::vector<RecentTransition> out;
-  for (const auto &row :
+  for (const auto& row :
        txn.exec_params("SELECT t.check_id::text, c.url, t.from_state, t.to_state,"
                        " extract(epoch FROM t.at)::bigint"
                        " FROM transitions t JOIN checks c ON c.id = t.check_id ORDER BY "
@@ -93,31 +93,31 @@ std::vector<RecentTransition> PgConsoleQueries::RecentTransitions(int limit) {
   return out;
 }
 
-std::vector<DayUptime> PgConsoleQueries::DailyUptime(const std::string &check_id, int days) {
+std::vector<DayUptime> PgConsoleQueries::DailyUptime(const std::string& check_id, int days) {
   auto all = DailyUptime(std::vector<std::string>{check_id}, days);
   return std::move(all[check_id]);
 }
 
 std::map<std::string, std::vector<DayUptime>> PgConsoleQueries::DailyUptime(
-    const std::vector<std::string> &ids, int days) {
+    const std::vector<std::string>& ids, int days) {
   std::map<std::string, std::vector<DayUptime>> out;
   if (ids.empty()) return out;
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
-  for (const auto &row : txn.exec_params(kDailyUptimeSql, UuidArray(ids), days)) {
+  for (const auto& row : txn.exec_params(kDailyUptimeSql, UuidArray(ids), days)) {
     out[row[0].as<std::string>()].push_back(
         {row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>()});
   }
   return out;
 }
 
-std::vector<LatencyPoint> PgConsoleQueries::LatencySeries(const std::string &check_id,
+std::vector<LatencyPoint> PgConsoleQueries::LatencySeries(const std::string& check_id,
                                                           std::chrono::seconds window,
                                                           std::chrono::seconds step) {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
   std::vector<LatencyPoint> out;
-  for (const auto &row : txn.exec_params(
+  for (const auto& row : txn.exec_params(
            "SELECT (floor(extract(epoch FROM probed_at) / $3) * $3)::bigint AS "
            "t,"
            " percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ns) / 1e6,"

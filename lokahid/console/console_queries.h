@@ -53,7 +53,7 @@ struct LatencyPoint {
 
 class PgConsoleQueries final {
  public:
-  explicit PgConsoleQueries(postgres::ConnectionPool &pool) : pool_(pool) {}
+  explicit PgConsoleQueries(postgres::ConnectionPool& pool) : pool_(pool) {}
 
   StateCounts CountByState();
   // DOWN and ERROR checks, longest failing first.
@@ -61,17 +61,17 @@ class PgConsoleQueries final {
   std::vector<RecentTransition> RecentTransitions(int limit);
   // The last `days` UTC days ending today, oldest first; days without probes
   // are left out.
-  std::vector<DayUptime> DailyUptime(const std::string &check_id, int days);
+  std::vector<DayUptime> DailyUptime(const std::string& check_id, int days);
   // The same for many checks at once, keyed by check id.
-  std::map<std::string, std::vector<DayUptime>> DailyUptime(const std::vector<std::string> &ids,
+  std::map<std::string, std::vector<DayUptime>> DailyUptime(const std::vector<std::string>& ids,
                                                             int days);
   // Over `window` before now in steps of `step`; steps without answered probes
   // are left out.
-  std::vector<LatencyPoint> LatencySeries(const std::string &check_id, std::chrono::seconds window,
+  std::vector<LatencyPoint> LatencySeries(const std::string& check_id, std::chrono::seconds window,
                                           std::chrono::seconds step);
 
  private:
-  postgres::ConnectionPool &pool_;
+  postgres::ConnectionPool& pool_;
 };
 
 }  // namespace lokahi::lokahid

@@ -12,7 +12,7 @@
 namespace lokahi::lokahid {
 
 namespace {
-std::string Hex(const unsigned char *data, size_t size) {
+std::string Hex(const unsigned char* data, size_t size) {
   constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(size * 2);
@@ -34,7 +34,7 @@ std::string RandomHex(size_t bytes) {
 
 std::string Sha256Hex(std::string_view text) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char *>(text.data()), text.size(), digest);
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   return Hex(digest, sizeof digest);
 }
 
@@ -42,7 +42,7 @@ std::string HmacSha256Hex(std::string_view key, std::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char *>(message.data()), message.size(), digest, &length);
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
   return Hex(digest, length);
 }
 
@@ -59,7 +59,7 @@ ConsoleSession PgConsoleSessions::Create() {
   return session;
 }
 
-std::optional<ConsoleSession> PgConsoleSessions::Find(const std::string &token) {
+std::optional<ConsoleSession> PgConsoleSessions::Find(const std::string& token) {
   if (token.size() != 64) return std::nullopt;
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
@@ -71,7 +71,7 @@ std::optional<ConsoleSession> PgConsoleSessions::Find(const std::string &token) 
   return ConsoleSession{"", rows[0][0].as<std::string>()};
 }
 
-void PgConsoleSessions::Delete(const std::string &token) {
+void PgConsoleSessions::Delete(const std::string& token) {
   auto connection = pool_.Acquire();
   pqxx::work txn(*connection);
   txn.exec_params0("DELETE FROM console_sessions WHERE token_sha256 = $1", Sha256Hex(token));

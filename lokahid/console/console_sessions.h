@@ -20,7 +20,7 @@ struct ConsoleSession {
 
 class PgConsoleSessions final {
  public:
-  PgConsoleSessions(postgres::ConnectionPool &pool, std::chrono::seconds lifetime)
+  PgConsoleSessions(postgres::ConnectionPool& pool, std::chrono::seconds lifetime)
       : pool_(pool), lifetime_(lifetime) {}
 
   // A new session, valid for the lifetime given at construction. Also forgets
@@ -28,13 +28,13 @@ class PgConsoleSessions final {
   ConsoleSession Create();
   // The session whose cookie token is `token`, if it exists and has not
   // expired.
-  std::optional<ConsoleSession> Find(const std::string &token);
-  void Delete(const std::string &token);
+  std::optional<ConsoleSession> Find(const std::string& token);
+  void Delete(const std::string& token);
 
   std::chrono::seconds lifetime() const { return lifetime_; }
 
  private:
-  postgres::ConnectionPool &pool_;
+  postgres::ConnectionPool& pool_;
   std::chrono::seconds lifetime_;
 };
 

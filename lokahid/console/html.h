@@ -20,7 +20,7 @@ std::string HtmlEscape(std::string_view text);
 // A piece of markup from our own source code.
 class Markup {
  public:
-  consteval Markup(const char *literal) : text_(literal) {}  // NOLINT: implicit by design
+  consteval Markup(const char* literal) : text_(literal) {}  // NOLINT: implicit by design
   std::string_view view() const { return text_; }
 
  private:
@@ -29,25 +29,25 @@ class Markup {
 
 class Html {
  public:
-  Html &operator<<(Markup markup) {
+  Html& operator<<(Markup markup) {
     out_.append(markup.view());
     return *this;
   }
   // Escaped text (element content or attribute value).
-  Html &Text(std::string_view text) {
+  Html& Text(std::string_view text) {
     out_ += HtmlEscape(text);
     return *this;
   }
-  Html &Text(long long number) {
+  Html& Text(long long number) {
     out_ += std::to_string(number);
     return *this;
   }
   // Another built piece, already safe.
-  Html &Append(const Html &other) {
+  Html& Append(const Html& other) {
     out_ += other.out_;
     return *this;
   }
-  const std::string &str() const { return out_; }
+  const std::string& str() const { return out_; }
   std::string Take() { return std::move(out_); }
 
  private:

@@ -21,12 +21,12 @@ using testing::Services;
 const auth::Credentials kAdmin{"admin", "s3cret-pass"};
 const std::string kHook = "&webhook_url=http%3A%2F%2F127.0.0.1%3A9%2Fhook";
 
-testing::RawResponse Fetch(int port, const std::string &method, const std::string &target,
-                           const std::vector<std::string> &headers = {},
-                           const std::string &body = "") {
+testing::RawResponse Fetch(int port, const std::string& method, const std::string& target,
+                           const std::vector<std::string>& headers = {},
+                           const std::string& body = "") {
   testing::RawConnection connection(port);
   std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  for (const auto &h : headers) request += h + "\r\n";
+  for (const auto& h : headers) request += h + "\r\n";
   if (method == "POST") {
     request += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
                std::to_string(body.size()) + "\r\n";
@@ -40,7 +40,7 @@ testing::RawResponse Fetch(int port, const std::string &method, const std::strin
 
 std::string Basic() { return "Authorization: " + auth::BasicAuthorizationHeader(kAdmin); }
 
-std::string CsrfOf(const std::string &page) {
+std::string CsrfOf(const std::string& page) {
   static const std::regex kCsrf(R"re(name="csrf" value="([0-9a-f]+)")re");
   std::smatch m;
   if (!std::regex_search(page, m, kCsrf)) return "";
@@ -60,7 +60,7 @@ class ConsoleHttpTest : public ::testing::Test {
                                     port_);
   }
 
-  long long Count(const std::string &sql) {
+  long long Count(const std::string& sql) {
     pqxx::connection db(database_url_);
     pqxx::read_transaction txn(db);
     return txn.exec1(sql)[0].as<long long>();

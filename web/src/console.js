@@ -20,7 +20,7 @@
         var opts = {
           width: width,
           height: 260,
-          scales: { x: { time: true } },
+          scales: { x: { time: true, range: [d.from, d.to] } },
           axes: [{}, { label: 'ms' }],
           series: [
             {},

@@ -1,0 +1,145 @@
+// The console and status page in a real browser (Debian's chromium driven by playwright-core from
+// web/package-lock.json), against the real stack console_browser_test.cc started: log in, create a
+// check through the form, watch it go UP then DOWN on the overview without reloading, see its
+// bars and chart, and the XSS cases in the rendered DOM. Screenshots go to SCREENSHOT_DIR.
+'use strict';
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const fs = require('node:fs');
+const { spawn } = require('node:child_process');
+const { chromium } = require(path.join(process.env.LOKAHI_WEB_DIR, 'node_modules', 'playwright-core'));
+
+const base = process.env.LOKAHI_URL;
+const user = process.env.LOKAHI_USER;
+const password = process.env.LOKAHI_PASSWORD;
+const shots = process.env.SCREENSHOT_DIR;
+const dukePort = Number(process.env.DUKE_PORT);
+const started = Date.now();
+
+function step(name) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${name}`);
+}
+
+async function waitForListening(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return;
+    } catch (e) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+}
+
+async function main() {
+  fs.mkdirSync(shots, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  let duke;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const scriptErrors = [];
+    page.on('pageerror', (e) => scriptErrors.push(String(e)));
+    page.on('console', (m) => {
+      // Answers the test asks for (401, 400) are logged as failed loads: only script errors and
+      // Content-Security-Policy refusals count.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+        scriptErrors.push(m.text());
+      }
+    });
+
+    step('without a session: 401 and the login form');
+    const first = await page.goto(`${base}/`);
+    assert.equal(first.status(), 401);
+    await page.locator('form[action="/login"]').waitFor();
+    await page.screenshot({ path: path.join(shots, 'login.png') });
+
+    step('log in through the form');
+    await page.fill('input[name=user]', user);
+    await page.fill('input[name=password]', password);
+    await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+    await page.locator('h1', { hasText: 'Overview' }).waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === 'lokahi_session');
+    assert.ok(cookie, 'a session cookie');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Strict');
+
+    step('the API refusal shows at its field, as text');
+    await page.goto(`${base}/checks/new`);
+    const hostile = 'javascript:<img src=x onerror="window.__xss=1">';
+    await page.fill('input[name=url]', hostile);
+    await page.fill('input[name=webhook_url]', 'http://127.0.0.1:9/hook');
+    await page.click('form.check-form button[type=submit]');
+    await page.locator('#error-url').waitFor();
+    assert.ok((await page.textContent('#error-url')).includes('<img src=x'));
+    assert.equal(await page.locator('main img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await page.inputValue('input[name=url]'), hostile);
+
+    step('create a check through the form');
+    duke = spawn(process.env.DUKE_BINARY, [], {
+      env: { ...process.env, PORT: String(dukePort), DUKE_PERIOD: process.env.DUKE_PERIOD || '12' },
+      stdio: 'ignore',
+    });
+    await waitForListening(dukePort, 10000);
+    await page.fill('input[name=url]', `http://127.0.0.1:${dukePort}/?name="><script>window.__xss=2</script>`);
+    await page.fill('input[name=every]', '1');
+    await page.fill('input[name=timeout_ms]', '1000');
+    await page.fill('input[name=playbook_url]', 'https://wiki.example.com/<b>duke</b>');
+    await Promise.all([page.waitForURL(/\/checks\/[0-9a-f-]{36}\?done=created$/), page.click('form.check-form button[type=submit]')]);
+    const id = page.url().match(/\/checks\/([0-9a-f-]{36})/)[1];
+    assert.equal(await page.textContent('.notice'), 'Check created.');
+    assert.ok((await page.textContent('h1.check-title')).includes('<script>window.__xss=2</script>'));
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await page.locator('main b').count(), 0);
+
+    step('the overview shows it UP, then DOWN, without reloading');
+    await page.goto(`${base}/`);
+    await page.evaluate(() => { window.__sameDocument = true; });
+    await page.locator('li[data-state="UP"] .n', { hasText: /^1$/ }).waitFor({ timeout: 20000 });
+    step('UP');
+    await page.locator(`table.failing tr[data-check="${id}"]`).waitFor({ timeout: 40000 });
+    assert.equal(await page.textContent(`table.failing tr[data-check="${id}"] .state`), 'DOWN');
+    assert.equal(await page.textContent('li[data-state="DOWN"] .n'), '1');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+    assert.ok((await page.textContent(`table.failing tr[data-check="${id}"]`)).includes('since'));
+    step('DOWN');
+    await page.screenshot({ path: path.join(shots, 'overview.png'), fullPage: true });
+
+    step('the check page draws 90 bars and the latency chart');
+    await page.goto(`${base}/checks/${id}`);
+    assert.equal(await page.locator('svg.bars rect').count(), 90);
+    const today = await page.locator('svg.bars rect').last();
+    assert.match(await today.locator('title').textContent(), /% up \(\d+ of \d+ probes\)/);
+    await page.locator('#latency-chart[data-drawn="24h"] canvas').waitFor({ timeout: 10000 });
+    assert.match(await page.textContent('.reason'), /Last failure: HTTP 500/);
+    await page.locator('table.transitions tr').nth(2).waitFor();
+    await page.click('.chart-windows button[data-window="7d"]');
+    await page.locator('#latency-chart[data-drawn="7d"] canvas').waitFor({ timeout: 10000 });
+    await page.screenshot({ path: path.join(shots, 'check.png'), fullPage: true });
+
+    step('the checks list');
+    await page.goto(`${base}/checks`);
+    await page.locator(`tr[data-check="${id}"]`).waitFor();
+    await page.screenshot({ path: path.join(shots, 'checks.png'), fullPage: true });
+
+    assert.deepEqual(scriptErrors, [], 'no script errors (a CSP refusal shows as one)');
+    step('done');
+  } finally {
+    if (duke) duke.kill('SIGTERM');
+    await browser.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
