@@ -2,9 +2,11 @@
 // A CheckStatus as a Discord webhook message ("Execute Webhook": a JSON object with `content`).
 
 #include <cstddef>
+#include <span>
 #include <string>
 
 #include "lokahi.pb.h"
+#include "receivers/core/notification.h"
 
 namespace lokahi::receivers {
 
@@ -18,5 +20,14 @@ std::string DiscordContent(const github::xe::lokahi::CheckStatus& status);
 // The request body: {"content": ..., "allowed_mentions": {"parse": []}}. Mentions are disabled
 // because URLs and error texts come from the monitored service and must not ping @everyone.
 std::string DiscordMessageJson(const github::xe::lokahi::CheckStatus& status);
+
+// Each line of a grouped message is cut to this, so the first few all fit in one message.
+inline constexpr std::size_t kDiscordGroupLineLimit = 300;
+
+// One message for notifications that arrived together. A group of one is exactly
+// DiscordMessageJson's message. A larger one's content is the GroupHeadline ("📣 12 notifications: 8
+// 🔴 DOWN, 4 🟢 UP"), then the first kGroupShownFirst notifications' texts one per line (each cut
+// to kDiscordGroupLineLimit), then "…and 7 more"; mentions stay off.
+std::string DiscordGroupJson(std::span<const Notification> group);
 
 }  // namespace lokahi::receivers

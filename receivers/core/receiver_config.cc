@@ -50,7 +50,11 @@ ChatRelayConfig ChatRelayConfig::FromEnv(const config::Env& env) {
   }
   config.request_timeout =
       Milliseconds(env, "FORWARD_TIMEOUT_MS", config.request_timeout, 100, 600'000);
+  config.group_window =
+      Milliseconds(env, "FORWARD_GROUP_WINDOW_MS", config.group_window, 0, 60'000);
   config.busy_wait = Milliseconds(env, "FORWARD_BUSY_WAIT_MS", config.busy_wait, 0, 600'000);
+  config.max_held = static_cast<std::size_t>(
+      env.Int("FORWARD_MAX_HELD", static_cast<long long>(config.max_held), 1, 4096));
   config.signature_check = SignatureCheckFromEnv(env);
   return config;
 }

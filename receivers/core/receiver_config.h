@@ -28,14 +28,20 @@ struct SampleHookConfig {
   static SampleHookConfig FromEnv(const config::Env& env);
 };
 
-// discord_hook and slack_hook: where to relay. The defaults add up to under lokahi's 10 s
-// per-attempt webhook timeout, so the relay answers before the sender gives up and retries.
+// discord_hook and slack_hook: where to relay, and how to group. The longest a delivery is held,
+// FORWARD_GROUP_WINDOW_MS + FORWARD_BUSY_WAIT_MS + FORWARD_TIMEOUT_MS, is 8 s by default: under
+// lokahi's 10 s per-attempt webhook timeout, so the relay answers before the sender gives up.
 struct ChatRelayConfig {
   int port = kDefaultPort;
   std::string listen_address;  // LOKAHI_LISTEN_ADDRESS; empty = 0.0.0.0
   std::string webhook_url;     // WEBHOOK_URL, required, http:// or https://; holds a secret token
-  std::chrono::milliseconds request_timeout{4000};   // FORWARD_TIMEOUT_MS: one post, in total
-  std::chrono::milliseconds busy_wait{4000};         // FORWARD_BUSY_WAIT_MS: wait for our turn
+  std::chrono::milliseconds request_timeout{4000};  // FORWARD_TIMEOUT_MS: one post, in total
+  // FORWARD_GROUP_WINDOW_MS: what arrives within this of a group's first delivery is one message.
+  std::chrono::milliseconds group_window{1000};
+  // FORWARD_BUSY_WAIT_MS: how long, beyond the window, a delivery waits for its group's post.
+  std::chrono::milliseconds busy_wait{3000};
+  // FORWARD_MAX_HELD: deliveries held at once (the largest group); more get 503 at once.
+  std::size_t max_held = 256;
   std::optional<SignatureVerifier> signature_check;  // WEBHOOK_SECRET
 
   static ChatRelayConfig FromEnv(const config::Env& env);

@@ -1,5 +1,6 @@
 #include "receivers/core/slack_message.h"
 
+#include "receivers/core/chat_group.h"
 #include "receivers/core/chat_json.h"
 #include "receivers/core/transition_words.h"
 #include "receivers/core/utf8_truncation.h"
@@ -57,14 +58,20 @@ std::string EscapeSlackText(std::string_view text) {
   return escaped;
 }
 
-std::string SlackMessageJson(const github::xe::lokahi::CheckStatus& status) {
-  const std::string headline =
-      std::string(StateEmoji(status.check().state())) + " " + Headline(status);
+namespace {
+
+struct SlackParts {
+  std::string headline;
   google::protobuf::Value attachment;
-  auto& attachment_fields = *attachment.mutable_struct_value()->mutable_fields();
+};
+
+SlackParts PartsOf(const github::xe::lokahi::CheckStatus& status) {
+  SlackParts parts;
+  parts.headline = std::string(StateEmoji(status.check().state())) + " " + Headline(status);
+  auto& attachment_fields = *parts.attachment.mutable_struct_value()->mutable_fields();
   attachment_fields["color"] = StringValue(SlackColor(status.check().state()));
   attachment_fields["fallback"] = StringValue(SlackText(
-      headline + " — " + status.check().url() + " " + ProbeOutcome(status), kSlackTextLimit));
+      parts.headline + " — " + status.check().url() + " " + ProbeOutcome(status), kSlackTextLimit));
   auto& fields = *attachment_fields["fields"].mutable_list_value();
   *fields.add_values() = Field("URL", status.check().url(), false);
   *fields.add_values() = Field("Result", ProbeOutcome(status), true);
@@ -72,12 +79,46 @@ std::string SlackMessageJson(const github::xe::lokahi::CheckStatus& status) {
   if (!status.check().playbook_url().empty()) {
     *fields.add_values() = Field("Playbook", status.check().playbook_url(), false);
   }
+  return parts;
+}
 
+SlackParts PartsOf(const Notification& notification) {
+  return std::visit([](const auto& body) { return PartsOf(body); }, notification);
+}
+
+std::string MessageJson(const std::string& text, std::vector<google::protobuf::Value> attachments) {
   google::protobuf::Struct message;
   auto& entries = *message.mutable_fields();
-  entries["text"] = StringValue(SlackText(headline, kSlackTextLimit));
-  *entries["attachments"].mutable_list_value()->add_values() = std::move(attachment);
+  entries["text"] = StringValue(SlackText(text, kSlackTextLimit));
+  auto& list = *entries["attachments"].mutable_list_value();
+  for (auto& attachment : attachments) *list.add_values() = std::move(attachment);
   return SerializeJson(message);
+}
+
+std::string SingleMessageJson(SlackParts parts) {
+  std::vector<google::protobuf::Value> attachments;
+  attachments.push_back(std::move(parts.attachment));
+  return MessageJson(parts.headline, std::move(attachments));
+}
+
+}  // namespace
+
+std::string SlackMessageJson(const github::xe::lokahi::CheckStatus& status) {
+  return SingleMessageJson(PartsOf(status));
+}
+
+std::string SlackGroupJson(std::span<const Notification> group) {
+  if (group.size() == 1) return SingleMessageJson(PartsOf(group.front()));
+  std::vector<google::protobuf::Value> attachments;
+  for (std::size_t i = 0; i < group.size() && i < kGroupShownFirst; ++i) {
+    SlackParts parts = PartsOf(group[i]);
+    (*parts.attachment.mutable_struct_value()->mutable_fields())["title"] =
+        StringValue(SlackText(parts.headline, kSlackFieldLimit));
+    attachments.push_back(std::move(parts.attachment));
+  }
+  std::string text = "📣 " + GroupHeadline(group);
+  if (const std::string more = GroupRemainder(group); !more.empty()) text += "\n" + more;
+  return MessageJson(text, std::move(attachments));
 }
 
 }  // namespace lokahi::receivers

@@ -9,10 +9,12 @@
 // The Playbook field is present only when the check has one.
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "lokahi.pb.h"
+#include "receivers/core/notification.h"
 
 namespace lokahi::receivers {
 
@@ -28,5 +30,11 @@ std::string_view SlackColor(github::xe::lokahi::Check::State state);
 std::string EscapeSlackText(std::string_view text);
 
 std::string SlackMessageJson(const github::xe::lokahi::CheckStatus& status);
+
+// One message for notifications that arrived together. A group of one is exactly SlackMessageJson's
+// message. A larger one's `text` is the GroupHeadline ("📣 12 notifications: 8 🔴 DOWN, 4 🟢 UP",
+// then "…and 7 more" on a second line when some are not shown), and its attachments are the first
+// kGroupShownFirst notifications' attachments, each titled with its own headline.
+std::string SlackGroupJson(std::span<const Notification> group);
 
 }  // namespace lokahi::receivers

@@ -18,6 +18,6 @@ int main(int argc, char** argv) {
   }
   using namespace lokahi::receivers;
   return RunReceiver("discord_hook", [](lokahi::logging::Logger& logger) {
-    return RunChatRelay(lokahi::config::Env::Process(), logger, &DiscordMessageJson);
+    return RunChatRelay(lokahi::config::Env::Process(), logger, &DiscordGroupJson);
   });
 }

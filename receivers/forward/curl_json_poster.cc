@@ -3,7 +3,10 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "receivers/forward/retry_after.h"
 
@@ -21,7 +24,21 @@ using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 struct Response {
   std::string body;  // at most kErrorBodyBytes
   std::optional<std::chrono::milliseconds> retry_after;
+  std::string ratelimit_remaining;    // X-RateLimit-Remaining, as sent
+  std::string ratelimit_reset_after;  // X-RateLimit-Reset-After, as sent
 };
+
+// The value of header `line` when it is named `name` (lower case, with the colon).
+std::optional<std::string_view> HeaderValue(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size()) return std::nullopt;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return std::nullopt;
+  }
+  return line.substr(name.size());
+}
+
+// Header values kept are short numbers; a longer one is not ours to read.
+constexpr std::size_t kMaxKeptHeaderValue = 64;
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) noexcept {
   auto* response = static_cast<Response*>(user);
@@ -39,13 +56,13 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) noexcept {
   auto* response = static_cast<Response*>(user);
   const size_t bytes = size * count;
   try {
-    std::string_view line(data, bytes);
-    constexpr std::string_view kName = "retry-after:";
-    if (line.size() > kName.size()) {
-      std::string lowered(line.substr(0, kName.size()));
-      std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      if (lowered == kName) response->retry_after = ParseRetryAfter(line.substr(kName.size()));
+    const std::string_view line(data, bytes);
+    if (const auto value = HeaderValue(line, "retry-after:")) {
+      response->retry_after = ParseRetryAfter(*value);
+    } else if (const auto value = HeaderValue(line, "x-ratelimit-remaining:")) {
+      response->ratelimit_remaining = value->substr(0, kMaxKeptHeaderValue);
+    } else if (const auto value = HeaderValue(line, "x-ratelimit-reset-after:")) {
+      response->ratelimit_reset_after = value->substr(0, kMaxKeptHeaderValue);
     }
   } catch (...) {
     return 0;
@@ -113,6 +130,7 @@ PostResult CurlJsonPoster::Post(const std::string& json) {
     return result;
   }
   curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status_code);
+  result.pause = RateLimitPause(response.ratelimit_remaining, response.ratelimit_reset_after);
   if (!result.Delivered()) {
     result.error =
         response.body.empty() ? "HTTP " + std::to_string(result.status_code) : response.body;

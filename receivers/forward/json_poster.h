@@ -14,12 +14,15 @@ struct PostResult {
   std::string error;
   // The delay a 429 or 503 asked for in its Retry-After header.
   std::optional<std::chrono::milliseconds> retry_after;
+  // How long the chat service said it will refuse further posts although it took this one
+  // (Discord's X-RateLimit-Remaining: 0 with X-RateLimit-Reset-After); see RateLimitPause.
+  std::optional<std::chrono::milliseconds> pause;
 
   bool Delivered() const { return status_code >= 200 && status_code < 300; }
 };
 
-// Posts to one fixed URL, given at construction. Implementations need not be thread-safe: the
-// relay serialises its posts through a SharedPoster.
+// Posts to one fixed URL, given at construction. Implementations need not be thread-safe: the relay
+// posts from one thread (GroupedPoster).
 class JsonPoster {
  public:
   virtual ~JsonPoster() = default;

@@ -21,4 +21,11 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value)
   return std::chrono::milliseconds(std::llround(std::min(seconds, kMaxSeconds) * 1000));
 }
 
+std::optional<std::chrono::milliseconds> RateLimitPause(std::string_view remaining,
+                                                        std::string_view reset_after) {
+  const auto left = ParseRetryAfter(remaining);  // a count, read as the same plain number
+  if (!left || *left != std::chrono::milliseconds(0)) return std::nullopt;
+  return ParseRetryAfter(reset_after).value_or(std::chrono::seconds(1));
+}
+
 }  // namespace lokahi::receivers

@@ -12,19 +12,19 @@ std::chrono::seconds RoundUpToSeconds(std::chrono::milliseconds wait) {
   return std::chrono::ceil<std::chrono::seconds>(wait);
 }
 
+constexpr std::chrono::seconds kBusyRetryAfter{1};
+
+// Handler threads beyond the held deliveries' own, for /healthz, duplicates and refusals.
+constexpr int kSpareHandlerThreads = 8;
+
 }  // namespace
 
-DeliveryHandler ChatRelayHandler(ChatFormatter format, SharedPoster& poster,
-                                 std::chrono::milliseconds busy_wait, RecentWebhookIds& recent,
+DeliveryHandler ChatRelayHandler(GroupedPoster& poster, RecentWebhookIds& recent,
                                  logging::Logger& logger) {
-  return [format = std::move(format), &poster, busy_wait, &recent,
-          &logger](const Delivery& delivery) -> DeliveryReply {
+  return [&poster, &recent, &logger](const Delivery& delivery) -> DeliveryReply {
     const std::string& check_id = delivery.status.check().id();
     const auto transition_id = delivery.status.transition_id();
     const std::string& webhook_id = delivery.webhook_id;
-    // Formatted before the id is claimed, so a delivery that fails here is not taken for a
-    // duplicate when lokahi sends it again.
-    const std::string json = format(delivery.status);
     switch (recent.Begin(webhook_id)) {
       case WebhookIdClaim::kDone:
         logger.Info(
@@ -36,62 +36,72 @@ DeliveryHandler ChatRelayHandler(ChatFormatter format, SharedPoster& poster,
             "webhook_in_progress",
             {{"check_id", check_id}, {"transition_id", transition_id}, {"webhook_id", webhook_id}});
         return DeliveryReply{409, "this webhook-id is being relayed right now, retry later",
-                             std::chrono::seconds(1)};
+                             kBusyRetryAfter};
       case WebhookIdClaim::kNew:
         break;
     }
-    const auto result = poster.TryPost(json, busy_wait);
-    if (!result) {
-      recent.Release(webhook_id);
-      logger.Warn("webhook_refused", {{"check_id", check_id},
-                                      {"transition_id", transition_id},
-                                      {"webhook_id", webhook_id},
-                                      {"reason", "relay busy"}});
-      return DeliveryReply{503, "relay busy, retry later", std::chrono::seconds(1)};
-    }
-    if (result->Delivered()) {
+    const GroupedOutcome outcome = poster.Post(Notification{delivery.status});
+    if (outcome.kind == GroupedOutcome::Kind::kPosted) {
       recent.Finish(webhook_id);
       logger.Info("forward_delivered", {{"check_id", check_id},
                                         {"transition_id", transition_id},
                                         {"webhook_id", webhook_id},
-                                        {"status_code", result->status_code}});
+                                        {"status_code", outcome.post.status_code},
+                                        {"group_size", outcome.group_size}});
       return DeliveryReply{};
     }
     recent.Release(webhook_id);
-    logger.Warn("forward_failed",
-                {{"check_id", check_id},
-                 {"transition_id", transition_id},
-                 {"webhook_id", webhook_id},
-                 {"status_code", result->status_code},
-                 {"error", result->error},
-                 {"retry_after_ms", result->retry_after ? result->retry_after->count() : -1}});
-    const std::string said = result->status_code == 0
-                                 ? "no answer: " + result->error
-                                 : "answered " + std::to_string(result->status_code);
-    if (result->retry_after) {
-      return DeliveryReply{503, "chat service asked to wait (" + said + ")",
-                           RoundUpToSeconds(*result->retry_after)};
+    if (outcome.kind == GroupedOutcome::Kind::kBusy) {
+      const bool rate_limited = outcome.retry_after.has_value();
+      logger.Warn("webhook_refused",
+                  {{"check_id", check_id},
+                   {"transition_id", transition_id},
+                   {"webhook_id", webhook_id},
+                   {"reason", rate_limited ? "rate limited by the chat service" : "relay busy"},
+                   {"retry_after_ms", rate_limited ? outcome.retry_after->count() : -1}});
+      if (rate_limited) {
+        return DeliveryReply{503, "the chat service asked to wait, retry later",
+                             RoundUpToSeconds(*outcome.retry_after)};
+      }
+      return DeliveryReply{503, "relay busy, retry later", kBusyRetryAfter};
     }
+    const PostResult& result = outcome.post;
+    logger.Warn("forward_failed", {{"check_id", check_id},
+                                   {"transition_id", transition_id},
+                                   {"webhook_id", webhook_id},
+                                   {"status_code", result.status_code},
+                                   {"error", result.error},
+                                   {"group_size", outcome.group_size}});
+    const std::string said = result.status_code == 0
+                                 ? "no answer: " + result.error
+                                 : "answered " + std::to_string(result.status_code);
     return DeliveryReply{502, "chat service did not accept the message (" + said + ")",
                          std::nullopt};
   };
 }
 
-int RunChatRelay(const config::Env& env, logging::Logger& logger, ChatFormatter format) {
+int RunChatRelay(const config::Env& env, logging::Logger& logger, GroupedPoster::Formatter format) {
   const ChatRelayConfig config = ChatRelayConfig::FromEnv(env);
   logger.Info("config", {{"port", config.port},
                          {"webhook_url", ScrubWebhookUrl(config.webhook_url)},
                          {"timeout_ms", config.request_timeout.count()},
+                         {"group_window_ms", config.group_window.count()},
                          {"busy_wait_ms", config.busy_wait.count()},
+                         {"max_held", config.max_held},
                          {"signature_check", config.signature_check ? "on" : "off"}});
   CurlGlobal curl;
   CurlJsonPoster curl_poster(config.webhook_url, config.request_timeout);
-  SharedPoster poster(curl_poster);
+  GroupedPoster poster(curl_poster, std::move(format),
+                       GroupingOptions{config.group_window, config.busy_wait, config.max_held},
+                       logger);
   RecentWebhookIds recent(kRememberedWebhookIds);
-  ServeUntilSignalled(WebhookEndpoint(logger, config.signature_check,
-                                      ChatRelayHandler(std::move(format), poster, config.busy_wait,
-                                                       recent, logger)),
-                      config.listen_address, config.port, logger);
+  // Every held delivery occupies a handler thread; a few more keep /healthz and duplicates
+  // answering while the relay holds as many as it may.
+  http::ServerLimits limits = ReceiverLimits();
+  limits.handler_threads = static_cast<int>(config.max_held) + kSpareHandlerThreads;
+  ServeUntilSignalled(
+      WebhookEndpoint(logger, config.signature_check, ChatRelayHandler(poster, recent, logger)),
+      config.listen_address, config.port, logger, limits);
   logger.Info("stopped");
   return 0;
 }

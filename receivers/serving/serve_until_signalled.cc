@@ -61,8 +61,8 @@ http::ServerLimits ReceiverLimits() {
 }
 
 void ServeUntilSignalled(http::Handler handler, const std::string& address, int port,
-                         logging::Logger& logger) {
-  http::Server server(std::move(handler), ReceiverLimits(), logger);
+                         logging::Logger& logger, const http::ServerLimits& limits) {
+  http::Server server(std::move(handler), limits, logger);
   const std::string host = address.empty() ? "0.0.0.0" : address;
   try {
     server.Listen(host, static_cast<uint16_t>(port));

@@ -25,11 +25,12 @@ int RunReceiver(const std::string& component, const std::function<int(logging::L
 // - headers within 10 s in total, a body within 10 s.
 http::ServerLimits ReceiverLimits();
 
-// Serves `handler` on `address`:`port` (an IP literal; empty = 0.0.0.0) with ReceiverLimits()
-// until SIGINT or SIGTERM, then stops accepting, lets requests under way finish and returns.
-// Needs the signals blocked as RunReceiver does. Throws std::runtime_error naming the address and
-// port when it cannot listen.
+// Serves `handler` on `address`:`port` (an IP literal; empty = 0.0.0.0) with `limits` until
+// SIGINT or SIGTERM, then stops accepting, lets requests under way finish and returns. Needs the
+// signals blocked as RunReceiver does. Throws std::runtime_error naming the address and port when
+// it cannot listen.
 void ServeUntilSignalled(http::Handler handler, const std::string& address, int port,
-                         logging::Logger& logger);
+                         logging::Logger& logger,
+                         const http::ServerLimits& limits = ReceiverLimits());
 
 }  // namespace lokahi::receivers

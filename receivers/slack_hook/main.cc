@@ -18,6 +18,6 @@ int main(int argc, char** argv) {
   }
   using namespace lokahi::receivers;
   return RunReceiver("slack_hook", [](lokahi::logging::Logger& logger) {
-    return RunChatRelay(lokahi::config::Env::Process(), logger, &SlackMessageJson);
+    return RunChatRelay(lokahi::config::Env::Process(), logger, &SlackGroupJson);
   });
 }

@@ -1,6 +1,10 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+
+#include <sstream>
+#include <vector>
 
 #include "receivers/core/discord_message.h"
 #include "receivers/core/slack_message.h"
@@ -158,6 +162,86 @@ TEST(SlackMessageTest, EscapesMarkupAndCutsLongValues) {
   const std::string& url = At(url_field, "value").string_value();
   EXPECT_EQ(Utf16Length(url), kSlackFieldLimit);
   EXPECT_EQ(url.substr(url.size() - 3), "…");
+}
+
+std::vector<Notification> Storm(int down, int up, int error) {
+  std::vector<Notification> group;
+  auto add = [&](int count, Check::State state, const std::string& prefix) {
+    for (int i = 0; i < count; ++i) {
+      CheckStatus status = DownStatus();
+      status.mutable_check()->set_id(prefix + std::to_string(i));
+      status.mutable_check()->set_state(state);
+      group.emplace_back(std::move(status));
+    }
+  };
+  add(down, Check::DOWN, "down_");
+  add(up, Check::UP, "up_");
+  add(error, Check::ERROR, "err_");
+  return group;
+}
+
+TEST(GroupedMessageTest, AGroupOfOneIsTheSingleMessage) {
+  const std::vector<Notification> one{DownStatus()};
+  // JSON objects' key order may differ.
+  using google::protobuf::util::MessageDifferencer;
+  EXPECT_TRUE(MessageDifferencer::Equals(ParseJson(DiscordGroupJson(one)),
+                                         ParseJson(DiscordMessageJson(DownStatus()))));
+  EXPECT_TRUE(MessageDifferencer::Equals(ParseJson(SlackGroupJson(one)),
+                                         ParseJson(SlackMessageJson(DownStatus()))));
+}
+
+TEST(GroupedMessageTest, DiscordCountsEachKindAndShowsTheFirstFew) {
+  // Arrival order mixes kinds; the headline lists the most urgent first.
+  std::vector<Notification> group = Storm(0, 3, 1);
+  for (auto& notification : Storm(8, 0, 0)) group.push_back(std::move(notification));
+  const std::string content =
+      ParseJson(DiscordGroupJson(group)).fields().at("content").string_value();
+  std::vector<std::string> lines;
+  std::istringstream stream(content);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 7u) << content;
+  EXPECT_EQ(lines[0], "📣 12 notifications: 8 🔴 DOWN, 1 🟠 ERROR, 3 🟢 UP");
+  EXPECT_EQ(lines[1].rfind("🟢 check up_0 is UP (was UP) — https://example.com/health", 0), 0u);
+  EXPECT_EQ(lines[4].rfind("🟠 check err_0 is ERROR", 0), 0u);
+  EXPECT_EQ(lines[5].rfind("🔴 check down_0 is DOWN", 0), 0u);
+  EXPECT_EQ(lines[6], "…and 7 more");
+  EXPECT_TRUE(ParseJson(DiscordGroupJson(group))
+                  .fields()
+                  .at("allowed_mentions")
+                  .struct_value()
+                  .fields()
+                  .at("parse")
+                  .list_value()
+                  .values()
+                  .empty());
+}
+
+TEST(GroupedMessageTest, DiscordKeepsAStormOfHugeUrlsWithinItsLimit) {
+  std::vector<Notification> group;
+  for (int i = 0; i < 10000; ++i) {
+    CheckStatus status = DownStatus();
+    status.mutable_check()->set_url("https://example.com/" + std::string(5000, 'a'));
+    group.emplace_back(std::move(status));
+  }
+  const std::string content =
+      ParseJson(DiscordGroupJson(group)).fields().at("content").string_value();
+  EXPECT_LE(Utf16Length(content), kDiscordContentLimit);
+  EXPECT_EQ(content.rfind("📣 10000 notifications: 10000 🔴 DOWN\n", 0), 0u);
+  EXPECT_NE(content.find("…and 9995 more"), std::string::npos);
+}
+
+TEST(GroupedMessageTest, SlackTitlesTheFirstFewAttachmentsAndCountsTheRest) {
+  const std::vector<Notification> group = Storm(2, 5, 0);
+  const Struct message = ParseJson(SlackGroupJson(group));
+  EXPECT_EQ(message.fields().at("text").string_value(),
+            "📣 7 notifications: 2 🔴 DOWN, 5 🟢 UP\n…and 2 more");
+  const auto& attachments = message.fields().at("attachments").list_value();
+  ASSERT_EQ(attachments.values_size(), 5);
+  const auto& first = attachments.values(0).struct_value().fields();
+  EXPECT_EQ(first.at("title").string_value(), "🔴 check down_0 is DOWN (was UP)");
+  EXPECT_EQ(first.at("color").string_value(), "danger");
+  EXPECT_EQ(attachments.values(4).struct_value().fields().at("title").string_value(),
+            "🟢 check up_2 is UP (was UP)");
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <atomic>
+#include <iostream>
 #include <optional>
 #include <thread>
 
@@ -155,17 +157,44 @@ TEST_F(ChatRelayTest, RelaysARedeliveryOnlyOnce) {
       << process_->Log();
 }
 
-TEST_F(ChatRelayTest, PassesOnTheChatServicesRetryAfter) {
-  FakeChatEndpoint& endpoint = Start("receivers/discord_hook", {{429, "1.5"}, {200}});
+TEST_F(ChatRelayTest, WaitsOutAShortRetryAfterItself) {
+  FakeChatEndpoint& endpoint =
+      Start("receivers/discord_hook", {{429, "1.5"}, {200}}, {{"FORWARD_GROUP_WINDOW_MS", "0"}});
+  const auto start = std::chrono::steady_clock::now();
+  const auto reply = PostStatus(port_, SampleStatus(), "msg_429");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+  const auto received = endpoint.WaitForRequests(2, kRelayWait);
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(ParseJson(received[0].body).fields().at("content").string_value(),
+            ParseJson(received[1].body).fields().at("content").string_value());
+  ASSERT_TRUE(
+      WaitForLog("event=forward_rate_limited group_size=1 status_code=429 "
+                 "error=\"{\\\"message\\\": \\\"scripted failure\\\"}\" "
+                 "retry_after_ms=1500"))
+      << process_->Log();
+}
+
+TEST_F(ChatRelayTest, PassesOnARetryAfterLongerThanItHolds) {
+  FakeChatEndpoint& endpoint =
+      Start("receivers/discord_hook", {{429, "2.5"}, {200}},
+            {{"FORWARD_GROUP_WINDOW_MS", "0"}, {"FORWARD_BUSY_WAIT_MS", "500"}});
   const auto limited = PostStatus(port_, SampleStatus(), "msg_429");
   ASSERT_TRUE(limited);
   EXPECT_EQ(limited->status, 503);
-  EXPECT_EQ(limited->get_header_value("Retry-After"), "2");  // rounded up: never early
-  ASSERT_TRUE(
-      WaitForLog("status_code=429 error=\"{\\\"message\\\": \\\"scripted "
-                 "failure\\\"}\" retry_after_ms=1500"))
+  // Handed back as soon as the 429 came, not at the end of its wait: ~2.5 s left, rounded up.
+  EXPECT_EQ(limited->get_header_value("Retry-After"), "3");
+  ASSERT_TRUE(WaitForLog("webhook_id=msg_429 reason=\"rate limited by the chat service\""))
       << process_->Log();
-  EXPECT_EQ(PostStatus(port_, SampleStatus(), "msg_429")->status, 200);
+  // Nothing is posted before the chat service's time; then the retry goes through.
+  EXPECT_EQ(endpoint.WaitForRequests(2, std::chrono::milliseconds(1500)).size(), 1u);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        const auto retry = PostStatus(port_, SampleStatus(), "msg_429");
+        return retry && retry->status == 200;
+      },
+      kRelayWait));
   EXPECT_EQ(endpoint.WaitForRequests(2, kRelayWait).size(), 2u);
 }
 
@@ -192,7 +221,7 @@ TEST_F(ChatRelayTest, ASecondCopyOfADeliveryUnderWayIsNotAcceptedEarly) {
 TEST_F(ChatRelayTest, AnswersBusyWhenTheChatServiceIsHeldTooLong) {
   FakeChatEndpoint& endpoint =
       Start("receivers/discord_hook", {{200, "", std::chrono::milliseconds(2000)}},
-            {{"FORWARD_BUSY_WAIT_MS", "200"}});
+            {{"FORWARD_BUSY_WAIT_MS", "200"}, {"FORWARD_GROUP_WINDOW_MS", "0"}});
   std::thread slow([&] { PostStatus(port_, SampleStatus(), "msg_slow"); });
   ASSERT_EQ(endpoint.WaitForRequests(1, kRelayWait).size(), 1u);
   const auto busy = PostStatus(port_, SampleStatus(), "msg_next");
@@ -230,6 +259,118 @@ TEST_F(ChatRelayTest, SlackHookForwardsAnAttachment) {
   ASSERT_TRUE(WaitForLog("webhook_id=msg_slack status_code=200")) << process_->Log();
   ExpectTokenNeverLogged();
 }
+
+// How many deliveries an accepted chat message carries: the count a grouped message opens with ("📣
+// 12 notifications: ..."), else 1.
+int DeliveriesIn(const std::string& body) {
+  const auto message = ParseJson(body);
+  const auto& fields = message.fields();
+  const std::string text = fields.count("content") ? fields.at("content").string_value()
+                                                   : fields.at("text").string_value();
+  const std::string marker = "📣 ";
+  if (text.rfind(marker, 0) != 0) return 1;
+  return std::stoi(text.substr(marker.size()));
+}
+
+// What a storm test saw at the sender's side.
+struct StormResult {
+  int acknowledged = 0;  // deliveries answered 200
+  int attempts = 0;      // posts, retries included
+  std::chrono::milliseconds took{0};
+};
+
+// Delivers `count` transitions of distinct checks as lokahi's webhookworker does: `senders`
+// deliveries in flight, each retried after the Retry-After of a 503/409 (1 s after anything else)
+// until it is answered 200 or `deadline` passes.
+StormResult DeliverStorm(int port, int count, int senders, std::chrono::seconds deadline) {
+  std::atomic<int> next{0};
+  std::atomic<int> acknowledged{0};
+  std::atomic<int> attempts{0};
+  const auto start = std::chrono::steady_clock::now();
+  const auto give_up = start + deadline;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < senders; ++t) {
+    threads.emplace_back([&] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_read_timeout(std::chrono::seconds(15));
+      for (int i = next++; i < count; i = next++) {
+        auto status = SampleStatus();
+        status.mutable_check()->set_id("chk_" + std::to_string(i));
+        status.set_transition_id(i + 1);
+        const std::string body = status.SerializeAsString();
+        const httplib::Headers headers = {{"webhook-id", "msg_storm_" + std::to_string(i)}};
+        while (std::chrono::steady_clock::now() < give_up) {
+          ++attempts;
+          const auto reply = client.Post("/twirp/github.xe.lokahi.Webhook/Handle", headers, body,
+                                         "application/protobuf");
+          if (reply && reply->status == 200) {
+            ++acknowledged;
+            break;
+          }
+          std::chrono::milliseconds wait(1000);
+          if (reply && reply->has_header("Retry-After")) {
+            wait = std::chrono::seconds(std::stoi(reply->get_header_value("Retry-After")));
+          }
+          std::this_thread::sleep_for(wait);  // the sender's backoff, as the webhookworker's
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  return {acknowledged.load(), attempts.load(),
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                start)};
+}
+
+struct StormCase {
+  const char* binary;
+  bool announces_limits;  // Discord announces X-RateLimit-*; Slack only answers 429
+};
+
+class ChatRelayStormTest : public ChatRelayTest, public ::testing::WithParamInterface<StormCase> {};
+
+TEST_P(ChatRelayStormTest, TenThousandTransitionsAreAFewPostsWithinTheRateLimitAndNoneLost) {
+  // Discord's webhook limit is 5 posts per 2 s; Slack's about one a second with short bursts.
+  constexpr int kTransitions = 10000;
+  endpoint_ = std::make_unique<FakeChatEndpoint>(
+      std::vector<FakeChatEndpoint::Answer>{},
+      FakeChatEndpoint::RateLimit{5, std::chrono::milliseconds(2000), GetParam().announces_limits});
+  port_ = FreePort();
+  process_ = StartDaemon(GetParam().binary,
+                         {{"PORT", std::to_string(port_)},
+                          {"WEBHOOK_URL", endpoint_->WebhookUrl()},
+                          {"FORWARD_GROUP_WINDOW_MS", "250"}},
+                         port_);
+  // 256 in flight: the webhookworker's default LOKAHI_WEBHOOK_CONCURRENCY.
+  const StormResult storm = DeliverStorm(port_, kTransitions, 256, std::chrono::seconds(50));
+  ASSERT_EQ(storm.acknowledged, kTransitions) << "after " << storm.took.count() << " ms";
+
+  const auto accepted = endpoint_->Accepted();
+  int carried = 0;
+  for (const std::string& body : accepted) carried += DeliveriesIn(body);
+  // Every acknowledged transition is in exactly one message the chat service accepted.
+  EXPECT_EQ(carried, kTransitions);
+  EXPECT_LE(accepted.size(), 100u);  // 256 deliveries at most per message
+  // Never posted into a limit the service had announced or a Retry-After it had sent.
+  EXPECT_EQ(endpoint_->Early(), 0);
+  if (GetParam().announces_limits) {
+    EXPECT_EQ(endpoint_->RateLimited(), 0);
+  }
+  RecordProperty("posts", static_cast<int>(accepted.size()));
+  RecordProperty("rate_limited", endpoint_->RateLimited());
+  RecordProperty("sender_attempts", storm.attempts);
+  RecordProperty("took_ms", static_cast<int>(storm.took.count()));
+  std::cout << GetParam().binary << ": " << kTransitions << " transitions in " << accepted.size()
+            << " posts, " << endpoint_->RateLimited() << " answered 429, " << storm.attempts
+            << " sender attempts, " << storm.took.count() << " ms\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(BothRelays, ChatRelayStormTest,
+                         ::testing::Values(StormCase{"receivers/discord_hook", true},
+                                           StormCase{"receivers/slack_hook", false}),
+                         [](const auto& info) {
+                           return std::string(info.param.announces_limits ? "Discord" : "Slack");
+                         });
 
 TEST(ChatRelayConfigTest, FailsFastWithoutAWebhookUrl) {
   for (const std::string binary : {"receivers/discord_hook", "receivers/slack_hook"}) {

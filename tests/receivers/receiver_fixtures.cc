@@ -117,8 +117,9 @@ int CountEvents(const std::string& log, const std::string& event) {
   return static_cast<int>(LogLines(log, event).size());
 }
 
-FakeChatEndpoint::FakeChatEndpoint(std::vector<Answer> script)
+FakeChatEndpoint::FakeChatEndpoint(std::vector<Answer> script, std::optional<RateLimit> rate_limit)
     : script_(std::move(script)),
+      rate_limit_(rate_limit),
       server_([this](const http::Request& request) { return Handle(request); },
               [] {
                 http::ServerLimits limits;
@@ -136,6 +137,7 @@ FakeChatEndpoint::~FakeChatEndpoint() { server_.Stop(); }
 http::Response FakeChatEndpoint::Handle(const http::Request& request) {
   if (request.method != "POST") return http::TextResponse(405, "POST only");
   Answer answer;
+  std::optional<std::pair<int, double>> announced;  // remaining, seconds to the window's end
   {
     std::lock_guard lock(mutex_);
     received_.push_back({request.path,
@@ -145,12 +147,38 @@ http::Response FakeChatEndpoint::Handle(const http::Request& request) {
       answer = script_.front();
       script_.erase(script_.begin());
     }
+    if (rate_limit_) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now < refusing_to_) ++early_;
+      if (now >= window_end_) {
+        window_end_ = now + rate_limit_->per;
+        used_ = 0;
+      }
+      const double reset_after = std::chrono::duration<double>(window_end_ - now).count();
+      if (used_ >= rate_limit_->posts) {
+        ++rate_limited_;
+        refusing_to_ = window_end_;
+        answer = Answer(429, std::to_string(reset_after));
+      } else if (answer.status < 300) {
+        ++used_;
+        accepted_.push_back(request.body);
+        if (used_ == rate_limit_->posts && rate_limit_->announce) refusing_to_ = window_end_;
+      }
+      if (rate_limit_->announce) announced = {rate_limit_->posts - used_, reset_after};
+    } else if (answer.status < 300) {
+      accepted_.push_back(request.body);
+    }
   }
   changed_.notify_all();
   std::this_thread::sleep_for(answer.delay);
   http::Response response;
   response.status = answer.status;
   if (!answer.retry_after.empty()) response.headers.Add("Retry-After", answer.retry_after);
+  if (announced) {
+    response.headers.Add("X-RateLimit-Limit", std::to_string(rate_limit_->posts));
+    response.headers.Add("X-RateLimit-Remaining", std::to_string(announced->first));
+    response.headers.Add("X-RateLimit-Reset-After", std::to_string(announced->second));
+  }
   response.headers.Add("Content-Type", "application/json");
   response.body = answer.status < 300 ? "" : "{\"message\": \"scripted failure\"}";
   return response;
@@ -158,6 +186,21 @@ http::Response FakeChatEndpoint::Handle(const http::Request& request) {
 
 std::string FakeChatEndpoint::WebhookUrl() const {
   return "http://127.0.0.1:" + std::to_string(port_) + "/api/webhooks/123/" + kSecretToken;
+}
+
+std::vector<std::string> FakeChatEndpoint::Accepted() {
+  std::lock_guard lock(mutex_);
+  return accepted_;
+}
+
+int FakeChatEndpoint::RateLimited() {
+  std::lock_guard lock(mutex_);
+  return rate_limited_;
+}
+
+int FakeChatEndpoint::Early() {
+  std::lock_guard lock(mutex_);
+  return early_;
 }
 
 std::vector<FakeChatEndpoint::Received> FakeChatEndpoint::WaitForRequests(

@@ -60,7 +60,19 @@ class FakeChatEndpoint {
     std::string body;
   };
 
-  explicit FakeChatEndpoint(std::vector<Answer> script = {});
+  // A chat service's rate limit: `posts` accepted per `per`, counted in fixed windows that start
+  // with the first post after the last window ended. A post over it gets 429 with Retry-After
+  // (seconds, decimals) until the window ends. `announce` also sends Discord's
+  // X-RateLimit-Remaining and X-RateLimit-Reset-After on every answer; without it only the 429 says
+  // so (Slack).
+  struct RateLimit {
+    int posts = 5;
+    std::chrono::milliseconds per{2000};
+    bool announce = true;
+  };
+
+  explicit FakeChatEndpoint(std::vector<Answer> script = {},
+                            std::optional<RateLimit> rate_limit = std::nullopt);
   ~FakeChatEndpoint();
 
   int port() const { return port_; }
@@ -71,6 +83,14 @@ class FakeChatEndpoint {
   // Waits up to `timeout` for `count` requests; returns all received so far.
   std::vector<Received> WaitForRequests(size_t count, std::chrono::milliseconds timeout);
 
+  // The bodies of the posts answered 2xx, in order.
+  std::vector<std::string> Accepted();
+  // Posts answered 429.
+  int RateLimited();
+  // Posts that came while the service had said it would refuse them: after X-RateLimit-Remaining 0
+  // was announced, or within a 429's Retry-After, before the window ended.
+  int Early();
+
  private:
   http::Response Handle(const http::Request& request);
 
@@ -78,6 +98,13 @@ class FakeChatEndpoint {
   std::condition_variable changed_;
   std::vector<Answer> script_;      // guarded by mutex_
   std::vector<Received> received_;  // guarded by mutex_
+  const std::optional<RateLimit> rate_limit_;
+  std::vector<std::string> accepted_;                  // guarded by mutex_
+  std::chrono::steady_clock::time_point window_end_;   // guarded by mutex_
+  int used_ = 0;                                       // guarded by mutex_
+  std::chrono::steady_clock::time_point refusing_to_;  // said to refuse until; guarded by mutex_
+  int rate_limited_ = 0;                               // guarded by mutex_
+  int early_ = 0;                                      // guarded by mutex_
   std::ostringstream log_stream_;
   logging::Logger log_{"fake_chat", log_stream_};
   http::Server server_;  // last: stopped before the members its handler uses go

@@ -18,5 +18,15 @@ TEST(ParseRetryAfterTest, ReadsSecondsWithFractions) {
   EXPECT_EQ(ParseRetryAfter("3s"), std::nullopt);
 }
 
+TEST(RateLimitPauseTest, HoldsPostsOnlyWhenNoneRemain) {
+  EXPECT_EQ(RateLimitPause(" 0\r\n", " 1.25\r\n"), milliseconds(1250));
+  EXPECT_EQ(RateLimitPause("0", ""),
+            milliseconds(1000));  // no reset delay: a second
+  EXPECT_EQ(RateLimitPause("0", "soon"), milliseconds(1000));
+  EXPECT_EQ(RateLimitPause("4", "1.25"), std::nullopt);
+  EXPECT_EQ(RateLimitPause("", ""), std::nullopt);  // Slack: no such headers
+  EXPECT_EQ(RateLimitPause("many", "1"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace lokahi::receivers
