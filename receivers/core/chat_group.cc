@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "receivers/core/alert_words.h"
 #include "receivers/core/transition_words.h"
 
 namespace lokahi::receivers {
@@ -10,17 +11,36 @@ namespace {
 
 using github::xe::lokahi::Check;
 
-// Lower ranks are listed first.
+using github::xe::lokahi::AlertStatus;
+
+// Lower ranks are listed first: what needs someone now, then what got better.
 int StateRank(State state) {
   switch (state) {
     case Check::DOWN:
       return 0;
     case Check::ERROR:
-      return 1;
-    case Check::UP:
       return 2;
+    case Check::UP:
+      return 5;
     default:
+      return 8;
+  }
+}
+
+int AlertKindRank(AlertKind kind) {
+  switch (kind) {
+    case AlertStatus::RAISED:
+      return 1;
+    case AlertStatus::REMINDER:
       return 3;
+    case AlertStatus::ACKNOWLEDGED:
+      return 4;
+    case AlertStatus::RECOVERED:
+      return 6;
+    case AlertStatus::CLEARED:
+      return 7;
+    default:
+      return 8;
   }
 }
 
@@ -35,6 +55,11 @@ struct Kind {
 Kind KindOf(const github::xe::lokahi::CheckStatus& status) {
   const State state = status.check().state();
   return {StateRank(state), std::string(StateEmoji(state)) + " " + StateName(state)};
+}
+
+Kind KindOf(const AlertStatus& status) {
+  return {AlertKindRank(status.kind()),
+          std::string(AlertKindEmoji(status.kind())) + " " + AlertKindName(status.kind())};
 }
 
 }  // namespace

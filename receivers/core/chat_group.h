@@ -21,7 +21,8 @@ struct GroupTally {
   std::size_t count = 0;
 };
 
-// The group's kinds, most urgent first (DOWN, ERROR, UP, INIT for checks), each counted once.
+// The group's kinds, most urgent first (checks DOWN, alerts raised, checks ERROR, reminders,
+// acknowledgements, checks UP, recoveries, clears), each counted once.
 std::vector<GroupTally> TallyGroup(std::span<const Notification> group);
 
 // "12 notifications: 8 🔴 DOWN, 3 🟢 UP, 1 🟠 ERROR" (the count first, so a reader sees the size

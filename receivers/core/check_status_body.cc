@@ -35,22 +35,58 @@ std::optional<BodyFormat> FormatOfContentType(std::string_view content_type) {
   return std::nullopt;
 }
 
-DecodedBody DecodeCheckStatus(BodyFormat format, std::string_view body) {
-  github::xe::lokahi::CheckStatus status;
+namespace {
+
+// `body` in `format` as a `Message` named `name` in errors: the message, or why not.
+template <typename Message>
+std::optional<Message> Parse(BodyFormat format, std::string_view body, std::string_view name,
+                             std::string* error) {
+  Message message;
   if (format == BodyFormat::kJson) {
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true;
     const auto result = google::protobuf::util::JsonStringToMessage(
-        google::protobuf::StringPiece(body.data(), body.size()), &status, options);
+        google::protobuf::StringPiece(body.data(), body.size()), &message, options);
     if (!result.ok()) {
-      return {std::nullopt, "invalid JSON CheckStatus: " + std::string(result.message())};
+      *error = "invalid JSON " + std::string(name) + ": " + std::string(result.message());
+      return std::nullopt;
     }
-  } else if (!status.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return {std::nullopt,
-            "invalid protobuf CheckStatus (" + std::to_string(body.size()) + " bytes)"};
+  } else if (!message.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    *error =
+        "invalid protobuf " + std::string(name) + " (" + std::to_string(body.size()) + " bytes)";
+    return std::nullopt;
   }
-  if (status.check().id().empty()) return {std::nullopt, "CheckStatus has no check id"};
-  return {std::move(status), ""};
+  return message;
+}
+
+DecodedNotification DecodeAlertStatus(BodyFormat format, std::string_view body) {
+  std::string error;
+  auto status = Parse<github::xe::lokahi::AlertStatus>(format, body, "AlertStatus", &error);
+  if (!status) return {std::nullopt, std::move(error)};
+  if (status->alert().id().empty()) return {std::nullopt, "AlertStatus has no alert id"};
+  return {Notification{std::move(*status)}, ""};
+}
+
+}  // namespace
+
+DecodedBody DecodeCheckStatus(BodyFormat format, std::string_view body) {
+  std::string error;
+  auto status = Parse<github::xe::lokahi::CheckStatus>(format, body, "CheckStatus", &error);
+  if (!status) return {std::nullopt, std::move(error)};
+  if (status->check().id().empty()) return {std::nullopt, "CheckStatus has no check id"};
+  return {std::move(*status), ""};
+}
+
+DecodedNotification DecodeNotification(BodyFormat format, std::string_view path,
+                                       std::string_view body) {
+  if (path == kAlertWebhookPath) return DecodeAlertStatus(format, body);
+  DecodedBody check = DecodeCheckStatus(format, body);
+  if (check.status) return {Notification{std::move(*check.status)}, ""};
+  if (format == BodyFormat::kJson) {
+    DecodedNotification alert = DecodeAlertStatus(format, body);
+    if (alert.notification) return alert;
+  }
+  return {std::nullopt, std::move(check.error)};
 }
 
 EncodedReply EncodeAcknowledgement(BodyFormat format) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "lokahi.pb.h"
+#include "receivers/core/notification.h"
 
 namespace lokahi::receivers {
 
@@ -29,6 +30,23 @@ struct DecodedBody {
 // Parses `body` in `format`. JSON ignores unknown fields, so newer senders stay readable. A body
 // that parses but carries no check id is refused too: every delivery names its check.
 DecodedBody DecodeCheckStatus(BodyFormat format, std::string_view body);
+
+// The path lokahi's alert notifications are told apart by (alerts.proto's AlertWebhook.Handle): a
+// receiver serving checks and alerts on one port gets AlertStatus bodies there.
+inline constexpr std::string_view kAlertWebhookPath = "/twirp/github.xe.lokahi.AlertWebhook/Handle";
+
+// Either a decoded notification or the reason it was refused, worded for a log line.
+struct DecodedNotification {
+  std::optional<Notification> notification;
+  std::string error;
+};
+
+// A delivery's body: an AlertStatus when `path` is kAlertWebhookPath, or when a JSON body names an
+// alert and no check (alerts are delivered as JSON by default, so an alert webhook URL without the
+// path works too); a CheckStatus otherwise. An AlertStatus without an alert id is refused, as a
+// CheckStatus without a check id is.
+DecodedNotification DecodeNotification(BodyFormat format, std::string_view path,
+                                       std::string_view body);
 
 // The reply a Twirp client expects from Webhook.Handle: an empty Nil in the request's format.
 struct EncodedReply {

@@ -1,5 +1,6 @@
 #include "receivers/core/discord_message.h"
 
+#include "receivers/core/alert_words.h"
 #include "receivers/core/chat_group.h"
 #include "receivers/core/chat_json.h"
 #include "receivers/core/transition_words.h"
@@ -12,6 +13,19 @@ std::string DiscordContent(const github::xe::lokahi::CheckStatus& status) {
                         " — " + status.check().url() + " " + ProbeOutcome(status) + ".";
   if (!status.check().playbook_url().empty()) {
     content += " Playbook: " + status.check().playbook_url();
+  }
+  return TruncateUtf8(content, kDiscordContentLimit);
+}
+
+std::string DiscordContent(const github::xe::lokahi::AlertStatus& status) {
+  const auto& alert = status.alert();
+  std::string content = std::string(AlertKindEmoji(status.kind())) + " " + AlertHeadline(status);
+  if (!alert.detail().empty()) content += "\n" + alert.detail();
+  if (alert.importance() != github::xe::lokahi::Alert::NORMAL) {
+    content += "\nImportance: " + github::xe::lokahi::Alert::Importance_Name(alert.importance());
+  }
+  if (status.kind() == github::xe::lokahi::AlertStatus::ACKNOWLEDGED && !alert.ack_note().empty()) {
+    content += "\nNote: " + alert.ack_note();
   }
   return TruncateUtf8(content, kDiscordContentLimit);
 }

@@ -17,6 +17,11 @@ inline constexpr std::size_t kDiscordContentLimit = 2000;
 // <playbook>", the playbook part only when there is one; truncated to kDiscordContentLimit.
 std::string DiscordContent(const github::xe::lokahi::CheckStatus& status);
 
+// An alert notification's text: "🚨 alert web1/backup raised (notification 1): nightly backup
+// missing", then, on their own lines when set, the detail, "Importance: URGENT" and the ack's note;
+// truncated to kDiscordContentLimit.
+std::string DiscordContent(const github::xe::lokahi::AlertStatus& status);
+
 // The request body: {"content": ..., "allowed_mentions": {"parse": []}}. Mentions are disabled
 // because URLs and error texts come from the monitored service and must not ping @everyone.
 std::string DiscordMessageJson(const github::xe::lokahi::CheckStatus& status);

@@ -1,5 +1,8 @@
 #include "receivers/core/slack_message.h"
 
+#include <google/protobuf/util/time_util.h>
+
+#include "receivers/core/alert_words.h"
 #include "receivers/core/chat_group.h"
 #include "receivers/core/chat_json.h"
 #include "receivers/core/transition_words.h"
@@ -78,6 +81,46 @@ SlackParts PartsOf(const github::xe::lokahi::CheckStatus& status) {
   *fields.add_values() = Field("Transition", std::to_string(status.transition_id()), true);
   if (!status.check().playbook_url().empty()) {
     *fields.add_values() = Field("Playbook", status.check().playbook_url(), false);
+  }
+  return parts;
+}
+
+std::string_view AlertColor(AlertKind kind) {
+  switch (kind) {
+    case github::xe::lokahi::AlertStatus::RAISED:
+    case github::xe::lokahi::AlertStatus::REMINDER:
+      return "danger";
+    case github::xe::lokahi::AlertStatus::RECOVERED:
+    case github::xe::lokahi::AlertStatus::CLEARED:
+      return "good";
+    default:
+      return "warning";
+  }
+}
+
+SlackParts PartsOf(const github::xe::lokahi::AlertStatus& status) {
+  const auto& alert = status.alert();
+  SlackParts parts;
+  parts.headline = std::string(AlertKindEmoji(status.kind())) + " " + AlertHeadline(status);
+  auto& attachment_fields = *parts.attachment.mutable_struct_value()->mutable_fields();
+  attachment_fields["color"] = StringValue(AlertColor(status.kind()));
+  attachment_fields["fallback"] = StringValue(SlackText(parts.headline, kSlackTextLimit));
+  auto& fields = *attachment_fields["fields"].mutable_list_value();
+  if (!alert.detail().empty()) *fields.add_values() = Field("Detail", alert.detail(), false);
+  *fields.add_values() = Field("Kind", AlertKindName(status.kind()), true);
+  *fields.add_values() = Field("Notifications", std::to_string(status.notify_count()), true);
+  *fields.add_values() = Field("State", AlertStateName(alert.state()), true);
+  *fields.add_values() =
+      Field("Importance", github::xe::lokahi::Alert::Importance_Name(alert.importance()), true);
+  if (status.kind() == github::xe::lokahi::AlertStatus::ACKNOWLEDGED) {
+    if (!alert.acknowledged_by().empty()) {
+      *fields.add_values() = Field("Acknowledged by", alert.acknowledged_by(), true);
+    }
+    if (alert.has_acknowledged_until()) {
+      *fields.add_values() = Field(
+          "Until", google::protobuf::util::TimeUtil::ToString(alert.acknowledged_until()), true);
+    }
+    if (!alert.ack_note().empty()) *fields.add_values() = Field("Note", alert.ack_note(), false);
   }
   return parts;
 }

@@ -31,6 +31,11 @@ std::string EscapeSlackText(std::string_view text);
 
 std::string SlackMessageJson(const github::xe::lokahi::CheckStatus& status);
 
+// An alert notification (in a group of one) is {"text": "🚨 alert web1/backup raised (notification
+// 1): …", "attachments": [{"color": "danger" for raised and reminder, "good" for recovered and
+// cleared, "warning" otherwise; fields Detail (when set), Kind, Notifications (notify_count),
+// State, Importance, and for an acknowledgement who, until when and the note}]}.
+
 // One message for notifications that arrived together. A group of one is exactly SlackMessageJson's
 // message. A larger one's `text` is the GroupHeadline ("📣 12 notifications: 8 🔴 DOWN, 4 🟢 UP",
 // then "…and 7 more" on a second line when some are not shown), and its attachments are the first

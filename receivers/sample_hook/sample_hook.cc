@@ -1,6 +1,7 @@
 #include "receivers/sample_hook/sample_hook.h"
 
 #include "lib/webhook/url_redaction.h"
+#include "receivers/core/alert_words.h"
 #include "receivers/core/transition_words.h"
 
 namespace lokahi::receivers {
@@ -9,12 +10,12 @@ SampleHook::SampleHook(logging::Logger& logger, RecentWebhookIds& recent, long l
     : logger_(logger), recent_(recent), fail_first_(fail_first) {}
 
 DeliveryReply SampleHook::Handle(const Delivery& delivery) {
-  const auto& status = delivery.status;
+  const NotificationIds ids = IdsOf(delivery.notification);
   const long long number = received_.fetch_add(1) + 1;
   if (number <= fail_first_) {
-    logger_.Warn("webhook_refused", {{"check_id", status.check().id()},
+    logger_.Warn("webhook_refused", {{ids.subject_key, ids.subject},
                                      {"webhook_id", delivery.webhook_id},
-                                     {"transition_id", status.transition_id()},
+                                     {ids.sequence_key, ids.sequence},
                                      {"reason", "SAMPLE_HOOK_FAIL_FIRST"},
                                      {"refusal", number},
                                      {"of", fail_first_}});
@@ -24,11 +25,16 @@ DeliveryReply SampleHook::Handle(const Delivery& delivery) {
   // A redelivery (same webhook-id: lokahi did not see our answer, or someone replays a signed
   // delivery) is acknowledged and not handled again.
   if (!recent_.Claim(delivery.webhook_id)) {
-    logger_.Info("webhook_duplicate", {{"check_id", status.check().id()},
-                                       {"transition_id", status.transition_id()},
+    logger_.Info("webhook_duplicate", {{ids.subject_key, ids.subject},
+                                       {ids.sequence_key, ids.sequence},
                                        {"webhook_id", delivery.webhook_id}});
     return {};
   }
+  if (const auto* alert = std::get_if<github::xe::lokahi::AlertStatus>(&delivery.notification)) {
+    LogAlert(*alert, delivery);
+    return {};
+  }
+  const auto& status = std::get<github::xe::lokahi::CheckStatus>(delivery.notification);
   logger_.Info("webhook",
                {{"check_id", status.check().id()},
                 {"state", StateName(status.check().state())},
@@ -42,6 +48,23 @@ DeliveryReply SampleHook::Handle(const Delivery& delivery) {
                 {"transition_id", status.transition_id()},
                 {"format", BodyFormatName(delivery.format)}});
   return {};
+}
+
+void SampleHook::LogAlert(const github::xe::lokahi::AlertStatus& status, const Delivery& delivery) {
+  const auto& alert = status.alert();
+  logger_.Info("alert_notification",
+               {{"kind", AlertKindName(status.kind())},
+                {"source", alert.source()},
+                {"alert_id", alert.id()},
+                {"state", AlertStateName(alert.state())},
+                {"previous_state", AlertStateName(status.previous_state())},
+                {"notify_count", status.notify_count()},
+                {"importance", github::xe::lokahi::Alert::Importance_Name(alert.importance())},
+                {"subject", alert.subject()},
+                {"acknowledged_by", alert.acknowledged_by()},
+                {"notification_id", status.notification_id()},
+                {"webhook_id", delivery.webhook_id},
+                {"format", BodyFormatName(delivery.format)}});
 }
 
 }  // namespace lokahi::receivers

@@ -20,9 +20,15 @@ class SampleHook {
   // format=...` and accepts. A webhook-id handled before is accepted without being handled
   // again: logged as `webhook_duplicate` only. The first `fail_first` deliveries are instead
   // logged as `webhook_refused` and answered 500 (and not remembered, so their retries count).
+  //
+  // An alert notification is logged as `event=alert_notification kind=raised source=...
+  // alert_id=... state=RAISED previous_state=PENDING notify_count=1 importance=NORMAL subject=...
+  // acknowledged_by=... notification_id=... webhook_id=... format=...`.
   DeliveryReply Handle(const Delivery& delivery);
 
  private:
+  void LogAlert(const github::xe::lokahi::AlertStatus& status, const Delivery& delivery);
+
   logging::Logger& logger_;
   RecentWebhookIds& recent_;
   const long long fail_first_;

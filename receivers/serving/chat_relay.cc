@@ -22,29 +22,28 @@ constexpr int kSpareHandlerThreads = 8;
 DeliveryHandler ChatRelayHandler(GroupedPoster& poster, RecentWebhookIds& recent,
                                  logging::Logger& logger) {
   return [&poster, &recent, &logger](const Delivery& delivery) -> DeliveryReply {
-    const std::string& check_id = delivery.status.check().id();
-    const auto transition_id = delivery.status.transition_id();
+    const NotificationIds ids = IdsOf(delivery.notification);
     const std::string& webhook_id = delivery.webhook_id;
     switch (recent.Begin(webhook_id)) {
       case WebhookIdClaim::kDone:
-        logger.Info(
-            "webhook_duplicate",
-            {{"check_id", check_id}, {"transition_id", transition_id}, {"webhook_id", webhook_id}});
+        logger.Info("webhook_duplicate", {{ids.subject_key, ids.subject},
+                                          {ids.sequence_key, ids.sequence},
+                                          {"webhook_id", webhook_id}});
         return DeliveryReply{};
       case WebhookIdClaim::kInProgress:
-        logger.Info(
-            "webhook_in_progress",
-            {{"check_id", check_id}, {"transition_id", transition_id}, {"webhook_id", webhook_id}});
+        logger.Info("webhook_in_progress", {{ids.subject_key, ids.subject},
+                                            {ids.sequence_key, ids.sequence},
+                                            {"webhook_id", webhook_id}});
         return DeliveryReply{409, "this webhook-id is being relayed right now, retry later",
                              kBusyRetryAfter};
       case WebhookIdClaim::kNew:
         break;
     }
-    const GroupedOutcome outcome = poster.Post(Notification{delivery.status});
+    const GroupedOutcome outcome = poster.Post(delivery.notification);
     if (outcome.kind == GroupedOutcome::Kind::kPosted) {
       recent.Finish(webhook_id);
-      logger.Info("forward_delivered", {{"check_id", check_id},
-                                        {"transition_id", transition_id},
+      logger.Info("forward_delivered", {{ids.subject_key, ids.subject},
+                                        {ids.sequence_key, ids.sequence},
                                         {"webhook_id", webhook_id},
                                         {"status_code", outcome.post.status_code},
                                         {"group_size", outcome.group_size}});
@@ -54,8 +53,8 @@ DeliveryHandler ChatRelayHandler(GroupedPoster& poster, RecentWebhookIds& recent
     if (outcome.kind == GroupedOutcome::Kind::kBusy) {
       const bool rate_limited = outcome.retry_after.has_value();
       logger.Warn("webhook_refused",
-                  {{"check_id", check_id},
-                   {"transition_id", transition_id},
+                  {{ids.subject_key, ids.subject},
+                   {ids.sequence_key, ids.sequence},
                    {"webhook_id", webhook_id},
                    {"reason", rate_limited ? "rate limited by the chat service" : "relay busy"},
                    {"retry_after_ms", rate_limited ? outcome.retry_after->count() : -1}});
@@ -66,8 +65,8 @@ DeliveryHandler ChatRelayHandler(GroupedPoster& poster, RecentWebhookIds& recent
       return DeliveryReply{503, "relay busy, retry later", kBusyRetryAfter};
     }
     const PostResult& result = outcome.post;
-    logger.Warn("forward_failed", {{"check_id", check_id},
-                                   {"transition_id", transition_id},
+    logger.Warn("forward_failed", {{ids.subject_key, ids.subject},
+                                   {ids.sequence_key, ids.sequence},
                                    {"webhook_id", webhook_id},
                                    {"status_code", result.status_code},
                                    {"error", result.error},

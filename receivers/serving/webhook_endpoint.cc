@@ -55,14 +55,15 @@ http::Handler WebhookEndpoint(logging::Logger& logger,
                         "unsupported Content-Type \"" + content_type +
                             "\"; send application/protobuf or application/json");
     }
-    DecodedBody decoded = DecodeCheckStatus(*format, request.body);
-    if (!decoded.status) return RefuseBody(logger, request, 400, decoded.error);
-    Delivery delivery{std::move(*decoded.status), *format, webhook_id, webhook_timestamp};
+    DecodedNotification decoded = DecodeNotification(*format, request.path, request.body);
+    if (!decoded.notification) return RefuseBody(logger, request, 400, decoded.error);
+    Delivery delivery{std::move(*decoded.notification), *format, webhook_id, webhook_timestamp};
     DeliveryReply reply;
     try {
       reply = handler(delivery);
     } catch (const std::exception& error) {
-      logger.Error("webhook_handler_failed", {{"check_id", delivery.status.check().id()},
+      const NotificationIds ids = IdsOf(delivery.notification);
+      logger.Error("webhook_handler_failed", {{ids.subject_key, ids.subject},
                                               {"webhook_id", delivery.webhook_id},
                                               {"error", error.what()}});
       reply = {500, "internal error handling the webhook", std::nullopt};

@@ -20,7 +20,7 @@ inline constexpr std::size_t kMaxWebhookBodyBytes = 1 << 20;
 
 // One decoded delivery.
 struct Delivery {
-  github::xe::lokahi::CheckStatus status;
+  Notification notification;
   BodyFormat format = BodyFormat::kProtobuf;
   std::string webhook_id;         // Standard Webhooks `webhook-id` header; "" when absent
   std::string webhook_timestamp;  // `webhook-timestamp` header; "" when absent
@@ -39,8 +39,9 @@ struct DeliveryReply {
 using DeliveryHandler = std::function<DeliveryReply(const Delivery&)>;
 
 // The HTTP handler of a receiver that takes lokahi's webhooks: POST on any path (lokahi's
-// /twirp/github.xe.lokahi.Webhook/Handle among them) decodes the body by its Content-Type and
-// passes it to `handler`. With a `signature_check`, a delivery without a valid Standard Webhooks
+// /twirp/github.xe.lokahi.Webhook/Handle among them) decodes the body by its Content-Type, as a
+// CheckStatus or an AlertStatus (DecodeNotification), and passes it to `handler`. With a
+// `signature_check`, a delivery without a valid Standard Webhooks
 // signature gets 401. Undecodable bodies get 400 (415 for an unknown Content-Type); every refusal
 // logs `bad_webhook reason=...`. GET /healthz answers "ok" (for health checks); other methods get
 // 405; an exception from `handler` gets 500 and a log line. `logger` must outlive the handler.

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include "receivers/core/alert_words.h"
+#include "receivers/core/chat_group.h"
 #include "receivers/core/discord_message.h"
 #include "receivers/core/slack_message.h"
 #include "receivers/core/transition_words.h"
@@ -242,6 +244,48 @@ TEST(GroupedMessageTest, SlackTitlesTheFirstFewAttachmentsAndCountsTheRest) {
   EXPECT_EQ(first.at("color").string_value(), "danger");
   EXPECT_EQ(attachments.values(4).struct_value().fields().at("title").string_value(),
             "🟢 check up_2 is UP (was UP)");
+}
+
+github::xe::lokahi::AlertStatus Alert(github::xe::lokahi::AlertStatus::Kind kind) {
+  github::xe::lokahi::AlertStatus status;
+  status.mutable_alert()->set_source("web1");
+  status.mutable_alert()->set_id("backup");
+  status.mutable_alert()->set_subject("nightly backup missing");
+  status.set_kind(kind);
+  status.set_notify_count(2);
+  return status;
+}
+
+TEST(AlertWordsTest, HeadlinesSayWhatHappenedAndHowOften) {
+  using github::xe::lokahi::AlertStatus;
+  EXPECT_EQ(AlertHeadline(Alert(AlertStatus::RAISED)),
+            "alert web1/backup raised (notification 2): nightly backup missing");
+  EXPECT_EQ(AlertHeadline(Alert(AlertStatus::REMINDER)),
+            "alert web1/backup still raised (notification 2): nightly backup missing");
+  EXPECT_EQ(AlertHeadline(Alert(AlertStatus::RECOVERED)),
+            "alert web1/backup recovered: nightly backup missing");
+  EXPECT_EQ(AlertHeadline(Alert(AlertStatus::CLEARED)),
+            "alert web1/backup cleared: nightly backup missing");
+  auto acknowledged = Alert(AlertStatus::ACKNOWLEDGED);
+  acknowledged.mutable_alert()->set_acknowledged_by("ann");
+  acknowledged.mutable_alert()->mutable_acknowledged_until()->set_seconds(1796558400);
+  acknowledged.mutable_alert()->clear_subject();
+  acknowledged.mutable_alert()->clear_source();
+  EXPECT_EQ(AlertHeadline(acknowledged),
+            "alert backup acknowledged by ann until 2026-12-06T12:00:00Z");
+  EXPECT_EQ(AlertKindName(static_cast<AlertKind>(42)), "unknown(42)");
+}
+
+TEST(GroupedMessageTest, AlertsAreCountedByKindAmongChecks) {
+  using github::xe::lokahi::AlertStatus;
+  std::vector<Notification> group = Storm(1, 1, 0);
+  group.emplace_back(Alert(AlertStatus::CLEARED));
+  group.emplace_back(Alert(AlertStatus::RAISED));
+  group.emplace_back(Alert(AlertStatus::RAISED));
+  group.emplace_back(Alert(AlertStatus::REMINDER));
+  EXPECT_EQ(
+      GroupHeadline(group),
+      "6 notifications: 1 🔴 DOWN, 2 🚨 raised, 1 🔔 reminder, 1 🟢 UP, 1 ✅ cleared");
 }
 
 }  // namespace

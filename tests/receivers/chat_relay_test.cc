@@ -23,7 +23,9 @@ using lokahi::testing::FreePort;
 using lokahi::testing::StartDaemon;
 using lokahi::testing::WaitFor;
 using testing::FakeChatEndpoint;
+using testing::PostAlert;
 using testing::PostStatus;
+using testing::SampleAlert;
 using testing::SampleStatus;
 
 constexpr auto kRelayWait = std::chrono::seconds(10);
@@ -371,6 +373,73 @@ INSTANTIATE_TEST_SUITE_P(BothRelays, ChatRelayStormTest,
                          [](const auto& info) {
                            return std::string(info.param.announces_limits ? "Discord" : "Slack");
                          });
+
+TEST_F(ChatRelayTest, DiscordHookFormatsAlertNotifications) {
+  using github::xe::lokahi::AlertStatus;
+  FakeChatEndpoint& endpoint =
+      Start("receivers/discord_hook", {}, {{"FORWARD_GROUP_WINDOW_MS", "0"}});
+  ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::RAISED), "nt_1")->status, 200);
+  auto reminder = SampleAlert(AlertStatus::REMINDER);
+  reminder.set_notify_count(4);
+  ASSERT_EQ(PostAlert(port_, reminder, "nt_2", /*json=*/false)->status, 200);
+  const auto received = endpoint.WaitForRequests(2, kRelayWait);
+  ASSERT_EQ(received.size(), 2u) << process_->Log();
+  EXPECT_EQ(ParseJson(received[0].body).fields().at("content").string_value(),
+            "🚨 alert web1/backup raised (notification 1): nightly backup missing\n"
+            "no file since 02:00\nImportance: URGENT");
+  EXPECT_EQ(ParseJson(received[1].body).fields().at("content").string_value(),
+            "🔔 alert web1/backup still raised (notification 4): nightly backup missing\n"
+            "no file since 02:00\nImportance: URGENT");
+  ASSERT_TRUE(
+      WaitForLog("event=forward_delivered alert=web1/backup notification_id=7 "
+                 "webhook_id=nt_1 status_code=200"))
+      << process_->Log();
+}
+
+TEST_F(ChatRelayTest, SlackHookGroupsChecksAndAlertsThatArriveTogether) {
+  using github::xe::lokahi::AlertStatus;
+  FakeChatEndpoint& endpoint =
+      Start("receivers/slack_hook", {}, {{"FORWARD_GROUP_WINDOW_MS", "1500"}});
+  auto acknowledged = SampleAlert(AlertStatus::ACKNOWLEDGED);
+  acknowledged.mutable_alert()->set_acknowledged_by("ann");
+  acknowledged.mutable_alert()->set_ack_note("restoring from tape");
+  std::vector<std::thread> senders;
+  std::atomic<int> accepted{0};
+  senders.emplace_back(
+      [&] { accepted += PostStatus(port_, SampleStatus(), "msg_1")->status == 200; });
+  senders.emplace_back([&] { accepted += PostAlert(port_, acknowledged, "nt_1")->status == 200; });
+  senders.emplace_back([&] {
+    accepted += PostAlert(port_, SampleAlert(AlertStatus::CLEARED), "nt_2")->status == 200;
+  });
+  for (auto& sender : senders) sender.join();
+  EXPECT_EQ(accepted, 3);
+  const auto received = endpoint.WaitForRequests(1, kRelayWait);
+  ASSERT_EQ(received.size(), 1u) << process_->Log();
+  const auto message = ParseJson(received[0].body);
+  EXPECT_EQ(message.fields().at("text").string_value(),
+            "📣 3 notifications: 1 🔴 DOWN, 1 🤝 acknowledged, 1 ✅ cleared");
+  const auto& attachments = message.fields().at("attachments").list_value();
+  ASSERT_EQ(attachments.values_size(), 3);
+  bool found_ack = false;
+  for (const auto& value : attachments.values()) {
+    const auto& fields = value.struct_value().fields();
+    if (fields.at("title").string_value().find("acknowledged by ann") == std::string::npos) {
+      continue;
+    }
+    found_ack = true;
+    EXPECT_EQ(fields.at("color").string_value(), "warning");
+    std::map<std::string, std::string> shown;
+    for (const auto& field : fields.at("fields").list_value().values()) {
+      shown[field.struct_value().fields().at("title").string_value()] =
+          field.struct_value().fields().at("value").string_value();
+    }
+    EXPECT_EQ(shown["Kind"], "acknowledged");
+    EXPECT_EQ(shown["Notifications"], "1");
+    EXPECT_EQ(shown["Note"], "restoring from tape");
+    EXPECT_EQ(shown["Detail"], "no file since 02:00");
+  }
+  EXPECT_TRUE(found_ack) << received[0].body;
+}
 
 TEST(ChatRelayConfigTest, FailsFastWithoutAWebhookUrl) {
   for (const std::string binary : {"receivers/discord_hook", "receivers/slack_hook"}) {

@@ -73,6 +73,39 @@ TEST(DecodeCheckStatusTest, RefusesABodyWithoutACheckId) {
   }
 }
 
+TEST(DecodeNotificationTest, TellsAlertsFromChecksByPathOrJsonShape) {
+  github::xe::lokahi::AlertStatus alert;
+  alert.mutable_alert()->set_source("web1");
+  alert.mutable_alert()->set_id("backup");
+  alert.set_kind(github::xe::lokahi::AlertStatus::RAISED);
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(alert, &json).ok());
+
+  auto decoded =
+      DecodeNotification(BodyFormat::kProtobuf, kAlertWebhookPath, alert.SerializeAsString());
+  ASSERT_TRUE(decoded.notification) << decoded.error;
+  EXPECT_EQ(std::get<github::xe::lokahi::AlertStatus>(*decoded.notification).alert().id(),
+            "backup");
+  decoded = DecodeNotification(BodyFormat::kJson, "/", json);
+  ASSERT_TRUE(decoded.notification) << decoded.error;
+  EXPECT_TRUE(std::holds_alternative<github::xe::lokahi::AlertStatus>(*decoded.notification));
+
+  CheckStatus check;
+  check.mutable_check()->set_id("chk_1");
+  decoded = DecodeNotification(BodyFormat::kProtobuf, "/twirp/github.xe.lokahi.Webhook/Handle",
+                               check.SerializeAsString());
+  ASSERT_TRUE(decoded.notification) << decoded.error;
+  EXPECT_EQ(std::get<CheckStatus>(*decoded.notification).check().id(), "chk_1");
+
+  // Neither a check nor an alert: the check's reason, as before alerts existed.
+  decoded = DecodeNotification(BodyFormat::kJson, "/", "{}");
+  EXPECT_FALSE(decoded.notification);
+  EXPECT_EQ(decoded.error, "CheckStatus has no check id");
+  decoded = DecodeNotification(BodyFormat::kJson, kAlertWebhookPath, "{\"kind\": \"RAISED\"}");
+  EXPECT_FALSE(decoded.notification);
+  EXPECT_EQ(decoded.error, "AlertStatus has no alert id");
+}
+
 TEST(EncodeAcknowledgementTest, IsAnEmptyNilInTheRequestsFormat) {
   const EncodedReply protobuf = EncodeAcknowledgement(BodyFormat::kProtobuf);
   EXPECT_EQ(protobuf.content_type, "application/protobuf");

@@ -27,22 +27,58 @@ CheckStatus SampleStatus() {
   return status;
 }
 
-httplib::Result PostStatus(int port, const CheckStatus& status, const std::string& webhook_id,
-                           bool json, const SignatureVerifier* sign_with) {
+github::xe::lokahi::AlertStatus SampleAlert(github::xe::lokahi::AlertStatus::Kind kind) {
+  github::xe::lokahi::AlertStatus status;
+  auto& alert = *status.mutable_alert();
+  alert.set_source("web1");
+  alert.set_id("backup");
+  alert.set_subject("nightly backup missing");
+  alert.set_detail("no file since 02:00");
+  alert.set_importance(github::xe::lokahi::Alert::URGENT);
+  alert.set_state(github::xe::lokahi::Alert::RAISED);
+  alert.set_notify_count(1);
+  status.set_kind(kind);
+  status.set_notify_count(1);
+  status.set_notification_id(7);
+  status.set_previous_state(github::xe::lokahi::Alert::PENDING);
+  return status;
+}
+
+namespace {
+
+// `message` as protobuf or its JSON mapping (proto field names), with its Content-Type.
+std::pair<std::string, std::string> Encode(const google::protobuf::Message& message, bool json) {
+  if (!json) return {message.SerializeAsString(), "application/protobuf"};
   std::string body;
-  if (json) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    if (!google::protobuf::util::MessageToJsonString(status, &body, options).ok()) {
-      throw std::runtime_error("cannot encode CheckStatus as JSON");
-    }
-  } else {
-    body = status.SerializeAsString();
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  if (!google::protobuf::util::MessageToJsonString(message, &body, options).ok()) {
+    throw std::runtime_error("cannot encode " + message.GetTypeName() + " as JSON");
   }
-  const std::string content_type = json ? "application/json" : "application/protobuf";
+  return {body, "application/json"};
+}
+
+httplib::Client ClientFor(int port) {
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(std::chrono::seconds(5));
   client.set_read_timeout(std::chrono::seconds(10));
+  return client;
+}
+
+}  // namespace
+
+httplib::Result PostAlert(int port, const github::xe::lokahi::AlertStatus& status,
+                          const std::string& webhook_id, bool json, const std::string& path) {
+  const auto [body, content_type] = Encode(status, json);
+  const httplib::Headers headers = {
+      {"Accept", content_type}, {"webhook-id", webhook_id}, {"webhook-timestamp", "1700000000"}};
+  return ClientFor(port).Post(path, headers, body, content_type);
+}
+
+httplib::Result PostStatus(int port, const CheckStatus& status, const std::string& webhook_id,
+                           bool json, const SignatureVerifier* sign_with) {
+  const auto [body, content_type] = Encode(status, json);
+  httplib::Client client = ClientFor(port);
   const std::string timestamp =
       sign_with ? std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                      std::chrono::system_clock::now().time_since_epoch())

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "alerts.pb.h"
 #include "lib/http/server.h"
 #include "lib/logging/logger.h"
 #include "lokahi.pb.h"
@@ -29,6 +30,17 @@ github::xe::lokahi::CheckStatus SampleStatus();
 httplib::Result PostStatus(int port, const github::xe::lokahi::CheckStatus& status,
                            const std::string& webhook_id, bool json = false,
                            const SignatureVerifier* sign_with = nullptr);
+
+// web1/backup raised: notify_count 1, notification 7, subject "nightly backup missing", detail "no
+// file since 02:00", URGENT.
+github::xe::lokahi::AlertStatus SampleAlert(
+    github::xe::lokahi::AlertStatus::Kind kind = github::xe::lokahi::AlertStatus::RAISED);
+
+// POSTs an alert notification as the webhookworker does, to `path` (the AlertWebhook path by
+// default), as the JSON mapping (alerts' default) or protobuf.
+httplib::Result PostAlert(int port, const github::xe::lokahi::AlertStatus& status,
+                          const std::string& webhook_id, bool json = true,
+                          const std::string& path = "/twirp/github.xe.lokahi.AlertWebhook/Handle");
 
 // The fields of the first log line in `log` with event=`event` and check_id=`check_id` (quoted
 // values unquoted); nullopt when there is none.

@@ -19,7 +19,9 @@ using lokahi::testing::FreePort;
 using lokahi::testing::StartDaemon;
 using lokahi::testing::WaitFor;
 using testing::FindLogLine;
+using testing::PostAlert;
 using testing::PostStatus;
+using testing::SampleAlert;
 using testing::SampleStatus;
 
 constexpr auto kLogWait = std::chrono::seconds(10);
@@ -69,6 +71,55 @@ TEST_F(SampleHookTest, LogsOneLinePerProtobufDeliveryAndAnswersWithNil) {
 }
 
 // Issue 13 defect 14: a check URL's userinfo never reaches the log (from older senders, or any).
+TEST_F(SampleHookTest, LogsEachKindOfAlertNotification) {
+  using github::xe::lokahi::AlertStatus;
+  Start();
+  // Protobuf at the AlertWebhook path; JSON (alerts' default) at any path.
+  ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::RAISED), "nt_1", /*json=*/false)->status,
+            200);
+  auto reminder = SampleAlert(AlertStatus::REMINDER);
+  reminder.set_notify_count(3);
+  reminder.set_notification_id(8);
+  ASSERT_EQ(PostAlert(port_, reminder, "nt_2", true, "/")->status, 200);
+  auto acknowledged = SampleAlert(AlertStatus::ACKNOWLEDGED);
+  acknowledged.mutable_alert()->set_state(github::xe::lokahi::Alert::ACKNOWLEDGED);
+  acknowledged.mutable_alert()->set_acknowledged_by("ann");
+  acknowledged.set_notification_id(9);
+  ASSERT_EQ(PostAlert(port_, acknowledged, "nt_3")->status, 200);
+  ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::RECOVERED), "nt_4")->status, 200);
+  ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::CLEARED), "nt_5")->status, 200);
+  ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::CLEARED), "nt_5")->status, 200);  // again
+
+  ASSERT_TRUE(WaitFor(
+      [&] { return testing::CountEvents(process_->Log(), "webhook_duplicate") == 1; }, kLogWait))
+      << process_->Log();
+  const auto lines = testing::LogLines(process_->Log(), "alert_notification");
+  ASSERT_EQ(lines.size(), 5u) << process_->Log();
+  const std::vector<std::string> kinds = {"raised", "reminder", "acknowledged", "recovered",
+                                          "cleared"};
+  for (size_t i = 0; i < kinds.size(); ++i) EXPECT_EQ(lines[i].at("kind"), kinds[i]);
+  EXPECT_EQ(lines[0].at("source"), "web1");
+  EXPECT_EQ(lines[0].at("alert_id"), "backup");
+  EXPECT_EQ(lines[0].at("state"), "RAISED");
+  EXPECT_EQ(lines[0].at("previous_state"), "PENDING");
+  EXPECT_EQ(lines[0].at("importance"), "URGENT");
+  EXPECT_EQ(lines[0].at("subject"), "nightly backup missing");
+  EXPECT_EQ(lines[0].at("notification_id"), "7");
+  EXPECT_EQ(lines[0].at("format"), "protobuf");
+  EXPECT_EQ(lines[1].at("notify_count"), "3");
+  EXPECT_EQ(lines[1].at("format"), "json");
+  EXPECT_EQ(lines[2].at("acknowledged_by"), "ann");
+  EXPECT_EQ(lines[2].at("state"), "ACKNOWLEDGED");
+  EXPECT_NE(process_->Log().find("event=webhook_duplicate alert=web1/backup notification_id=7 "
+                                 "webhook_id=nt_5"),
+            std::string::npos)
+      << process_->Log();
+  // An alert without an id is refused like a check without one.
+  auto nameless = SampleAlert();
+  nameless.mutable_alert()->clear_id();
+  EXPECT_EQ(PostAlert(port_, nameless, "nt_6")->status, 400);
+}
+
 TEST_F(SampleHookTest, LogsTheCheckUrlWithoutItsUserinfo) {
   Start();
   auto status = SampleStatus();
