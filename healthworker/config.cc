@@ -1,5 +1,8 @@
 #include "healthworker/config.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include "lib/probe/address_policy.h"
@@ -13,6 +16,14 @@ HealthworkerConfig HealthworkerConfig::FromEnv(const config::Env& env) {
   c.max_in_flight = static_cast<int>(env.Int("LOKAHI_MAX_IN_FLIGHT", 1000, 1, 100000));
   c.egress_deny = env.List("LOKAHI_EGRESS_DENY", probe::DefaultEgressDeny());
   c.proxy = env.String("LOKAHI_PROXY", "");
+  c.ca_bundle = env.String("LOKAHI_CA_BUNDLE", "");
+  if (!c.ca_bundle.empty() && !std::ifstream(c.ca_bundle).good()) {
+    throw config::ConfigError("LOKAHI_CA_BUNDLE: cannot read " + c.ca_bundle.substr(0, 100) + ": " +
+                              std::strerror(errno));
+  }
+  c.tls_resume = env.Bool("LOKAHI_TLS_RESUME", false);
+  c.tls_full_handshake_minutes =
+      static_cast<int>(env.Int("LOKAHI_TLS_FULL_HANDSHAKE_MINUTES", 10, 1, 1440));
   c.db_pool_size = static_cast<int>(env.Int("LOKAHI_DB_POOL_SIZE", 4, 1, 100));
   c.batch_max_rows = static_cast<int>(env.Int("LOKAHI_BATCH_MAX_ROWS", 5000, 1, 100000));
   c.batch_max_delay_ms = static_cast<int>(env.Int("LOKAHI_BATCH_MAX_DELAY_MS", 200, 1, 60000));
@@ -36,6 +47,9 @@ std::string HealthworkerConfig::Describe() const {
       << " LOKAHI_EGRESS_DENY=";
   for (size_t i = 0; i < egress_deny.size(); ++i) out << (i ? "," : "") << egress_deny[i];
   out << " LOKAHI_PROXY=" << (proxy.empty() ? "(none)" : config::ScrubUrl(proxy))
+      << " LOKAHI_CA_BUNDLE=" << (ca_bundle.empty() ? "(system)" : ca_bundle)
+      << " LOKAHI_TLS_RESUME=" << (tls_resume ? "true" : "false")
+      << " LOKAHI_TLS_FULL_HANDSHAKE_MINUTES=" << tls_full_handshake_minutes
       << " LOKAHI_DB_POOL_SIZE=" << db_pool_size << " LOKAHI_BATCH_MAX_ROWS=" << batch_max_rows
       << " LOKAHI_BATCH_MAX_DELAY_MS=" << batch_max_delay_ms << " LOKAHI_MAX_QUEUED=" << max_queued
       << " LOKAHI_MAX_START_LAG_MS=" << max_start_lag_ms

@@ -14,6 +14,9 @@ struct HealthworkerConfig {
   int max_in_flight = 1000;
   std::vector<std::string> egress_deny;
   std::string proxy;
+  std::string ca_bundle;  // LOKAHI_CA_BUNDLE; empty = the system's CA bundle
+  bool tls_resume = false;
+  int tls_full_handshake_minutes = 10;
   int db_pool_size = 4;
   int batch_max_rows = 5000;
   int batch_max_delay_ms = 200;

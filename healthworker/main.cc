@@ -78,6 +78,9 @@ int Run(Logger& log) {
   options.prober.max_in_flight = static_cast<size_t>(config.max_in_flight);
   options.prober.egress_deny_cidrs = config.egress_deny;
   options.prober.proxy = config.proxy;
+  options.prober.ca_bundle_path = config.ca_bundle;
+  options.prober.tls_resume = config.tls_resume;
+  options.prober.tls_full_handshake_every = std::chrono::minutes(config.tls_full_handshake_minutes);
   options.max_queued = static_cast<size_t>(config.max_queued);
   options.max_start_lag = std::chrono::milliseconds(config.max_start_lag_ms);
   options.prober.newest_first_after = std::chrono::milliseconds(config.newest_first_after_ms);

@@ -14,8 +14,8 @@ bench_create_checks() {
   bench_sql "
     WITH created AS (
       INSERT INTO checks (url, webhook_url, playbook_url, every_seconds, timeout_ms)
-      SELECT format('http://127.0.0.%s:%s/check/%s', 2 + (n - 1) % $addresses, $port, n),
-             'http://127.0.0.2:$port/webhook', 'https://example.invalid/bench', $every, $timeout_ms
+      SELECT format('$(bench_scheme)://127.0.0.%s:%s/check/%s', 2 + (n - 1) % $addresses, $port, n),
+             '$(bench_scheme)://127.0.0.2:$port/webhook', 'https://example.invalid/bench', $every, $timeout_ms
       FROM generate_series(1, $count) AS n
       RETURNING id)
     INSERT INTO check_states (check_id, state, last_probed_at, state_changed_at)

@@ -18,7 +18,7 @@ BENCH_WINDOW_SECONDS=0
 bench_usage() {
   cat <<'USAGE'
 usage: bench/throughput [--checks N] [--minutes M] [--every S] [--warmup S] [--workers W]
-                        [--latency-ms L] [--ceiling S] [--smoke] [--keep]
+                        [--latency-ms L] [--ceiling S] [--tls] [--smoke] [--keep]
 
 Starts a private lokahi-cpp stack and a local HTTP target, bulk-inserts N checks probed every S
 seconds, waits the warm-up, measures M whole minutes, prints a table and one JSON line, and stops
@@ -32,11 +32,15 @@ everything it started.
   --latency-ms L  answer after L ms (delay_target instead of nginx; default 0 = nginx)
   --ceiling S     first measure the machine's ceiling for S seconds: one bare libcurl client per
                   core against the same nginx (default 20, 0 = skip; smoke: 3)
+  --tls           every check is https://: nginx terminates TLS with a certificate from a CA
+                  made for the run, which the workers (LOKAHI_CA_BUNDLE) and the ceiling's
+                  clients trust; the ceiling is then bare libcurl doing full TLS handshakes
   --smoke         a ~1 minute sanity run: 2000 checks, every 10, warm-up 15 s, 30 s measured
   --keep          keep the data directory (logs, database) instead of deleting it
 
 Environment: LOKAHI_BUILD_DIR (default <repo>/build-bench), LOKAHI_SKIP_BUILD=1, and any daemon
-setting (e.g. LOKAHI_MAX_IN_FLIGHT) passes through to the stack. See bench/README.md.
+setting (e.g. LOKAHI_MAX_IN_FLIGHT, LOKAHI_TLS_RESUME) passes through to the stack. See
+bench/README.md.
 USAGE
 }
 
@@ -55,6 +59,7 @@ bench_parse_options() {
       --workers) bench_whole_number "$1" "${2:-}"; BENCH_WORKERS="$2"; shift 2 ;;
       --latency-ms) bench_whole_number "$1" "${2:-}"; BENCH_LATENCY_MS="$2"; shift 2 ;;
       --ceiling) bench_whole_number "$1" "${2:-}"; BENCH_CEILING_SECONDS="$2"; explicit_ceiling=1; shift 2 ;;
+      --tls) BENCH_TLS=1; shift ;;
       --smoke) BENCH_SMOKE=1; shift ;;
       --keep) BENCH_KEEP=1; shift ;;
       -h | --help) bench_usage; exit 0 ;;

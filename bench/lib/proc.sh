@@ -20,7 +20,7 @@ bench_components() {
   echo "webhookworker $pids"
   echo "nats $(cat "$run/nats.pid" 2>/dev/null)"
   echo "postgres $(head -n 1 "$BENCH_DATA_DIR/postgres/data/postmaster.pid" 2>/dev/null)"
-  echo "target $BENCH_TARGET_PID"
+  echo "target $BENCH_TARGET_PID $BENCH_DELAY_PID"
 }
 
 # Clock ticks of one process: utime+stime (+ cutime+cstime with "with_reaped").

@@ -80,6 +80,7 @@ bench_report() {
     echo "lokahi-cpp throughput benchmark  ($(date -u +%FT%TZ), $(uname -n), $cores cores, build $BENCH_BUILD_TYPE)"
     echo "  checks:   $BENCH_CHECKS, every ${BENCH_EVERY}s (bulk-inserted with SQL, state UP), spread over $BENCH_TARGET_ADDRESSES addresses"
     echo "  target:   $BENCH_TARGET_NAME on 127.0.0.2-127.0.0.$((1 + BENCH_TARGET_ADDRESSES)):$BENCH_TARGET_PORT; healthworkers: $BENCH_WORKERS"
+    [ "$BENCH_TLS" = 0 ] || echo "  TLS:      https:// checks; LOKAHI_TLS_RESUME=${LOKAHI_TLS_RESUME:-false} LOKAHI_TLS_FULL_HANDSHAKE_MINUTES=${LOKAHI_TLS_FULL_HANDSHAKE_MINUTES:-10}"
     echo "  window:   ${window}s after ${BENCH_WARMUP}s warm-up; machine busy ${busy_pct}% of $cores cores"
     echo
     printf '  %-34s %14s\n' "offered probes/min" "$offered"
@@ -152,6 +153,8 @@ bench_json() {
   printf '{"bench":"throughput","checks":%s,"every_s":%s,"workers":%s,"latency_ms":%s,"smoke":%s,' \
     "$BENCH_CHECKS" "$BENCH_EVERY" "$BENCH_WORKERS" "$BENCH_LATENCY_MS" \
     "$([ "$BENCH_SMOKE" = 1 ] && echo true || echo false)"
+  printf '"tls":%s,"tls_resume":"%s",' "$([ "$BENCH_TLS" = 1 ] && echo true || echo false)" \
+    "${LOKAHI_TLS_RESUME:-false}"
   printf '"checks_bulk_inserted":true,"build_type":"%s","cores":%s,"window_s":%s,"warmup_s":%s,' \
     "$BENCH_BUILD_TYPE" "$cores" "$window" "$BENCH_WARMUP"
   printf '"offered_per_min":%s,"checks_per_min":%s,"probes":%s,"probes_not_200":%s,"probes_no_answer":%s,' \

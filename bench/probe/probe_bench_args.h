@@ -14,23 +14,44 @@ struct ProbeBenchArgs {
   int port = 0;
   int seconds = 20;
   size_t in_flight = 1000;
-  // http://127.0.0.{2..}:PORT/, one per address the target listens on.
+  // --tls CA: the target speaks TLS with a certificate CA signed; empty = plain HTTP.
+  std::string ca_bundle;
+  // --resume (with --tls): resume TLS sessions instead of a full handshake per request.
+  bool resume = false;
+  // http(s)://127.0.0.{2..}:PORT/, one per address the target listens on.
   std::vector<std::string> urls;
 };
 
-// PORT [seconds=20] [in_flight=1000] [addresses=200]; exits with the usage on a missing port.
+// [--tls CA_FILE [--resume]] PORT [seconds=20] [in_flight=1000] [addresses=200]; exits with the
+// usage on a missing port.
 inline ProbeBenchArgs ParseProbeBenchArgs(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s PORT [seconds=20] [in_flight=1000] [addresses=200]\n", argv[0]);
+  ProbeBenchArgs args;
+  int at = 1;
+  bool bad = false;
+  for (; at < argc && argv[at][0] == '-'; ++at) {
+    const std::string flag = argv[at];
+    if (flag == "--tls" && at + 1 < argc) {
+      args.ca_bundle = argv[++at];
+    } else if (flag == "--resume") {
+      args.resume = true;
+    } else {
+      bad = true;
+    }
+  }
+  if (bad || at >= argc || (args.resume && args.ca_bundle.empty())) {
+    std::fprintf(stderr,
+                 "usage: %s [--tls CA_FILE [--resume]] PORT [seconds=20] [in_flight=1000] "
+                 "[addresses=200]\n",
+                 argv[0]);
     std::exit(2);
   }
-  ProbeBenchArgs args;
-  args.port = std::stoi(argv[1]);
-  if (argc > 2) args.seconds = std::stoi(argv[2]);
-  if (argc > 3) args.in_flight = std::stoul(argv[3]);
-  const int addresses = argc > 4 ? std::stoi(argv[4]) : 200;
+  args.port = std::stoi(argv[at]);
+  if (argc > at + 1) args.seconds = std::stoi(argv[at + 1]);
+  if (argc > at + 2) args.in_flight = std::stoul(argv[at + 2]);
+  const int addresses = argc > at + 3 ? std::stoi(argv[at + 3]) : 200;
+  const std::string scheme = args.ca_bundle.empty() ? "http" : "https";
   for (int i = 0; i < addresses; ++i) {
-    args.urls.push_back("http://127.0.0." + std::to_string(2 + i) + ":" +
+    args.urls.push_back(scheme + "://127.0.0." + std::to_string(2 + i) + ":" +
                         std::to_string(args.port) + "/");
   }
   return args;

@@ -3,8 +3,10 @@
 // and the process's CPU time per probe (user + system, which on loopback includes the kernel's
 // TCP work for both ends of each connection).
 //
-// Usage: probe_rate PORT [seconds=20] [in_flight=1000] [addresses=200]
-// Probes http://127.0.0.{2..}:PORT/ round-robin (bench/probe_rate starts nginx for it).
+// Usage: probe_rate [--tls CA_FILE [--resume]] PORT [seconds=20] [in_flight=1000] [addresses=200]
+// Probes http://127.0.0.{2..}:PORT/ round-robin (bench/probe_rate starts nginx for it), or
+// https:// trusting CA_FILE with --tls, with a full handshake per probe unless --resume
+// (ProberOptions::tls_resume, full handshakes every 10 minutes per address).
 
 #include <atomic>
 #include <chrono>
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
   std::atomic<uint64_t> completed{0}, failed{0};
   lokahi::probe::ProberOptions options;
   options.max_in_flight = in_flight;
+  options.ca_bundle_path = args.ca_bundle;
+  options.tls_resume = args.resume;
   lokahi::probe::CurlMultiProber prober(options, [&](std::vector<lokahi::probe::ProbeResult>&& done) {
     for (const auto& result : done) {
       if (result.status_code != 200) failed.fetch_add(1, std::memory_order_relaxed);
@@ -73,9 +77,11 @@ int main(int argc, char** argv) {
   const double cpu_us_per_probe = probes ? cpu * 1e6 / probes : 0;
   std::printf("probes/s %.0f  CPU µs/probe %.1f  CPU %.0f%% of a core  not 200: %llu\n", per_second,
               cpu_us_per_probe, 100 * cpu / wall, static_cast<unsigned long long>(not_200));
-  std::printf("{\"bench\":\"probe_rate\",\"in_flight\":%zu,\"seconds\":%.1f,\"probes_per_s\":%.0f,"
-              "\"cpu_us_per_probe\":%.1f,\"cpu_pct\":%.0f,\"not_200\":%llu}\n",
-              in_flight, wall, per_second, cpu_us_per_probe, 100 * cpu / wall,
-              static_cast<unsigned long long>(not_200));
+  std::printf(
+      "{\"bench\":\"probe_rate\",\"tls\":%s,\"resume\":%s,\"in_flight\":%zu,\"seconds\":%.1f,"
+      "\"probes_per_s\":%.0f,"
+      "\"cpu_us_per_probe\":%.1f,\"cpu_pct\":%.0f,\"not_200\":%llu}\n",
+      args.ca_bundle.empty() ? "false" : "true", args.resume ? "true" : "false", in_flight, wall,
+      per_second, cpu_us_per_probe, 100 * cpu / wall, static_cast<unsigned long long>(not_200));
   return not_200 == probes && probes > 0 ? 1 : 0;
 }

@@ -8,6 +8,7 @@
 
 #include "lib/probe/address_policy.h"
 #include "lib/probe/multi_driver.h"
+#include "lib/probe/tls_session_share.h"
 #include "lib/probe/transfer.h"
 #include "lib/probe/waiting_queue.h"
 
@@ -25,9 +26,18 @@ ProbeResult StoppedResult(const ProbeRequest& request) {
   return result;
 }
 
+std::optional<TlsSessionShare> ResumptionFor(const ProberOptions& options) {
+  if (!options.tls_resume) return std::nullopt;
+  return std::make_optional<TlsSessionShare>(options.tls_full_handshake_every,
+                                             [] { return std::chrono::system_clock::now(); });
+}
+
 ProberOptions Validated(ProberOptions options) {
   if (options.max_in_flight == 0) throw std::invalid_argument("max_in_flight must be at least 1");
   if (options.max_redirects < 0) throw std::invalid_argument("max_redirects must not be negative");
+  if (options.tls_resume && options.tls_full_handshake_every.count() < 1) {
+    throw std::invalid_argument("tls_full_handshake_every must be positive");
+  }
   return options;
 }
 
@@ -130,8 +140,13 @@ class CurlMultiProber::Loop {
       if (!request) break;
       queued_.fetch_sub(1, std::memory_order_relaxed);
       Transfer* transfer = AcquireTransfer();
+      const std::string url = tls_sessions_ ? request->url : std::string();
       if (!transfer->Start(std::move(*request))) {
         Release(transfer, transfer->Abandon("could not configure probe"));
+        continue;
+      }
+      if (tls_sessions_ && !tls_sessions_->Prepare(transfer->easy(), url)) {
+        Release(transfer, transfer->Abandon("could not configure TLS session resumption"));
         continue;
       }
       if (const CURLMcode code = driver_.Add(transfer->easy()); code != CURLM_OK) {
@@ -163,6 +178,7 @@ class CurlMultiProber::Loop {
   }
 
   void Release(Transfer* transfer, ProbeResult result) {
+    if (tls_sessions_) tls_sessions_->Finish(transfer->easy(), result);
     finished_.push_back(std::move(result));
     idle_.push_back(transfer);
   }
@@ -223,6 +239,8 @@ class CurlMultiProber::Loop {
   const CompletionHandler on_complete_;
   CurlGlobal curl_global_;
   MultiDriver driver_;
+  // With tls_resume; destroyed after the handles that may use its shares.
+  std::optional<TlsSessionShare> tls_sessions_ = ResumptionFor(options_);
   // Every handle ever created (at most max_in_flight); destroyed before driver_'s multi handle.
   std::vector<std::unique_ptr<Transfer>> transfers_;
   std::vector<Transfer*> idle_;

@@ -67,6 +67,11 @@ struct ProberOptions {
   // A health check must see a real connect (and a full TLS handshake), so by default no connection
   // or TLS session is reused. false allows keep-alive; for measurements, not for health checks.
   bool fresh_connection_per_probe = true;
+  // Still a fresh connection per probe, but https probes resume the TLS session of an earlier
+  // probe of the same origin, with a full handshake at least every `tls_full_handshake_every` per
+  // origin (tls_session_share.h says exactly when). What a resumed probe proves: README.md.
+  bool tls_resume = false;
+  std::chrono::milliseconds tls_full_handshake_every{std::chrono::minutes(10)};
   // Once the oldest waiting request has waited this long, the newest starts first (see
   // waiting_queue.h): under overload probes start on time and the backlog expires, counted.
   std::chrono::milliseconds newest_first_after{1000};

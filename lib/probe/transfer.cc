@@ -190,8 +190,20 @@ std::string Transfer::ErrorText(CURLcode code) const {
     return "address " + denied_address_ + " denied by LOKAHI_EGRESS_DENY";
   }
   switch (code) {
-    case CURLE_OPERATION_TIMEDOUT:
-      return "timed out after " + std::to_string(timeout_ms_) + " ms";
+    case CURLE_OPERATION_TIMEDOUT: {
+      // Connected (libcurl reports a local port only then) but not through the TLS handshake: the
+      // target accepted the connection and never completed TLS.
+      long local_port = 0;
+      curl_off_t handshaken = 0;
+      const char* scheme = nullptr;
+      curl_easy_getinfo(easy_.get(), CURLINFO_LOCAL_PORT, &local_port);
+      curl_easy_getinfo(easy_.get(), CURLINFO_APPCONNECT_TIME_T, &handshaken);
+      curl_easy_getinfo(easy_.get(), CURLINFO_SCHEME, &scheme);
+      const bool in_handshake = local_port > 0 && handshaken == 0 && scheme != nullptr &&
+                                StartsWithNoCase(scheme, "https");
+      return "timed out after " + std::to_string(timeout_ms_) + " ms" +
+             (in_handshake ? " in the TLS handshake" : "");
+    }
     case CURLE_TOO_MANY_REDIRECTS:
       return "too many redirects (max " + std::to_string(options_.max_redirects) + ")";
     case CURLE_WRITE_ERROR:
