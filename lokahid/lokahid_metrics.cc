@@ -1,6 +1,92 @@
 #include "lokahid/lokahid_metrics.h"
 
+#include <array>
+
 namespace lokahi::lokahid {
+namespace {
+
+// True for "package.Service/Method" with letters, digits, '_' and '.' only.
+bool LooksLikeMethod(std::string_view method) {
+  const auto slash = method.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == method.size() ||
+      method.size() > 200) {
+    return false;
+  }
+  for (std::size_t i = 0; i < method.size(); ++i) {
+    const char c = method[i];
+    const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || (c == '.' && i < slash);
+    if (!word && i != slash) return false;
+  }
+  return true;
+}
+
+// The latency buckets: 50 us to ~3.3 s, doubling.
+std::vector<double> DurationBuckets() { return metrics::ExponentialBuckets(0.00005, 2, 17); }
+
+}  // namespace
+
+std::string_view ApiTransportName(ApiTransport transport) {
+  return transport == ApiTransport::kGrpc ? "grpc" : "twirp";
+}
+
+std::string_view GrpcCodeName(int code) {
+  static constexpr std::array<std::string_view, 17> kNames = {"ok",
+                                                              "canceled",
+                                                              "unknown",
+                                                              "invalid_argument",
+                                                              "deadline_exceeded",
+                                                              "not_found",
+                                                              "already_exists",
+                                                              "permission_denied",
+                                                              "resource_exhausted",
+                                                              "failed_precondition",
+                                                              "aborted",
+                                                              "out_of_range",
+                                                              "unimplemented",
+                                                              "internal",
+                                                              "unavailable",
+                                                              "data_loss",
+                                                              "unauthenticated"};
+  if (code < 0 || code >= static_cast<int>(kNames.size())) return "unknown";
+  return kNames[static_cast<std::size_t>(code)];
+}
+
+std::string ApiCallMetrics::MethodLabel(std::string_view method) {
+  if (!LooksLikeMethod(method)) return "other";
+  if (methods_.count(method)) return std::string(method);
+  if (methods_.size() >= kMaxMethods) return "other";
+  methods_.emplace(std::string(method), true);
+  return std::string(method);
+}
+
+void ApiCallMetrics::Record(ApiTransport transport, std::string_view method, std::string_view code,
+                            std::chrono::nanoseconds took) {
+  metrics::Counter* calls = nullptr;
+  metrics::Histogram* duration = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    const std::string label = MethodLabel(method);
+    const std::string transport_name(ApiTransportName(transport));
+    auto& counter = calls_[{transport, label, std::string(code)}];
+    if (!counter) {
+      counter = &registry_.AddCounter(
+          "lokahi_api_calls_total", "API calls answered, by transport, method and outcome.",
+          {{"transport", transport_name}, {"method", label}, {"code", std::string(code)}});
+    }
+    auto& histogram = durations_[{transport, label}];
+    if (!histogram) {
+      histogram = &registry_.AddHistogram(
+          "lokahi_api_call_duration_seconds",
+          "Time from an API call's start to its answer, by transport and method.",
+          DurationBuckets(), {{"transport", transport_name}, {"method", label}});
+    }
+    calls = counter;
+    duration = histogram;
+  }
+  calls->Increment();
+  duration->Observe(std::chrono::duration<double>(took).count());
+}
 
 metrics::Histogram& RegisterDispatchLag(metrics::Registry& registry) {
   return registry.AddHistogram("lokahi_dispatch_lag_seconds",

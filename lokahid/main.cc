@@ -28,6 +28,7 @@
 #include "lokahid/front/connection_registry.h"
 #include "lokahid/front/port_acceptor.h"
 #include "lokahid/front/tls_relay.h"
+#include "lokahid/grpc/call_metrics_interceptor.h"
 #include "lokahid/grpc/checks_grpc_service.h"
 #include "lokahid/grpc_health.h"
 #include "lokahid/http/http_front.h"
@@ -92,11 +93,14 @@ int Run(Logger& log) {
   lokahi::lokahid::ConsoleHandler console(api, console_queries, console_sessions,
                                           config.credentials,
                                           [] { return std::chrono::system_clock::now(); });
+  // Every API call on either transport, counted and timed alike on /metrics.
+  lokahi::lokahid::ApiCallMetrics api_metrics(registry);
   lokahi::lokahid::HttpFront http_front(
       twirp, trusted_proxies,
       [&console](const lokahi::http::Request& request, const std::string& client_address) {
         return console.Handle(request, client_address);
-      });
+      },
+      &api_metrics);
 
   lokahi::lokahid::SchedulerOptions scheduler_options;
   scheduler_options.database_url = config.database_url;
@@ -123,6 +127,10 @@ int Run(Logger& log) {
   // and the HTTP/1.1 ones to lib/http's server (the Twirp routes).
   const int listen_fd = lokahi::lokahid::ListenOnPort(config.listen.service, config.port);
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(
+      std::make_unique<lokahi::lokahid::CallMetricsInterceptorFactory>(api_metrics));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&service);
   auto server = builder.BuildAndStart();
   if (!server) {

@@ -18,7 +18,16 @@ http::Response HttpFront::Handle(const http::Request& request) const {
   }
   twirp.client_address = client_address;
   twirp.body = request.body;
+  const auto start = std::chrono::steady_clock::now();
   auto answer = twirp_.Handle(twirp);
+  if (metrics_) {
+    // A bad route names no method of ours: counted as "other", never under the caller's path.
+    const std::string_view method =
+        answer.code == "bad_route" ? std::string_view("other")
+                                   : std::string_view(request.path).substr(kTwirpPrefix.size());
+    metrics_->Record(ApiTransport::kTwirp, method, answer.code,
+                     std::chrono::steady_clock::now() - start);
+  }
 
   http::Response response;
   response.status = answer.status;

@@ -11,6 +11,7 @@
 #include "lib/http/server.h"
 #include "lokahid/front/client_address.h"
 #include "lokahid/http/twirp_handler.h"
+#include "lokahid/lokahid_metrics.h"
 
 namespace lokahi::lokahid {
 
@@ -20,9 +21,12 @@ using PageRoutes = std::function<std::optional<http::Response>(const http::Reque
 
 class HttpFront {
  public:
-  // Both must outlive the front. `pages` (may be empty) serve paths outside /twirp/.
-  HttpFront(const TwirpHandler& twirp, const TrustedProxies& proxies, PageRoutes pages = {})
-      : twirp_(twirp), proxies_(proxies), pages_(std::move(pages)) {}
+  // Both must outlive the front. `pages` (may be empty) serve paths outside /twirp/. Each Twirp
+  // call is counted and timed in `metrics` (transport "twirp") when given; it must outlive the
+  // front.
+  HttpFront(const TwirpHandler& twirp, const TrustedProxies& proxies, PageRoutes pages = {},
+            ApiCallMetrics* metrics = nullptr)
+      : twirp_(twirp), proxies_(proxies), pages_(std::move(pages)), metrics_(metrics) {}
 
   http::Response Handle(const http::Request& request) const;
 
@@ -30,6 +34,7 @@ class HttpFront {
   const TwirpHandler& twirp_;
   const TrustedProxies& proxies_;
   PageRoutes pages_;
+  ApiCallMetrics* metrics_;
 };
 
 }  // namespace lokahi::lokahid

@@ -98,6 +98,7 @@ TwirpResponse TwirpErrorResponse(std::string_view code, int http_status, std::st
   };
   TwirpResponse response;
   response.status = http_status;
+  response.code = std::string(code);
   response.content_type = std::string(kJson);
   response.body = "{\"code\":" + json_string(code) + ",\"msg\":" + json_string(msg) + "}";
   return response;

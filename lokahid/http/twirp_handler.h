@@ -30,6 +30,8 @@ struct TwirpResponse {
   int status = 200;
   std::string content_type;  // of the answer: the request's encoding, or JSON for errors
   std::string body;
+  // The Twirp error code of an error answer ("not_found", "bad_route"); "ok" for a success.
+  std::string code = "ok";
 };
 
 enum class TwirpEncoding { kProtobuf, kJson };
