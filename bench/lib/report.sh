@@ -75,6 +75,8 @@ bench_report() {
   ceiling_clients="$(bench_field "$dir/ceiling" clients)"
   [ "$ceiling" -eq 0 ] || ceiling_pct="$(awk -v a="$per_min" -v b="$ceiling" 'BEGIN { printf "%.1f", 100 * a / b }')"
 
+  BENCH_TLS_FULL=null BENCH_TLS_RESUMED=null
+  [ "$BENCH_TLS" = 0 ] || read -r _ BENCH_TLS_FULL _ BENCH_TLS_RESUMED < <(bench_tls_handshakes "$t0" "$t1")
   {
     echo
     echo "lokahi-cpp throughput benchmark  ($(date -u +%FT%TZ), $(uname -n), $cores cores, build $BENCH_BUILD_TYPE)"
@@ -98,6 +100,10 @@ bench_report() {
     printf '  %-34s %14s  p99 %s  max %s\n' "scheduling lag ms (probed-due) p50" "$sched_p50" "$sched_p99" "$sched_max"
     printf '  %-34s %14s  p99 %s\n' "write lag ms (written-probed) p50" "$write_p50" "$write_p99"
     printf '  %-34s %14s  (mean %s)\n' "probes in flight, peak" "$in_flight_peak" "$in_flight_mean"
+    if [ "$BENCH_TLS" = 1 ]; then
+      printf '  %-34s %14s  resumed %s (nginx, every request in the window)\n' \
+        "TLS handshakes, full" "$BENCH_TLS_FULL" "$BENCH_TLS_RESUMED"
+    fi
     printf '  %-34s %14s\n' "worker skips: stale / overload" \
       "$(($(bench_field "$dir/workers.t1" skipped_stale) - $(bench_field "$dir/workers.t0" skipped_stale))) / $(($(bench_field "$dir/workers.t1" skipped_overload) - $(bench_field "$dir/workers.t0" skipped_overload)))"
     echo
@@ -155,6 +161,7 @@ bench_json() {
     "$([ "$BENCH_SMOKE" = 1 ] && echo true || echo false)"
   printf '"tls":%s,"tls_resume":"%s",' "$([ "$BENCH_TLS" = 1 ] && echo true || echo false)" \
     "${LOKAHI_TLS_RESUME:-false}"
+  printf '"tls_full_handshakes":%s,"tls_resumed_handshakes":%s,' "$BENCH_TLS_FULL" "$BENCH_TLS_RESUMED"
   printf '"checks_bulk_inserted":true,"build_type":"%s","cores":%s,"window_s":%s,"warmup_s":%s,' \
     "$BENCH_BUILD_TYPE" "$cores" "$window" "$BENCH_WARMUP"
   printf '"offered_per_min":%s,"checks_per_min":%s,"probes":%s,"probes_not_200":%s,"probes_no_answer":%s,' \

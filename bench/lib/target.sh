@@ -46,6 +46,7 @@ http {
   fastcgi_temp_path $dir/temp/fastcgi;
   uwsgi_temp_path $dir/temp/uwsgi;
   scgi_temp_path $dir/temp/scgi;
+  log_format bench_tls '\$msec \$ssl_session_reused';
   server {
 CONF
     if [ "$BENCH_TLS" = 1 ]; then
@@ -59,6 +60,8 @@ CONF
     ssl_session_cache shared:bench:50m;
     ssl_session_timeout 1h;
     ssl_session_tickets on;
+    # One short line per request, so the report can count full and resumed handshakes.
+    access_log $dir/tls.log bench_tls buffer=256k flush=2s;
 CONF
     fi
     # deferred (TCP_DEFER_ACCEPT): nginx wakes once per connection, when the request has arrived,
@@ -122,12 +125,21 @@ bench_start_target() {
   fi
   [ "$BENCH_TLS" = 0 ] || BENCH_TARGET_NAME+=" over TLS"
   BENCH_TARGET_PORT="$port"
+  BENCH_TARGET_DIR="$dir"
   local first last
   first="$(bench_target_url 1)"
   last="$(bench_target_url "$BENCH_TARGET_ADDRESSES")"
   bench_wait_for 10 "the target to answer on $first and $last" \
     bench_target_answers "$first" "$last" ||
     { cat "$log" "$dir/error.log" 2>/dev/null >&2; bench_die "the target did not start"; }
+}
+
+# bench_tls_handshakes T0 T1: "full N resumed M" for the requests nginx logged in [T0, T1) (unix
+# seconds; --tls only).
+bench_tls_handshakes() {
+  awk -v t0="$1" -v t1="$2" '$1 >= t0 && $1 < t1 { if ($2 == "r") r++; else f++ }
+    END { printf "full %d resumed %d\n", f, r }' "$BENCH_TARGET_DIR/tls.log" 2>/dev/null ||
+    echo "full 0 resumed 0"
 }
 
 bench_target_answers() {
