@@ -1,10 +1,12 @@
 // Measures Get and List latency against a running lokahid, as a client sees it.
 // Usage: api_latency HOST:PORT [calls=2000] [user:pass] [twirp]
 // Prints p50/p99/max per call kind and one JSON line. With "twirp", each Get and List (offset
-// < 1000) is also made over Twirp (HTTP/1.1, protobuf, one keep-alive connection, as lokahi's
-// clients call) right after the same call over gRPC, so both see the same moment of the machine.
+// < 1000) is also made over Twirp in protobuf and in JSON (HTTP/1.1, one keep-alive connection
+// each, as lokahi's clients call) next to the same call over gRPC, the three in a rotating order,
+// so every transport sees the same moments of the machine and none is always first.
 
 #include <curl/curl.h>
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -33,12 +35,16 @@ Summary Summarise(std::vector<double> ms) {
   return {at(0.5), at(0.99), ms.back()};
 }
 
-// Twirp calls over one keep-alive libcurl handle.
+// Twirp calls over one keep-alive libcurl handle, in protobuf or (json) the JSON mapping.
 class TwirpClient {
  public:
-  TwirpClient(const std::string& host_port, const std::optional<lokahi::auth::Credentials>& who)
-      : curl_(curl_easy_init()), base_("http://" + host_port + "/twirp/github.xe.lokahi.Checks/") {
-    headers_ = curl_slist_append(headers_, "Content-Type: application/protobuf");
+  TwirpClient(const std::string& host_port, const std::optional<lokahi::auth::Credentials>& who,
+              bool json)
+      : curl_(curl_easy_init()),
+        base_("http://" + host_port + "/twirp/github.xe.lokahi.Checks/"),
+        json_(json) {
+    headers_ = curl_slist_append(
+        headers_, json ? "Content-Type: application/json" : "Content-Type: application/protobuf");
     if (who) {
       headers_ = curl_slist_append(
           headers_, ("Authorization: " + lokahi::auth::BasicAuthorizationHeader(*who)).c_str());
@@ -46,10 +52,11 @@ class TwirpClient {
     curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, +[](char* data, size_t, size_t n, void* out) {
-      static_cast<std::string*>(out)->append(data, n);
-      return n;
-    });
+    curl_easy_setopt(
+        curl_, CURLOPT_WRITEFUNCTION, +[](char* data, size_t, size_t n, void* out) {
+          static_cast<std::string*>(out)->append(data, n);
+          return n;
+        });
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &answer_);
   }
   ~TwirpClient() {
@@ -59,7 +66,12 @@ class TwirpClient {
   bool Call(const std::string& method, const google::protobuf::Message& request,
             google::protobuf::Message* response) {
     const std::string url = base_ + method;
-    const std::string body = request.SerializeAsString();
+    std::string body;
+    if (!json_) {
+      body = request.SerializeAsString();
+    } else if (!google::protobuf::util::MessageToJsonString(request, &body).ok()) {
+      return false;
+    }
     answer_.clear();
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
@@ -67,7 +79,11 @@ class TwirpClient {
     long status = 0;
     if (curl_easy_perform(curl_) != CURLE_OK) return false;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
-    return status == 200 && response->ParseFromString(answer_);
+    if (status != 200) return false;
+    if (!json_) return response->ParseFromString(answer_);
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    return google::protobuf::util::JsonStringToMessage(answer_, response, options).ok();
   }
 
  private:
@@ -75,7 +91,12 @@ class TwirpClient {
   curl_slist* headers_ = nullptr;
   std::string base_;
   std::string answer_;
+  bool json_;
 };
+
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 }  // namespace
 
@@ -89,9 +110,12 @@ int main(int argc, char** argv) {
   if (argc > 3 && std::string(argv[3]) != "-") {
     credentials = lokahi::auth::ParseUserPass(argv[3]);
   }
-  std::optional<TwirpClient> twirp;
-  if (argc > 4 && std::string(argv[4]) == "twirp") twirp.emplace(argv[1], credentials);
-  std::vector<double> twirp_get_ms, twirp_list_ms;
+  std::optional<TwirpClient> twirp, twirp_json;
+  if (argc > 4 && std::string(argv[4]) == "twirp") {
+    twirp.emplace(argv[1], credentials, /*json=*/false);
+    twirp_json.emplace(argv[1], credentials, /*json=*/true);
+  }
+  std::vector<double> twirp_get_ms, twirp_list_ms, json_get_ms, json_list_ms;
   auto stub = pb::Checks::NewStub(grpc::CreateChannel(argv[1], grpc::InsecureChannelCredentials()));
   const auto context = [&] {
     auto c = std::make_unique<grpc::ClientContext>();
@@ -121,34 +145,53 @@ int main(int argc, char** argv) {
   for (int i = 0; i < calls; ++i) {
     pb::CheckID id;
     id.set_id(ids[random() % ids.size()]);
-    pb::Check check;
-    auto start = Clock::now();
-    if (!stub->Get(context().get(), id, &check).ok()) return 1;
-    get_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    if (twirp) {
-      start = Clock::now();
-      if (!twirp->Call("Get", id, &check)) return 1;
-      twirp_get_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    }
-
     pb::ListOpts opts;
     opts.set_count(50);
     opts.set_offset(static_cast<int>(random() % 1000));
+    pb::Check check;
     pb::ChecksPage page;
-    start = Clock::now();
-    if (!stub->List(context().get(), opts, &page).ok()) return 1;
-    list_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    if (twirp) {
+    // The same Get and List through each door, the doors' order rotating with i.
+    const auto grpc_calls = [&] {
+      auto start = Clock::now();
+      if (!stub->Get(context().get(), id, &check).ok()) return false;
+      get_ms.push_back(MillisecondsSince(start));
       start = Clock::now();
-      if (!twirp->Call("List", opts, &page)) return 1;
-      twirp_list_ms.push_back(
-          std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      if (!stub->List(context().get(), opts, &page).ok()) return false;
+      list_ms.push_back(MillisecondsSince(start));
+      return true;
+    };
+    const auto twirp_calls = [&](TwirpClient& client, std::vector<double>& get,
+                                 std::vector<double>& list) {
+      auto start = Clock::now();
+      if (!client.Call("Get", id, &check)) return false;
+      get.push_back(MillisecondsSince(start));
+      start = Clock::now();
+      if (!client.Call("List", opts, &page)) return false;
+      list.push_back(MillisecondsSince(start));
+      return true;
+    };
+    for (int door = 0; door < (twirp ? 3 : 1); ++door) {
+      bool ok = true;
+      switch ((door + i) % (twirp ? 3 : 1)) {
+        case 0:
+          ok = grpc_calls();
+          break;
+        case 1:
+          ok = twirp_calls(*twirp, twirp_get_ms, twirp_list_ms);
+          break;
+        default:
+          ok = twirp_calls(*twirp_json, json_get_ms, json_list_ms);
+      }
+      if (!ok) {
+        std::fprintf(stderr, "a call failed (door %d)\n", (door + i) % 3);
+        return 1;
+      }
     }
     if (i % 10 == 0) {
       opts.set_offset(static_cast<int>(random() % std::max<long long>(total - 50, 1)));
-      start = Clock::now();
+      const auto start = Clock::now();
       if (!stub->List(context().get(), opts, &page).ok()) return 1;
-      deep_list_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      deep_list_ms.push_back(MillisecondsSince(start));
     }
   }
   // Page tokens: walk the whole list a thousand at a time, then continue from random depths.
@@ -173,7 +216,8 @@ int main(int argc, char** argv) {
     pb::ChecksPage page;
     const auto start = Clock::now();
     if (!stub->List(context().get(), opts, &page).ok()) return 1;
-    token_list_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    token_list_ms.push_back(
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
   if (token_list_ms.empty()) token_list_ms.push_back(0);
 
@@ -189,16 +233,24 @@ int main(int argc, char** argv) {
               w.p99_ms, w.max_ms, walk_ms.size());
   if (twirp) {
     const auto tg = Summarise(twirp_get_ms), tl = Summarise(twirp_list_ms);
-    std::printf("%-28s %8.2f %8.2f %8.2f  (p99 %.2fx gRPC's)\n", "Twirp Get", tg.p50_ms, tg.p99_ms,
-                tg.max_ms, tg.p99_ms / g.p99_ms);
-    std::printf("%-28s %8.2f %8.2f %8.2f  (p99 %.2fx gRPC's)\n", "Twirp List 50, offset < 1000",
-                tl.p50_ms, tl.p99_ms, tl.max_ms, tl.p99_ms / l.p99_ms);
-    std::printf("{\"twirp_get_p50_ms\":%.3f,\"twirp_get_p99_ms\":%.3f,\"twirp_list_p50_ms\":%.3f,"
-                "\"twirp_list_p99_ms\":%.3f}\n",
-                tg.p50_ms, tg.p99_ms, tl.p50_ms, tl.p99_ms);
+    const auto jg = Summarise(json_get_ms), jl = Summarise(json_list_ms);
+    const auto row = [](const char* name, Summary s, Summary grpc) {
+      std::printf("%-28s %8.2f %8.2f %8.2f  (p50 %.2fx, p99 %.2fx gRPC's)\n", name, s.p50_ms,
+                  s.p99_ms, s.max_ms, s.p50_ms / grpc.p50_ms, s.p99_ms / grpc.p99_ms);
+    };
+    row("Twirp protobuf Get", tg, g);
+    row("Twirp JSON Get", jg, g);
+    row("Twirp protobuf List 50", tl, l);
+    row("Twirp JSON List 50", jl, l);
+    std::printf(
+        "{\"twirp_get_p50_ms\":%.3f,\"twirp_get_p99_ms\":%.3f,\"twirp_list_p50_ms\":%.3f,"
+        "\"twirp_list_p99_ms\":%.3f,\"json_get_p50_ms\":%.3f,\"json_get_p99_ms\":%.3f,"
+        "\"json_list_p50_ms\":%.3f,\"json_list_p99_ms\":%.3f}\n",
+        tg.p50_ms, tg.p99_ms, tl.p50_ms, tl.p99_ms, jg.p50_ms, jg.p99_ms, jl.p50_ms, jl.p99_ms);
   }
-  std::printf("{\"checks\":%lld,\"get_p50_ms\":%.3f,\"get_p99_ms\":%.3f,\"list_p50_ms\":%.3f,"
-              "\"list_p99_ms\":%.3f,\"deep_list_p99_ms\":%.3f,\"token_list_p99_ms\":%.3f}\n",
-              total, g.p50_ms, g.p99_ms, l.p50_ms, l.p99_ms, d.p99_ms, t.p99_ms);
+  std::printf(
+      "{\"checks\":%lld,\"get_p50_ms\":%.3f,\"get_p99_ms\":%.3f,\"list_p50_ms\":%.3f,"
+      "\"list_p99_ms\":%.3f,\"deep_list_p99_ms\":%.3f,\"token_list_p99_ms\":%.3f}\n",
+      total, g.p50_ms, g.p99_ms, l.p50_ms, l.p99_ms, d.p99_ms, t.p99_ms);
   return 0;
 }
