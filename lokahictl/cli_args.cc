@@ -119,7 +119,7 @@ CommandLine::CommandLine(const CommandTable& table)
     if (!spec.operand.empty()) {
       command->add_option(spec.operand, parsed_.positional, spec.operand == "ID" ? "check id" : "")
           ->type_name(Joined(spec.operand_choices, "|"))
-          ->expected(0, 1);
+          ->expected(0, spec.max_operands);
     }
     for (const auto& flag : spec.flags) {
       const std::string option = "--" + flag.name;

@@ -42,6 +42,7 @@ struct CommandSpec {
   std::string operand;  // "ID" when the command takes a check ID, else empty
   std::vector<FlagSpec> flags;
   std::vector<std::string> operand_choices;  // e.g. bash, zsh
+  int max_operands = 1;                      // `alert ack ID`: an action and its ID
 };
 
 using CommandTable = std::map<std::string, CommandSpec>;

@@ -111,8 +111,8 @@ pb::Check PutRequest(const ParsedArgs& args, const std::string& id) {
   return request;
 }
 
-// A new command or flag is one entry here: parsing, --help, range checks and shell completion follow
-// from it.
+// A new command or flag is one entry here: parsing, --help, range checks and shell completion
+// follow from it.
 const CommandTable& CommandFlags() {
   static const CommandTable kTable = [] {
     CommandTable table;
@@ -138,6 +138,7 @@ const CommandTable& CommandFlags() {
                 {Int("count", "checks per page (default 50, max 1000)", 0, 1000),
                  Int("offset", "checks to skip (default 0)", 0, INT32_MAX),
                  Text("page-token", "continue after an earlier page (its next_page_token)")});
+    table["alert"] = AlertCommandSpec();
     table["completion"] = Command("prints a shell completion script", "SHELL", {}, {"bash", "zsh"});
     return table;
   }();
@@ -158,6 +159,7 @@ Commands::Commands(ServerAddress server, output::Renderer renderer, std::ostream
                                    server_.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions())
                                                : grpc::InsecureChannelCredentials())),
       stub_(pb::Checks::NewStub(channel_)),
+      alerts_stub_(pb::Alerts::NewStub(channel_)),
       out_(out),
       err_(err) {}
 
@@ -204,6 +206,7 @@ int Commands::Run(const ParsedArgs& args) {
   if (args.command == "run") return RunNow(args);
   if (args.command == "runstats") return RunStats(args);
   if (args.command == "deliveries") return Deliveries(args);
+  if (args.command == "alert") return Alert(args);
   throw UsageError("unknown command \"" + args.command + "\"");
 }
 

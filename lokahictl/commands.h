@@ -8,12 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "alerts.grpc.pb.h"
 #include "lokahi.grpc.pb.h"
 #include "lokahictl/cli_args.h"
 #include "lokahictl/output/renderer.h"
 #include "lokahictl/server_address.h"
 
 namespace lokahi::lokahictl {
+
+// `lokahictl alert ...`: its actions' flags (alert_commands.cc).
+CommandSpec AlertCommandSpec();
 
 // Every command, its operand and its flags: the one place a flag is declared.
 const CommandTable& CommandFlags();
@@ -39,6 +43,8 @@ class Commands {
   int RunNow(const ParsedArgs& args);
   int RunStats(const ParsedArgs& args);
   int Deliveries(const ParsedArgs& args);
+  // `alert send|list|get|ack|clear|raise` (alert_commands.cc).
+  int Alert(const ParsedArgs& args);
 
   std::unique_ptr<grpc::ClientContext> NewContext(int timeout_seconds = 30) const;
   int Print(const grpc::Status& status, const google::protobuf::Message& message);
@@ -48,6 +54,7 @@ class Commands {
   output::Renderer renderer_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<github::xe::lokahi::Checks::Stub> stub_;
+  std::unique_ptr<github::xe::lokahi::Alerts::Stub> alerts_stub_;
   std::ostream& out_;
   std::ostream& err_;
 };

@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include "lib/alerts/raise_spec.h"
+#include "lib/url/url.h"
 #include "lokahid/front/client_address.h"
 
 namespace lokahi::lokahid {
@@ -42,6 +44,34 @@ LokahidConfig LokahidConfig::FromEnv(const config::Env& env) {
                               (c.tls_key_path.empty() ? "LOKAHI_TLS_KEY" : "LOKAHI_TLS_CERT") +
                               " is not set");
   }
+  if (auto userpass = env.Get("LOKAHI_SUBMIT_USERPASS")) {
+    c.submit_credentials = auth::ParseUserPass(*userpass);
+    if (!c.submit_credentials) {
+      throw config::ConfigError(
+          "LOKAHI_SUBMIT_USERPASS must look like user:password (non-empty user)");
+    }
+    if (!c.credentials) {
+      throw config::ConfigError(
+          "LOKAHI_SUBMIT_USERPASS needs USERPASS: without admin credentials every caller is admin");
+    }
+  }
+  c.events_max_body_bytes =
+      static_cast<size_t>(env.Int("LOKAHI_EVENTS_MAX_BODY", 16 << 20, 1024, 256 << 20));
+  c.alert_webhook_url = env.String("LOKAHI_ALERT_WEBHOOK_URL", "");
+  if (!c.alert_webhook_url.empty()) {
+    std::string why;
+    if (!url::Url::Parse(c.alert_webhook_url, &why)) {
+      throw config::ConfigError("LOKAHI_ALERT_WEBHOOK_URL " + why);
+    }
+  }
+  if (auto repeat = env.Get("LOKAHI_ALERT_REPEAT")) {
+    std::string why;
+    const auto seconds = *repeat == "0" ? std::optional<std::chrono::seconds>(0)
+                                        : alerts::ParseDuration(*repeat, &why);
+    if (!seconds) throw config::ConfigError("LOKAHI_ALERT_REPEAT " + why + " (0: no reminders)");
+    c.alert_repeat_seconds = static_cast<int>(std::min<long long>(seconds->count(), 86400 * 365));
+  }
+  c.alert_retention_days = static_cast<int>(env.Int("LOKAHI_ALERT_RETENTION_DAYS", 30, 1, 3650));
   char host[256] = {};
   gethostname(host, sizeof host - 1);
   c.instance_name =
@@ -68,7 +98,12 @@ std::string LokahidConfig::Describe() const {
   }
   out << " LOKAHI_AUTH_MAX_FAILURES=" << auth_max_failures << " LOKAHI_INSTANCE=" << instance_name
       << " LOKAHI_TLS_CERT=" << (tls() ? tls_certificate_path : "(unset: plaintext)")
-      << " LOKAHI_TLS_KEY=" << (tls() ? tls_key_path : "(unset)");
+      << " LOKAHI_TLS_KEY=" << (tls() ? tls_key_path : "(unset)") << " LOKAHI_SUBMIT_USERPASS="
+      << (submit_credentials ? submit_credentials->user + ":***" : "(unset)")
+      << " LOKAHI_EVENTS_MAX_BODY=" << events_max_body_bytes << " LOKAHI_ALERT_WEBHOOK_URL="
+      << (alert_webhook_url.empty() ? "(unset)" : config::ScrubUrl(alert_webhook_url))
+      << " LOKAHI_ALERT_REPEAT=" << alert_repeat_seconds
+      << " LOKAHI_ALERT_RETENTION_DAYS=" << alert_retention_days;
   return out.str();
 }
 

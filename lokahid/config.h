@@ -31,6 +31,12 @@ struct LokahidConfig {
   // LOKAHI_TLS_CERT and LOKAHI_TLS_KEY: PEM files; both set = PORT speaks TLS only.
   std::string tls_certificate_path;
   std::string tls_key_path;
+  // Push alerts (issue 16).
+  std::optional<auth::Credentials> submit_credentials;  // LOKAHI_SUBMIT_USERPASS: submit only
+  size_t events_max_body_bytes = 16u << 20;             // LOKAHI_EVENTS_MAX_BODY
+  std::string alert_webhook_url;                        // LOKAHI_ALERT_WEBHOOK_URL
+  int alert_repeat_seconds = 3600;                      // LOKAHI_ALERT_REPEAT; 0 = no reminders
+  int alert_retention_days = 30;                        // LOKAHI_ALERT_RETENTION_DAYS
   bool tls() const { return !tls_certificate_path.empty(); }
 
   // Throws config::ConfigError naming the variable at fault.

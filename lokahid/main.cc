@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 
+#include "internal.pb.h"
 #include "lib/config/env.h"
 #include "lib/daemon/dependency_health.h"
 #include "lib/daemon/schema_setup.h"
@@ -20,17 +21,23 @@
 #include "lib/nats/nats_client.h"
 #include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
+#include "lib/store/pg_alert_store.h"
 #include "lib/store/pg_check_store.h"
+#include "lib/store/pg_notifications.h"
 #include "lib/store/pg_status_query.h"
 #include "lib/version/version.h"
+#include "lokahid/alert_raiser.h"
+#include "lokahid/alerts_convert.h"
 #include "lokahid/config.h"
 #include "lokahid/console/console_handler.h"
 #include "lokahid/front/connection_registry.h"
 #include "lokahid/front/port_acceptor.h"
 #include "lokahid/front/tls_relay.h"
+#include "lokahid/grpc/alerts_grpc_service.h"
 #include "lokahid/grpc/call_metrics_interceptor.h"
 #include "lokahid/grpc/checks_grpc_service.h"
 #include "lokahid/grpc_health.h"
+#include "lokahid/http/events_handler.h"
 #include "lokahid/http/http_front.h"
 #include "lokahid/http/twirp_handler.h"
 #include "lokahid/list_counts_keeper.h"
@@ -86,7 +93,30 @@ int Run(Logger& log) {
   lokahi::lokahid::ChecksApi api({store, status, pipeline, run_now, throttle},
                                  {config.credentials, {config.min_every_seconds}}, log);
   lokahi::lokahid::ChecksGrpcService service(api, connections);
-  lokahi::lokahid::TwirpHandler twirp(api);
+
+  // Push alerts: notifications are queued with each decision; a nudge after the commit tells a
+  // webhookworker to send them now (a lost nudge delays them to its next sweep).
+  const auto clock = [] { return std::chrono::system_clock::now(); };
+  const auto nudge_webhookworkers = [&nats, &log] {
+    try {
+      nats.Publish(lokahi::nats::Subjects::kWebhookEgress,
+                   lokahi::internal::EgressNudge().SerializeAsString());
+    } catch (const std::exception& e) {
+      log.Warn("nudge_failed", {{"error", e.what()}});
+    }
+  };
+  lokahi::store::PgAlertStore alert_store(
+      pool, lokahi::lokahid::MakeAlertNotifier(config.alert_webhook_url));
+  lokahi::store::PgNotificationQueue notification_queue(pool, std::chrono::hours(24));
+  const lokahi::lokahid::Authenticator authenticator(config.credentials, config.submit_credentials,
+                                                     throttle);
+  const std::chrono::seconds alert_repeat(config.alert_repeat_seconds);
+  lokahi::lokahid::AlertsApi alerts_api({alert_store, authenticator, nudge_webhookworkers, clock},
+                                        {alert_repeat}, log);
+  lokahi::lokahid::AlertsGrpcService alerts_service(alerts_api, connections);
+  lokahi::lokahid::EventsHandler events(alerts_api);
+
+  lokahi::lokahid::TwirpHandler twirp(api, &alerts_api);
   const auto trusted_proxies = lokahi::lokahid::TrustedProxies::FromCidrs(config.trusted_proxies);
   lokahi::lokahid::PgConsoleQueries console_queries(pool);
   lokahi::lokahid::PgConsoleSessions console_sessions(pool, std::chrono::hours(12));
@@ -100,7 +130,7 @@ int Run(Logger& log) {
       [&console](const lokahi::http::Request& request, const std::string& client_address) {
         return console.Handle(request, client_address);
       },
-      &api_metrics);
+      &api_metrics, &events);
 
   lokahi::lokahid::SchedulerOptions scheduler_options;
   scheduler_options.database_url = config.database_url;
@@ -110,6 +140,11 @@ int Run(Logger& log) {
   lokahi::lokahid::NatsBatchChannel check_run(nats);
   lokahi::lokahid::Scheduler scheduler(
       scheduler_options, check_run, [] { return std::chrono::system_clock::now(); }, log);
+
+  lokahi::lokahid::AlertRaiser alert_raiser(
+      {alert_store, notification_queue, [&scheduler] { return scheduler.stats().active.load(); },
+       nudge_webhookworkers, clock},
+      {alert_repeat, config.alert_retention_days}, log);
 
   lokahi::lokahid::ListCountsKeeper list_counts(
       pool, [&scheduler] { return scheduler.stats().active.load(); }, {}, log);
@@ -132,6 +167,7 @@ int Run(Logger& log) {
       std::make_unique<lokahi::lokahid::CallMetricsInterceptorFactory>(api_metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&service);
+  builder.RegisterService(&alerts_service);
   auto server = builder.BuildAndStart();
   if (!server) {
     close(listen_fd);
@@ -140,6 +176,8 @@ int Run(Logger& log) {
   }
   lokahi::http::ServerLimits http_limits;
   http_limits.max_body_bytes = config.http_max_body_bytes;
+  http_limits.path_body_limits.emplace_back(std::string(lokahi::lokahid::kEventsPath),
+                                            config.events_max_body_bytes);
   http_limits.max_connections = static_cast<size_t>(config.max_connections);
   // Run and RunLocal wait for a probe (up to a check's timeout): enough threads that a few of
   // them never hold up every other Twirp call.
@@ -175,6 +213,7 @@ int Run(Logger& log) {
     grpc_health.emplace(*health, readiness, std::chrono::seconds(1), log);
   }
   scheduler.Start();
+  alert_raiser.Start();
 
   const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});
@@ -187,6 +226,7 @@ int Run(Logger& log) {
   }
   // Hand the scheduler lock over first, so another replica resumes dispatch
   // without a gap.
+  alert_raiser.Stop();
   scheduler.Stop();
   grpc_health.reset();
   http_server.Stop();

@@ -100,6 +100,14 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
                                             [](char x, char y) { return Lower(x) == Lower(y); });
 }
 
+size_t ServerLimits::BodyLimitFor(std::string_view target) const {
+  const auto path = target.substr(0, target.find('?'));
+  for (const auto& [limited_path, limit] : path_body_limits) {
+    if (path == limited_path) return limit;
+  }
+  return max_body_bytes;
+}
+
 Response TextResponse(int status, std::string_view text) {
   Response response;
   response.status = status;
@@ -246,16 +254,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
     }
     const auto length = parser_->content_length();
-    if ((length && *length > limits.max_body_bytes) ||
-        (parser_->chunked() && limits.max_body_bytes == 0)) {
+    body_limit_ =
+        limits.BodyLimitFor(std::string_view(request.target().data(), request.target().size()));
+    if ((length && *length > body_limit_) || (parser_->chunked() && body_limit_ == 0)) {
       Info("http_refused", "body too large");
-      return Refuse(413, limits.max_body_bytes == 0
-                             ? "this endpoint accepts no request body"
-                             : "request body larger than " + std::to_string(limits.max_body_bytes) +
-                                   " bytes");
+      return Refuse(413, body_limit_ == 0 ? "this endpoint accepts no request body"
+                                          : "request body larger than " +
+                                                std::to_string(body_limit_) + " bytes");
     }
     if (parser_->is_done()) return Dispatch();
-    parser_->body_limit(limits.max_body_bytes);
+    parser_->body_limit(body_limit_);
     const auto expect = request.find(bhttp::field::expect);
     if (expect != request.end() && beast::iequals(expect->value(), "100-continue")) {
       auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
@@ -294,8 +302,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (ec == bhttp::error::body_limit) {
       Info("http_refused", "body too large");
-      return Refuse(413, "request body larger than " +
-                             std::to_string(server_.limits().max_body_bytes) + " bytes");
+      return Refuse(413, "request body larger than " + std::to_string(body_limit_) + " bytes");
     }
     if (ec == bhttp::error::header_limit) {
       Info("http_refused", "headers too large");
@@ -441,6 +448,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string peer_address_;
   const uint16_t peer_port_;
   Phase phase_ = Phase::kHeader;
+  size_t body_limit_ = 0;  // of the request being read (ServerLimits::BodyLimitFor)
   std::size_t drained_ = 0;
 };
 

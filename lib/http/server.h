@@ -84,6 +84,11 @@ using Handler = std::function<Response(const Request&)>;
 struct ServerLimits {
   // 0 = no request body accepted at all (ops ports).
   size_t max_body_bytes = 1 << 20;
+  // Paths (exact, query ignored) whose bodies have a limit of their own instead of max_body_bytes
+  // (lokahid's POST /events takes arrays of 10,000 alerts).
+  std::vector<std::pair<std::string, size_t>> path_body_limits;
+  // The limit for a request-target.
+  size_t BodyLimitFor(std::string_view target) const;
   // TOTAL time to receive a request's headers, not renewed per byte.
   std::chrono::milliseconds header_deadline{10000};
   std::chrono::milliseconds body_deadline{30000};

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "lokahi.pb.h"
+#include "lokahictl/output/alert_views.h"
 #include "lokahictl/output/text_table.h"
 
 namespace lokahi::lokahictl::output {
@@ -280,6 +281,7 @@ void Renderer::Print(const google::protobuf::Message& message, std::ostream& out
     if (const auto* stats = dynamic_cast<const pb::PipelineStats*>(&message)) {
       return views.PipelineStats(*stats, out);
     }
+    if (PrintAlertTable(message, style_, format_ == Format::kWide, out)) return;
   }
   out << ToJson(message);
 }

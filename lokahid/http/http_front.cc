@@ -6,6 +6,26 @@ http::Response HttpFront::Handle(const http::Request& request) const {
   const std::string client_address =
       proxies_.ClientAddress({request.peer_address, request.peer_port},
                              request.headers.Get("X-Forwarded-For").value_or(""));
+  if (events_ && request.path == kEventsPath) {
+    EventsRequest events;
+    events.method = request.method;
+    if (const auto authorization = request.headers.Get("Authorization")) {
+      events.authorization.emplace(*authorization);
+    }
+    events.client_address = client_address;
+    events.body = request.body;
+    auto answer = events_->Handle(events);
+    http::Response response;
+    response.status = answer.status;
+    response.headers.Set("Content-Type", "application/json");
+    response.headers.Set("Cache-Control", "no-store");
+    if (answer.status == 405) response.headers.Set("Allow", "POST");
+    if (answer.ask_for_credentials) {
+      response.headers.Set("WWW-Authenticate", "Basic realm=\"lokahi\"");
+    }
+    response.body = std::move(answer.body);
+    return response;
+  }
   if (pages_ && !request.path.starts_with(kTwirpPrefix)) {
     if (auto page = pages_(request, client_address)) return std::move(*page);
   }

@@ -1,8 +1,9 @@
 #pragma once
-// lokahid's HTTP/1.1 side as one lib/http handler: the Twirp routes, with the caller's address
-// taken from the connection (or from X-Forwarded-For when a trusted proxy sent the request), and
-// the pages (console, status page) for paths outside /twirp/. Twirp answers say
-// Cache-Control: no-store: API answers are never to be cached; pages set their own.
+// lokahid's HTTP/1.1 side as one lib/http handler: the Twirp routes and purple's POST /events,
+// with the caller's address taken from the connection (or from X-Forwarded-For when a trusted proxy
+// sent the request), and the pages (console, status page) for other paths outside /twirp/. Twirp
+// and /events answers say Cache-Control: no-store: API answers are never to be cached; pages set
+// their own.
 
 #include <functional>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "lib/http/server.h"
 #include "lokahid/front/client_address.h"
+#include "lokahid/http/events_handler.h"
 #include "lokahid/http/twirp_handler.h"
 #include "lokahid/lokahid_metrics.h"
 
@@ -21,12 +23,16 @@ using PageRoutes = std::function<std::optional<http::Response>(const http::Reque
 
 class HttpFront {
  public:
-  // Both must outlive the front. `pages` (may be empty) serve paths outside /twirp/. Each Twirp
-  // call is counted and timed in `metrics` (transport "twirp") when given; it must outlive the
-  // front.
+  // All must outlive the front. `pages` (may be empty) serve paths outside /twirp/. Each Twirp
+  // call is counted and timed in `metrics` (transport "twirp") when given. Without `events`,
+  // POST /events goes to the pages, or is a Twirp bad_route.
   HttpFront(const TwirpHandler& twirp, const TrustedProxies& proxies, PageRoutes pages = {},
-            ApiCallMetrics* metrics = nullptr)
-      : twirp_(twirp), proxies_(proxies), pages_(std::move(pages)), metrics_(metrics) {}
+            ApiCallMetrics* metrics = nullptr, const EventsHandler* events = nullptr)
+      : twirp_(twirp),
+        proxies_(proxies),
+        pages_(std::move(pages)),
+        metrics_(metrics),
+        events_(events) {}
 
   http::Response Handle(const http::Request& request) const;
 
@@ -35,6 +41,7 @@ class HttpFront {
   const TrustedProxies& proxies_;
   PageRoutes pages_;
   ApiCallMetrics* metrics_;
+  const EventsHandler* events_;
 };
 
 }  // namespace lokahi::lokahid

@@ -53,11 +53,10 @@ TwirpResponse Encode(TwirpEncoding encoding, const Message& message) {
   return response;
 }
 
-// A route calling one ChecksApi method: decode, call, encode.
-template <typename Request, typename Response>
-auto RouteTo(ApiStatus (ChecksApi::*method)(const Caller&, const Request&, Response*)) {
-  return [method](ChecksApi& api, const Caller& caller, TwirpEncoding encoding,
-                  std::string_view body) {
+// A route calling one API method: decode, call, encode.
+template <typename Api, typename Request, typename Response>
+auto RouteTo(Api& api, ApiStatus (Api::*method)(const Caller&, const Request&, Response*)) {
+  return [&api, method](const Caller& caller, TwirpEncoding encoding, std::string_view body) {
     Request request;
     std::string problem;
     if (!Decode(encoding, body, &request, &problem)) {
@@ -109,20 +108,29 @@ TwirpResponse TwirpErrorResponse(const ApiStatus& status) {
   return TwirpErrorResponse(twirp.code, twirp.http_status, status.message);
 }
 
-TwirpHandler::TwirpHandler(ChecksApi& api) : api_(api) {
+TwirpHandler::TwirpHandler(ChecksApi& api, AlertsApi* alerts) {
   const std::string checks = std::string(kTwirpPrefix) + "github.xe.lokahi.Checks/";
-  routes_[checks + "Create"] = RouteTo(&ChecksApi::Create);
-  routes_[checks + "Get"] = RouteTo(&ChecksApi::Get);
-  routes_[checks + "List"] = RouteTo(&ChecksApi::List);
-  routes_[checks + "Put"] = RouteTo(&ChecksApi::Put);
-  routes_[checks + "Delete"] = RouteTo(&ChecksApi::Delete);
-  routes_[checks + "Status"] = RouteTo(&ChecksApi::Status);
-  routes_[checks + "Run"] = RouteTo(&ChecksApi::Run);
-  routes_[checks + "RunStats"] = RouteTo(&ChecksApi::RunStats);
-  routes_[checks + "Deliveries"] = RouteTo(&ChecksApi::Deliveries);
+  routes_[checks + "Create"] = RouteTo(api, &ChecksApi::Create);
+  routes_[checks + "Get"] = RouteTo(api, &ChecksApi::Get);
+  routes_[checks + "List"] = RouteTo(api, &ChecksApi::List);
+  routes_[checks + "Put"] = RouteTo(api, &ChecksApi::Put);
+  routes_[checks + "Delete"] = RouteTo(api, &ChecksApi::Delete);
+  routes_[checks + "Status"] = RouteTo(api, &ChecksApi::Status);
+  routes_[checks + "Run"] = RouteTo(api, &ChecksApi::Run);
+  routes_[checks + "RunStats"] = RouteTo(api, &ChecksApi::RunStats);
+  routes_[checks + "Deliveries"] = RouteTo(api, &ChecksApi::Deliveries);
   const std::string admin = std::string(kTwirpPrefix) + "github.xe.lokahi.admin.RunLocal/";
-  routes_[admin + "Checks"] = RouteTo(&ChecksApi::RunLocalChecks);
-  routes_[admin + "Stats"] = RouteTo(&ChecksApi::RunLocalStats);
+  routes_[admin + "Checks"] = RouteTo(api, &ChecksApi::RunLocalChecks);
+  routes_[admin + "Stats"] = RouteTo(api, &ChecksApi::RunLocalStats);
+  if (alerts) {
+    const std::string prefix = std::string(kTwirpPrefix) + "github.xe.lokahi.Alerts/";
+    routes_[prefix + "Submit"] = RouteTo(*alerts, &AlertsApi::Submit);
+    routes_[prefix + "Get"] = RouteTo(*alerts, &AlertsApi::Get);
+    routes_[prefix + "List"] = RouteTo(*alerts, &AlertsApi::List);
+    routes_[prefix + "Acknowledge"] = RouteTo(*alerts, &AlertsApi::Acknowledge);
+    routes_[prefix + "Clear"] = RouteTo(*alerts, &AlertsApi::Clear);
+    routes_[prefix + "Raise"] = RouteTo(*alerts, &AlertsApi::Raise);
+  }
 }
 
 TwirpResponse TwirpHandler::Handle(const TwirpRequest& request) const {
@@ -143,7 +151,7 @@ TwirpResponse TwirpHandler::Handle(const TwirpRequest& request) const {
                                   ": send application/protobuf or application/json");
   }
   const Caller caller{request.authorization, request.client_address, "twirp"};
-  return route->second(api_, caller, *encoding, request.body);
+  return route->second(caller, *encoding, request.body);
 }
 
 }  // namespace lokahi::lokahid

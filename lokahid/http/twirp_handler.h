@@ -1,9 +1,10 @@
 #pragma once
 // lokahi's API over Twirp (HTTP/1.1 POST /twirp/<package>.<Service>/<Method>, protobuf or JSON
 // by Content-Type): routes every method of github.xe.lokahi.Checks and of lokahi's admin
-// github.xe.lokahi.admin.RunLocal to ChecksApi, and answers errors as Twirp error JSON with
-// Twirp's HTTP statuses, mapped from the same ApiStatus a gRPC caller gets. No logic beyond
-// decoding and encoding: a pure function of the request, independent of the HTTP server.
+// github.xe.lokahi.admin.RunLocal to ChecksApi, and of github.xe.lokahi.Alerts to AlertsApi, and
+// answers errors as Twirp error JSON with Twirp's HTTP statuses, mapped from the same ApiStatus a
+// gRPC caller gets. No logic beyond decoding and encoding: a pure function of the request,
+// independent of the HTTP server.
 
 #include <functional>
 #include <map>
@@ -11,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "lokahid/service/alerts_api.h"
 #include "lokahid/service/checks_api.h"
 
 namespace lokahi::lokahid {
@@ -44,15 +46,13 @@ TwirpResponse TwirpErrorResponse(const ApiStatus& status);
 
 class TwirpHandler {
  public:
-  // `api` must outlive the handler.
-  explicit TwirpHandler(ChecksApi& api);
+  // The APIs must outlive the handler. Without `alerts`, the Alerts routes are bad_route.
+  explicit TwirpHandler(ChecksApi& api, AlertsApi* alerts = nullptr);
 
   TwirpResponse Handle(const TwirpRequest& request) const;
 
  private:
-  using Route =
-      std::function<TwirpResponse(ChecksApi&, const Caller&, TwirpEncoding, std::string_view body)>;
-  ChecksApi& api_;
+  using Route = std::function<TwirpResponse(const Caller&, TwirpEncoding, std::string_view body)>;
   std::map<std::string, Route, std::less<>> routes_;  // by full path
 };
 

@@ -9,6 +9,7 @@
 #include "lib/postgres/connection_pool.h"
 #include "lokahid/convert.h"
 #include "lokahid/page_token.h"
+#include "lokahid/service/guarded.h"
 
 namespace lokahi::lokahid {
 
@@ -61,38 +62,19 @@ ChecksApi::ChecksApi(Collaborators collaborators, ChecksApiOptions options, logg
       run_now_(collaborators.run_now),
       throttle_(collaborators.throttle),
       options_(std::move(options)),
+      authenticator_(options_.credentials, std::nullopt, collaborators.throttle),
       log_(log) {}
 
 ApiStatus ChecksApi::Authenticate(const Caller& caller) {
-  if (!options_.credentials || caller.console_session) return ApiStatus::Ok();
-  if (const auto wait = throttle_.Refusal(caller.address)) {
-    return {ApiCode::kResourceExhausted, "too many failed authentications from " + caller.address +
-                                             "; retry in " + std::to_string(wait->count()) + " s"};
-  }
-  if (caller.authorization && auth::Authorize(*caller.authorization, *options_.credentials)) {
-    return ApiStatus::Ok();
-  }
-  throttle_.RecordFailure(caller.address);
-  // One answer for a missing header, a wrong user and a wrong password alike.
-  return {ApiCode::kUnauthenticated,
-          "wrong or missing credentials: send authorization: Basic base64(user:password)"};
+  ApiStatus status;
+  if (!authenticator_.Authenticate(caller, Role::kAdmin, &status)) return status;
+  return ApiStatus::Ok();
 }
 
 template <typename Body>
 ApiStatus ChecksApi::Guarded(const Caller& caller, const char* method, Body&& body) {
   if (auto status = Authenticate(caller); !status.ok()) return status;
-  try {
-    return body();
-  } catch (const postgres::PoolExhausted& e) {
-    return {ApiCode::kUnavailable, e.what()};
-  } catch (const pqxx::broken_connection& e) {
-    log_.Error("database_unreachable", {{"method", method}, {"error", e.what()}});
-    return {ApiCode::kUnavailable, "the database is unreachable; retry shortly"};
-  } catch (const std::exception& e) {
-    log_.Error("call_failed",
-               {{"method", method}, {"transport", caller.transport}, {"error", e.what()}});
-    return {ApiCode::kInternal, std::string(method) + " failed: " + e.what()};
-  }
+  return RunGuarded(log_, caller, method, std::forward<Body>(body));
 }
 
 ApiStatus ChecksApi::Create(const Caller& caller, const pb::CreateOpts& request,

@@ -18,18 +18,9 @@
 #include "lokahid/pipeline_queries.h"
 #include "lokahid/run_now_client.h"
 #include "lokahid/service/api_status.h"
+#include "lokahid/service/authenticator.h"
 
 namespace lokahi::lokahid {
-
-// Who is calling, as the transport saw it.
-struct Caller {
-  std::optional<std::string> authorization;  // the Authorization header's value, if sent
-  std::string address;                       // client address ("" when unknown)
-  std::string_view transport;                // "grpc", "twirp": for logs
-  // Set only by the web console, after it found the caller's login session (which it opened
-  // when Authenticate admitted the credentials typed into its login form).
-  bool console_session = false;
-};
 
 struct ChecksApiOptions {
   std::optional<auth::Credentials> credentials;  // unset: every caller is admitted
@@ -93,6 +84,7 @@ class ChecksApi {
   RunNowClient& run_now_;
   auth::FailedAuthThrottle& throttle_;
   ChecksApiOptions options_;
+  Authenticator authenticator_;
   logging::Logger& log_;
 };
 
