@@ -78,8 +78,14 @@ DecodedBody DecodeCheckStatus(BodyFormat format, std::string_view body) {
 }
 
 DecodedNotification DecodeNotification(BodyFormat format, std::string_view path,
-                                       std::string_view body) {
+                                       std::string_view webhook_id, std::string_view body) {
   if (path == kAlertWebhookPath) return DecodeAlertStatus(format, body);
+  // Protobuf does not say what it is (an AlertStatus parses as a CheckStatus whose check id is
+  // the alert's source): the outbox's webhook-id does.
+  if (webhook_id.starts_with(kNotificationWebhookIdPrefix)) {
+    DecodedNotification alert = DecodeAlertStatus(format, body);
+    if (alert.notification) return alert;
+  }
   DecodedBody check = DecodeCheckStatus(format, body);
   if (check.status) return {Notification{std::move(*check.status)}, ""};
   if (format == BodyFormat::kJson) {

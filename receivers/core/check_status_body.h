@@ -41,12 +41,17 @@ struct DecodedNotification {
   std::string error;
 };
 
-// A delivery's body: an AlertStatus when `path` is kAlertWebhookPath, or when a JSON body names an
-// alert and no check (alerts are delivered as JSON by default, so an alert webhook URL without the
-// path works too); a CheckStatus otherwise. An AlertStatus without an alert id is refused, as a
-// CheckStatus without a check id is.
+// lokahi's webhook-id of a notification from its notifications outbox ("nt_<id>"); a check's
+// transition is "tr_<id>".
+inline constexpr std::string_view kNotificationWebhookIdPrefix = "nt_";
+
+// A delivery's body: an AlertStatus when `path` is kAlertWebhookPath; otherwise a CheckStatus,
+// unless the body reads as an AlertStatus naming an alert and either is JSON naming no check or
+// came with a notification's webhook-id ("nt_…"), so an alert webhook URL without the path works
+// in both formats. An AlertStatus without an alert id is refused, as a CheckStatus without a
+// check id is.
 DecodedNotification DecodeNotification(BodyFormat format, std::string_view path,
-                                       std::string_view body);
+                                       std::string_view webhook_id, std::string_view body);
 
 // The reply a Twirp client expects from Webhook.Handle: an empty Nil in the request's format.
 struct EncodedReply {

@@ -55,7 +55,8 @@ http::Handler WebhookEndpoint(logging::Logger& logger,
                         "unsupported Content-Type \"" + content_type +
                             "\"; send application/protobuf or application/json");
     }
-    DecodedNotification decoded = DecodeNotification(*format, request.path, request.body);
+    DecodedNotification decoded =
+        DecodeNotification(*format, request.path, webhook_id, request.body);
     if (!decoded.notification) return RefuseBody(logger, request, 400, decoded.error);
     Delivery delivery{std::move(*decoded.notification), *format, webhook_id, webhook_timestamp};
     DeliveryReply reply;

@@ -82,26 +82,35 @@ TEST(DecodeNotificationTest, TellsAlertsFromChecksByPathOrJsonShape) {
   ASSERT_TRUE(google::protobuf::util::MessageToJsonString(alert, &json).ok());
 
   auto decoded =
-      DecodeNotification(BodyFormat::kProtobuf, kAlertWebhookPath, alert.SerializeAsString());
+      DecodeNotification(BodyFormat::kProtobuf, kAlertWebhookPath, "", alert.SerializeAsString());
   ASSERT_TRUE(decoded.notification) << decoded.error;
   EXPECT_EQ(std::get<github::xe::lokahi::AlertStatus>(*decoded.notification).alert().id(),
             "backup");
-  decoded = DecodeNotification(BodyFormat::kJson, "/", json);
+  decoded = DecodeNotification(BodyFormat::kJson, "/", "", json);
   ASSERT_TRUE(decoded.notification) << decoded.error;
   EXPECT_TRUE(std::holds_alternative<github::xe::lokahi::AlertStatus>(*decoded.notification));
 
   CheckStatus check;
   check.mutable_check()->set_id("chk_1");
   decoded = DecodeNotification(BodyFormat::kProtobuf, "/twirp/github.xe.lokahi.Webhook/Handle",
-                               check.SerializeAsString());
+                               "tr_1", check.SerializeAsString());
   ASSERT_TRUE(decoded.notification) << decoded.error;
   EXPECT_EQ(std::get<CheckStatus>(*decoded.notification).check().id(), "chk_1");
 
+  // Protobuf at a plain path: an alert by its notification webhook-id; a check's transition id
+  // keeps it a check.
+  decoded = DecodeNotification(BodyFormat::kProtobuf, "/", "nt_7", alert.SerializeAsString());
+  ASSERT_TRUE(decoded.notification) << decoded.error;
+  EXPECT_TRUE(std::holds_alternative<github::xe::lokahi::AlertStatus>(*decoded.notification));
+  decoded = DecodeNotification(BodyFormat::kProtobuf, "/", "tr_7", check.SerializeAsString());
+  ASSERT_TRUE(decoded.notification) << decoded.error;
+  EXPECT_TRUE(std::holds_alternative<CheckStatus>(*decoded.notification));
+
   // Neither a check nor an alert: the check's reason, as before alerts existed.
-  decoded = DecodeNotification(BodyFormat::kJson, "/", "{}");
+  decoded = DecodeNotification(BodyFormat::kJson, "/", "", "{}");
   EXPECT_FALSE(decoded.notification);
   EXPECT_EQ(decoded.error, "CheckStatus has no check id");
-  decoded = DecodeNotification(BodyFormat::kJson, kAlertWebhookPath, "{\"kind\": \"RAISED\"}");
+  decoded = DecodeNotification(BodyFormat::kJson, kAlertWebhookPath, "", "{\"kind\": \"RAISED\"}");
   EXPECT_FALSE(decoded.notification);
   EXPECT_EQ(decoded.error, "AlertStatus has no alert id");
 }

@@ -86,7 +86,8 @@ TEST_F(SampleHookTest, LogsEachKindOfAlertNotification) {
   acknowledged.mutable_alert()->set_acknowledged_by("ann");
   acknowledged.set_notification_id(9);
   ASSERT_EQ(PostAlert(port_, acknowledged, "nt_3")->status, 200);
-  ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::RECOVERED), "nt_4")->status, 200);
+  // Protobuf at a plain path: told by the notification's webhook-id.
+  ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::RECOVERED), "nt_4", false, "/")->status, 200);
   ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::CLEARED), "nt_5")->status, 200);
   ASSERT_EQ(PostAlert(port_, SampleAlert(AlertStatus::CLEARED), "nt_5")->status, 200);  // again
 
