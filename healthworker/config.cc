@@ -1,11 +1,15 @@
 #include "healthworker/config.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "lib/checks/quote.h"
 #include "lib/probe/address_policy.h"
+#include "lib/url/url.h"
 
 namespace lokahi::healthworker {
 
@@ -37,6 +41,36 @@ HealthworkerConfig HealthworkerConfig::FromEnv(const config::Env& env) {
   c.stop_grace_ms = static_cast<int>(env.Int("LOKAHI_STOP_GRACE_MS", 15000, 0, 600000));
   c.max_write_backlog_seconds =
       static_cast<int>(env.Int("LOKAHI_MAX_WRITE_BACKLOG_SECONDS", 60, 1, 86400));
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  c.instance_name =
+      env.String("LOKAHI_INSTANCE", std::string(host) + ":" + std::to_string(getpid()));
+  c.ops_webhook_url = env.String("LOKAHI_OPS_WEBHOOK_URL", "");
+  if (!c.ops_webhook_url.empty()) {
+    std::string why;
+    if (!url::Url::Parse(c.ops_webhook_url, &why)) {
+      throw config::ConfigError("LOKAHI_OPS_WEBHOOK_URL: url " + why);
+    }
+  }
+  c.canary_urls = env.List("LOKAHI_CANARY_URLS", {});
+  if (c.canary_urls.size() > 16) {
+    throw config::ConfigError("LOKAHI_CANARY_URLS must list at most 16 URLs, got " +
+                              std::to_string(c.canary_urls.size()));
+  }
+  for (const auto& canary : c.canary_urls) {
+    std::string why;
+    if (!url::Url::Parse(canary, &why)) {
+      throw config::ConfigError("LOKAHI_CANARY_URLS: url " + why + ": " + checks::Quote(canary));
+    }
+  }
+  c.canary_interval_ms = static_cast<int>(env.Int("LOKAHI_CANARY_INTERVAL_MS", 2000, 200, 60000));
+  c.canary_timeout_ms = static_cast<int>(env.Int("LOKAHI_CANARY_TIMEOUT_MS", 2000, 100, 30000));
+  c.spike_window_seconds =
+      static_cast<int>(env.Int("LOKAHI_VANTAGE_SPIKE_WINDOW_SECONDS", 30, 2, 3600));
+  c.spike_min_hosts = static_cast<int>(env.Int("LOKAHI_VANTAGE_SPIKE_MIN_HOSTS", 5, 1, 100000));
+  c.baseline_window_seconds =
+      static_cast<int>(env.Int("LOKAHI_VANTAGE_BASELINE_WINDOW_SECONDS", 600, 10, 86400));
+  c.recover_rounds = static_cast<int>(env.Int("LOKAHI_VANTAGE_RECOVER_ROUNDS", 2, 1, 100));
   return c;
 }
 
@@ -57,7 +91,20 @@ std::string HealthworkerConfig::Describe() const {
       << " LOKAHI_METRICS_ADDRESS=" << config::DescribeListenAddress(metrics_address)
       << " LOKAHI_LOG_LEVEL=" << logging::LevelName(log_level)
       << " LOKAHI_METRICS_PORT=" << metrics_port << " LOKAHI_STOP_GRACE_MS=" << stop_grace_ms
-      << " LOKAHI_MAX_WRITE_BACKLOG_SECONDS=" << max_write_backlog_seconds;
+      << " LOKAHI_MAX_WRITE_BACKLOG_SECONDS=" << max_write_backlog_seconds
+      << " LOKAHI_INSTANCE=" << instance_name << " LOKAHI_OPS_WEBHOOK_URL="
+      << (ops_webhook_url.empty() ? "(none)" : config::ScrubUrl(ops_webhook_url))
+      << " LOKAHI_CANARY_URLS=";
+  for (size_t i = 0; i < canary_urls.size(); ++i) {
+    out << (i ? "," : "") << config::ScrubUrl(canary_urls[i]);
+  }
+  if (canary_urls.empty()) out << "(none)";
+  out << " LOKAHI_CANARY_INTERVAL_MS=" << canary_interval_ms
+      << " LOKAHI_CANARY_TIMEOUT_MS=" << canary_timeout_ms
+      << " LOKAHI_VANTAGE_SPIKE_WINDOW_SECONDS=" << spike_window_seconds
+      << " LOKAHI_VANTAGE_SPIKE_MIN_HOSTS=" << spike_min_hosts
+      << " LOKAHI_VANTAGE_BASELINE_WINDOW_SECONDS=" << baseline_window_seconds
+      << " LOKAHI_VANTAGE_RECOVER_ROUNDS=" << recover_rounds;
   return out.str();
 }
 

@@ -30,6 +30,16 @@ struct HealthworkerConfig {
   logging::Level log_level = logging::Level::kInfo;  // LOKAHI_LOG_LEVEL
   int stop_grace_ms = 15000;
   int max_write_backlog_seconds = 60;
+  std::string instance_name;    // LOKAHI_INSTANCE: host:pid unless set
+  std::string ops_webhook_url;  // LOKAHI_OPS_WEBHOOK_URL: vantage impaired/recovered notices
+  // The worker's own path (vantage): canaries and the failure-spike windows.
+  std::vector<std::string> canary_urls;
+  int canary_interval_ms = 2000;
+  int canary_timeout_ms = 2000;
+  int spike_window_seconds = 30;
+  int spike_min_hosts = 5;
+  int baseline_window_seconds = 600;
+  int recover_rounds = 2;
 
   static HealthworkerConfig FromEnv(const config::Env& env);
   std::string Describe() const;

@@ -2,10 +2,14 @@
 // results, states and transitions in Postgres. Wiring only.
 
 #include <iostream>
+#include <thread>
 
 #include "healthworker/config.h"
 #include "healthworker/probe_dispatcher.h"
 #include "healthworker/result_batcher.h"
+#include "healthworker/vantage_monitor.h"
+#include "healthworker/vantage_notice.h"
+#include "healthworker/work_subscriptions.h"
 #include "healthworker/worker_metrics.h"
 #include "internal.pb.h"
 #include "lib/daemon/dependency_health.h"
@@ -17,6 +21,7 @@
 #include "lib/nats/subjects.h"
 #include "lib/postgres/connection_pool.h"
 #include "lib/store/pg_result_writer.h"
+#include "lib/store/pg_vantage_events.h"
 #include "lib/version/version.h"
 
 namespace {
@@ -74,7 +79,65 @@ int Run(Logger& log) {
       },
       log);
 
+  // Scheduled work arrives through these; the worker leaves them while its own path is impaired.
+  std::unique_ptr<lokahi::healthworker::ProbeDispatcher> dispatcher;
+  lokahi::healthworker::WorkSubscriptions subscriptions(
+      nats, [&](const std::string& subject, const std::string& payload) {
+        if (dispatcher) dispatcher->OnRunBatch(payload);
+        (void)subject;
+      });
+  lokahi::store::PgVantageEvents vantage_events(pool);
+  lokahi::healthworker::VantageMonitorOptions vantage_options;
+  vantage_options.canary_urls = config.canary_urls;
+  vantage_options.interval = std::chrono::milliseconds(config.canary_interval_ms);
+  vantage_options.canary_timeout_ms = config.canary_timeout_ms;
+  vantage_options.judge.spike_window = std::chrono::seconds(config.spike_window_seconds);
+  vantage_options.judge.baseline_window = std::chrono::seconds(config.baseline_window_seconds);
+  vantage_options.judge.spike_min_hosts = config.spike_min_hosts;
+  vantage_options.judge.recover_rounds = config.recover_rounds;
+  vantage_options.prober.egress_deny_cidrs = config.egress_deny;
+  vantage_options.prober.proxy = config.proxy;
+  std::unique_ptr<lokahi::healthworker::VantageMonitor> vantage;
+  try {
+    vantage = std::make_unique<lokahi::healthworker::VantageMonitor>(
+        vantage_options,
+        [&](std::vector<lokahi::store::ProbeRecord>&& records) { batcher.Add(std::move(records)); },
+        [&](lokahi::healthworker::Vantage now, const std::string& reason) {
+          const bool impaired = now == lokahi::healthworker::Vantage::kImpaired;
+          if (impaired) {
+            log.Warn("vantage_impaired", {{"reason", reason}, {"worker", config.instance_name}});
+            subscriptions.Leave(std::chrono::seconds(5));
+          } else {
+            log.Info("vantage_recovered", {{"reason", reason}, {"worker", config.instance_name}});
+            subscriptions.Join();
+          }
+          lokahi::store::VantageEvent event{config.instance_name, "default",
+                                            impaired ? lokahi::store::VantageEventKind::kImpaired
+                                                     : lokahi::store::VantageEventKind::kRecovered,
+                                            reason};
+          // The notice must not be lost to a passing database failure; the monitor's thread
+          // can wait a little.
+          for (int attempt = 1;; ++attempt) {
+            try {
+              vantage_events.Record(
+                  event, lokahi::healthworker::VantageNotice(event, config.ops_webhook_url,
+                                                             std::chrono::system_clock::now()));
+              break;
+            } catch (const std::exception& e) {
+              log.Warn("vantage_event_failed", {{"error", e.what()}, {"attempt", attempt}});
+              if (attempt == 5) break;
+              std::this_thread::sleep_for(std::chrono::seconds(1));
+            }
+          }
+        },
+        log);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "healthworker: bad configuration: LOKAHI_EGRESS_DENY: " << e.what() << "\n";
+    return 2;
+  }
+
   lokahi::healthworker::DispatcherOptions options;
+  options.vantage = vantage.get();
   options.prober.max_in_flight = static_cast<size_t>(config.max_in_flight);
   options.prober.egress_deny_cidrs = config.egress_deny;
   options.prober.proxy = config.proxy;
@@ -86,7 +149,6 @@ int Run(Logger& log) {
   options.prober.newest_first_after = std::chrono::milliseconds(config.newest_first_after_ms);
   options.probe_latency_seconds = histograms.probe_latency_seconds;
   options.schedule_lag_seconds = histograms.schedule_lag_seconds;
-  std::unique_ptr<lokahi::healthworker::ProbeDispatcher> dispatcher;
   try {
     dispatcher = std::make_unique<lokahi::healthworker::ProbeDispatcher>(
         options, batcher,
@@ -99,17 +161,18 @@ int Run(Logger& log) {
     return 2;
   }
   lokahi::healthworker::RegisterWorkerReadings(registry, *dispatcher, batcher);
+  lokahi::healthworker::RegisterVantageReadings(registry, *vantage, *dispatcher);
   lokahi::metrics::OpsServer ops(
       config.metrics_address, config.metrics_port, registry,
-      lokahi::metrics::AllOf(
-          {lokahi::daemon::PostgresReadiness(pool), lokahi::daemon::NatsReadiness(nats),
-           lokahi::healthworker::WriteBacklogReadiness(
-               batcher, std::chrono::seconds(config.max_write_backlog_seconds))}),
+      lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
+                              lokahi::daemon::NatsReadiness(nats),
+                              lokahi::healthworker::WriteBacklogReadiness(
+                                  batcher, std::chrono::seconds(config.max_write_backlog_seconds)),
+                              lokahi::healthworker::VantageReadiness(*vantage)}),
       log);
 
-  auto runs = nats.Subscribe(
-      Subjects::kCheckRun, QueueGroups::kHealthworkers,
-      [&](lokahi::nats::Message&& m) { dispatcher->OnRunBatch(m.data); }, 4096);
+  subscriptions.Join();
+  if (vantage->Impaired()) subscriptions.Leave(std::chrono::seconds(5));
   auto run_now = nats.Subscribe(
       Subjects::kCheckRunNow, QueueGroups::kHealthworkers,
       [&](lokahi::nats::Message&& m) { dispatcher->OnRunNow(m.data, m.reply); }, 4096);
@@ -119,9 +182,10 @@ int Run(Logger& log) {
   const int received = stop_signals.Wait();
   log.Info("stopping", {{"signal", received}});
   // Stop taking work, finish what is in flight, flush every result, then leave.
-  runs->Drain(std::chrono::seconds(5));
+  subscriptions.Leave(std::chrono::seconds(5));
   run_now->Drain(std::chrono::seconds(5));
   dispatcher->Stop(std::chrono::milliseconds(config.stop_grace_ms));
+  vantage->Stop();
   batcher.Stop(std::chrono::seconds(30));
   log.Info("stopped", {{"results_written", batcher.stats().written.load()}});
   return 0;

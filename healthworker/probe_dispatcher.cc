@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "healthworker/spec_validation.h"
-#include "internal.pb.h"
+#include "healthworker/vantage_monitor.h"
 #include "lib/checks/state_machine.h"
 #include "lib/nats/subjects.h"
 
@@ -89,6 +89,10 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
     if (invalid > 0) Refused(stats_.invalid_specs, invalid, subject, first_problem);
   }
   if (stopping_.load()) return;
+  if (options_.vantage != nullptr && options_.vantage->Impaired()) {
+    HandBack(batch);
+    return;
+  }
   const int64_t now_ms = UnixMillis(clock_());
   // A batch that arrives after its deadline (held in a NATS client's buffer over a reconnect,
   // with the batches after it) is skipped whole: probing it would sample checks several times
@@ -132,7 +136,8 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
       stats_.lag_ms_sum.fetch_add(std::max<int64_t>(lag, 0));
       stats_.lag_samples.fetch_add(1);
       const uint64_t tag = next_tag_.fetch_add(1);
-      pending_.emplace(tag, Pending{spec.id(), spec.due_unix_ms(), spec.expected_status(), ""});
+      pending_.emplace(
+          tag, Pending{spec.id(), spec.due_unix_ms(), spec.expected_status(), "", spec.url()});
       // Not started once its slot is as stale as one skipped on arrival (a backlog inside the
       // prober must not delay every probe behind it): counted as a stale skip instead.
       const auto start_by = std::chrono::system_clock::time_point(
@@ -166,8 +171,8 @@ void ProbeDispatcher::OnRunNow(const std::string& payload, const std::string& re
   const uint64_t tag = next_tag_.fetch_add(1);
   {
     std::lock_guard lock(mutex_);
-    pending_.emplace(
-        tag, Pending{spec.id(), UnixMillis(clock_()), spec.expected_status(), reply_subject});
+    pending_.emplace(tag, Pending{spec.id(), UnixMillis(clock_()), spec.expected_status(),
+                                  reply_subject, spec.url()});
   }
   prober_->Submit({{tag, spec.url(), spec.timeout_ms()}});
 }
@@ -175,6 +180,8 @@ void ProbeDispatcher::OnRunNow(const std::string& payload, const std::string& re
 void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
   std::vector<store::ProbeRecord> records;
   records.reserve(results.size());
+  std::vector<std::string> urls;
+  if (options_.vantage != nullptr) urls.reserve(results.size());
   std::vector<std::pair<std::string, std::string>> replies;
   long long not_started = 0;
   {
@@ -224,6 +231,8 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
         case checks::Verdict::kError:
           stats_.probes_error.fetch_add(1);
           break;
+        case checks::Verdict::kInconclusive:
+          break;
       }
       if (!pending.reply_subject.empty()) {
         record.applies_to_state = false;
@@ -246,6 +255,7 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
         replies.emplace_back(pending.reply_subject, outcome.SerializeAsString());
       }
       records.push_back(std::move(record));
+      if (options_.vantage != nullptr) urls.push_back(std::move(pending.url));
     }
   }
   for (const auto& [subject, payload] : replies) {
@@ -259,7 +269,29 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
     stats_.skipped_stale.fetch_add(not_started);
     batcher_.CountSkipped(not_started);
   }
+  if (options_.vantage != nullptr && !records.empty()) {
+    records = options_.vantage->Screen(std::move(records), urls);
+  }
   if (!records.empty()) batcher_.Add(std::move(records));
+}
+
+void ProbeDispatcher::HandBack(lokahi::internal::RunBatch& batch) {
+  const long long slots = batch.checks_size();
+  if (batch.handed_back() >= 1) {
+    // Already handed back by another impaired worker: not bounced again.
+    stats_.skipped_stale.fetch_add(slots);
+    batcher_.CountSkipped(slots);
+    return;
+  }
+  batch.set_handed_back(batch.handed_back() + 1);
+  try {
+    reply_(std::string(nats::Subjects::kCheckRun), batch.SerializeAsString());
+    stats_.handed_back.fetch_add(slots);
+  } catch (const std::exception& e) {
+    log_.Warn("hand_back_failed", {{"error", e.what()}, {"slots", slots}});
+    stats_.skipped_stale.fetch_add(slots);
+    batcher_.CountSkipped(slots);
+  }
 }
 
 void ProbeDispatcher::Stop(std::chrono::milliseconds grace) {

@@ -15,9 +15,14 @@
 #include <unordered_map>
 
 #include "healthworker/result_batcher.h"
+#include "internal.pb.h"
 #include "lib/logging/logger.h"
 #include "lib/metrics/series.h"
 #include "lib/probe/curl_multi_prober.h"
+
+namespace lokahi::healthworker {
+class VantageMonitor;
+}
 
 namespace lokahi::healthworker {
 
@@ -31,6 +36,10 @@ struct DispatcherOptions {
   // Optional; observed on the hot path when set.
   metrics::Histogram* probe_latency_seconds = nullptr;  // probes that got an HTTP answer
   metrics::Histogram* schedule_lag_seconds = nullptr;   // probe start - slot due time
+  // Optional, must outlive the dispatcher: screens finished probes (path failures wait for its
+  // verdict), and while it says the vantage is impaired, batches are handed back on check.run
+  // for other workers instead of probed.
+  VantageMonitor* vantage = nullptr;
 };
 
 // How late a slot may start: until its next slot (every), but at least `floor` so short
@@ -45,6 +54,8 @@ struct DispatcherStats {
   std::atomic<long long> lag_ms_sum{0}, lag_samples{0};
   // Specs refused where decoded (bad id, url, timeout…), and undecodable messages.
   std::atomic<long long> invalid_specs{0}, invalid_messages{0};
+  // Slots received while the vantage was impaired and published again for other workers.
+  std::atomic<long long> handed_back{0};
 };
 
 class ProbeDispatcher {
@@ -73,8 +84,12 @@ class ProbeDispatcher {
     int64_t slot_ms = 0;
     int expected_status = 0;
     std::string reply_subject;  // set for on-demand runs
+    std::string url;
   };
   void OnComplete(std::vector<probe::ProbeResult>&& results);
+  // While the vantage is impaired: publishes the batch again on check.run once (a worker that
+  // has left the queue group no longer receives it), so the slots reach a healthy worker.
+  void HandBack(lokahi::internal::RunBatch& batch);
   // Counts a refused message or spec; logs at warn the first time and then at most once a
   // minute, so whoever can publish on NATS cannot flood the log.
   void Refused(std::atomic<long long>& counter, long long count, const std::string& subject,

@@ -2,6 +2,15 @@
 
 namespace lokahi::healthworker {
 
+namespace {
+// A counter read from one of the components' atomics at scrape time.
+void AddCounter(metrics::Registry& registry, const char* name, const char* help,
+                const std::atomic<long long>& value, const metrics::Labels& labels) {
+  registry.AddComputedCounter(
+      name, help, [&value] { return static_cast<double>(value.load()); }, labels);
+}
+}  // namespace
+
 WorkerHistograms RegisterWorkerHistograms(metrics::Registry& registry) {
   return {
       &registry.AddHistogram("lokahi_probe_latency_seconds",
@@ -25,8 +34,7 @@ void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& 
   const auto counter = [&registry](const char* name, const char* help,
                                    const std::atomic<long long>& value,
                                    const metrics::Labels& labels = {}) {
-    registry.AddComputedCounter(
-        name, help, [&value] { return static_cast<double>(value.load()); }, labels);
+    AddCounter(registry, name, help, value, labels);
   };
   const char* kProbes = "Probes finished, by what they found.";
   counter("lokahi_probes_total", kProbes, d.probes_up, {{"outcome", "up"}});
@@ -57,6 +65,48 @@ void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& 
                             [&dispatcher] { return static_cast<double>(dispatcher.Queued()); });
   registry.AddComputedGauge("lokahi_results_buffered", "Results waiting to be written.",
                             [&batcher] { return static_cast<double>(batcher.Buffered()); });
+}
+
+void RegisterVantageReadings(metrics::Registry& registry, const VantageMonitor& vantage,
+                             const ProbeDispatcher& dispatcher) {
+  const auto& v = vantage.stats();
+  const auto counter = [&registry](const char* name, const char* help,
+                                   const std::atomic<long long>& value,
+                                   const metrics::Labels& labels = {}) {
+    AddCounter(registry, name, help, value, labels);
+  };
+  registry.AddComputedGauge("lokahi_vantage_impaired",
+                            "1 while this worker judges its own network path impaired (it takes no "
+                            "work then).",
+                            [&vantage] { return vantage.Impaired() ? 1.0 : 0.0; });
+  registry.AddComputedGauge("lokahi_vantage_failure_spike",
+                            "1 while path failures across distinct hosts "
+                            "exceed the worker's recent baseline.",
+                            [&v] { return v.spike.load() ? 1.0 : 0.0; });
+  const char* kChanges = "Times the worker judged its own network path impaired or recovered.";
+  counter("lokahi_vantage_changes_total", kChanges, v.impaired_total, {{"to", "impaired"}});
+  counter("lokahi_vantage_changes_total", kChanges, v.recovered_total, {{"to", "recovered"}});
+  counter("lokahi_canary_rounds_total", "Rounds of canary probes.", v.canary_rounds);
+  counter("lokahi_canary_failed_rounds_total", "Canary rounds in which no canary answered.",
+          v.canary_failed_rounds);
+  counter("lokahi_results_inconclusive_total",
+          "Failing results recorded INCONCLUSIVE because the worker's path was "
+          "impaired.",
+          v.inconclusive);
+  registry.AddComputedGauge("lokahi_results_held",
+                            "Path failures waiting for the next canary round's verdict.",
+                            [&v] { return static_cast<double>(v.held.load()); });
+  counter("lokahi_slots_handed_back_total",
+          "Slots received while impaired and published again for other workers.",
+          dispatcher.stats().handed_back);
+}
+
+metrics::ReadinessCheck VantageReadiness(const VantageMonitor& vantage) {
+  return [&vantage]() -> metrics::Readiness {
+    if (!vantage.Impaired()) return metrics::Readiness::Ready();
+    return metrics::Readiness::NotReady("vantage impaired: " + vantage.Reason() +
+                                        "; taking no work until the canaries answer");
+  };
 }
 
 metrics::ReadinessCheck WriteBacklogReadiness(const ResultBatcher& batcher,

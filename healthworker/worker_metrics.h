@@ -3,6 +3,7 @@
 
 #include "healthworker/probe_dispatcher.h"
 #include "healthworker/result_batcher.h"
+#include "healthworker/vantage_monitor.h"
 #include "lib/metrics/readiness.h"
 #include "lib/metrics/registry.h"
 
@@ -20,6 +21,12 @@ WorkerHistograms RegisterWorkerHistograms(metrics::Registry& registry);
 // Counters and gauges read from the components' own statistics at scrape time.
 void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& dispatcher,
                             const ResultBatcher& batcher);
+
+// lokahi_vantage_* series: the worker's judgement of its own network path.
+void RegisterVantageReadings(metrics::Registry& registry, const VantageMonitor& vantage,
+                             const ProbeDispatcher& dispatcher);
+// Not ready while the vantage is impaired: the worker takes no work then, and says why.
+metrics::ReadinessCheck VantageReadiness(const VantageMonitor& vantage);
 
 // Not ready while the oldest result not yet written has waited longer than `max_age`: results
 // that cannot be recorded make the worker useless even when Postgres answers `SELECT 1`.

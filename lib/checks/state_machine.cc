@@ -10,6 +10,7 @@ Verdict Judge(int status_code, int expected_status) {
 }
 
 Evaluation Evaluate(const Tracking& previous, Verdict verdict, const Thresholds& thresholds) {
+  if (verdict == Verdict::kInconclusive) return Evaluation{previous, false};
   const State failing_state = verdict == Verdict::kDown ? State::kDown : State::kError;
   Tracking next = previous;
   if (verdict == Verdict::kUp) {

@@ -7,8 +7,11 @@
 namespace lokahi::checks {
 
 // What one probe says, before thresholds: the expected status (UP), another HTTP answer (DOWN),
-// or no answer at all (ERROR: DNS, connect, TLS, timeout).
-enum class Verdict { kUp, kDown, kError };
+// or no answer at all (ERROR: DNS, connect, TLS, timeout). INCONCLUSIVE: a failure seen by a
+// worker whose own network path was impaired at the time; it says nothing about the target, so it
+// is kept and shown but never moves a state nor counts for uptime. A result verdict only, never a
+// check state. The values are stored in results.verdict.
+enum class Verdict : int { kUp = 0, kDown = 1, kError = 2, kInconclusive = 3 };
 
 // `expected_status` 0 means any 2xx; status 0 means there was no HTTP answer.
 Verdict Judge(int status_code, int expected_status);
@@ -34,7 +37,8 @@ struct Evaluation {
   bool changed = false;  // next.state differs from the previous state
 };
 
-// Evaluates one verdict; callers feed each slot's verdict once, in slot order.
+// Evaluates one verdict; callers feed each slot's verdict once, in slot order. INCONCLUSIVE leaves
+// the tracking as it was.
 // - INIT: the first success moves to UP at once; `failure` consecutive failures (DOWN and
 //   ERROR verdicts count together) move to DOWN or ERROR, whichever the last failure was.
 //   Until then the check stays INIT.

@@ -170,7 +170,8 @@ WriteOutcome PgResultWriter::WriteTransaction(const std::vector<ProbeRecord>& ba
   // check replays them in the order they were due.
   std::vector<const ProbeRecord*> pending;
   for (const auto& r : batch) {
-    if (r.applies_to_state) pending.push_back(&r);
+    // An INCONCLUSIVE result (the worker's own path was impaired) is kept but decides nothing.
+    if (r.applies_to_state && r.verdict != checks::Verdict::kInconclusive) pending.push_back(&r);
   }
   std::stable_sort(pending.begin(), pending.end(), [](const ProbeRecord* a, const ProbeRecord* b) {
     return std::tie(a->check_id, a->slot_ms) < std::tie(b->check_id, b->slot_ms);

@@ -56,10 +56,10 @@ SELECT s.check_id::text, s.n::bigint, s.lo::float8, s.hi::float8, (s.s / s.n)::f
 FROM stats s JOIN bucketed bk USING (check_id)
 )sql";
 
-// Probes and UP probes ($2) per window: 24 h, 7 d, and 30 d from current_date - 30, whose days
-// before the last one counted into daily_uptime come from there (they outlive raw results).
-// The uptime windows' bounds, as kWindowSql's for 24 h and 7 d, and the first day whose probes
-// daily_uptime does not count yet with its start.
+// Probes (INCONCLUSIVE ones, verdict 3, never count) and UP probes ($2) per window: 24 h, 7 d, and
+// 30 d from current_date - 30, whose days before the last one counted into daily_uptime come from
+// there (they outlive raw results). The uptime windows' bounds, as kWindowSql's for 24 h and 7 d,
+// and the first day whose probes daily_uptime does not count yet with its start.
 constexpr const char* kUptimeWindowsSql = R"sql(
 WITH b AS (
   SELECT (SELECT coalesce(max(day) + 1, current_date - 30) FROM daily_uptime_days
@@ -91,15 +91,15 @@ WITH days AS (
   WHERE h.check_id = ANY($1::uuid[]) AND h.hour >= least($4::timestamptz, $6::timestamptz, $9::timestamptz)
   GROUP BY 1
 ), raw AS (
-  SELECT 1 AS win, r.check_id, count(*) AS p, count(*) FILTER (WHERE r.verdict = $2) AS u
+  SELECT 1 AS win, r.check_id, count(*) FILTER (WHERE r.verdict <> 3) AS p, count(*) FILTER (WHERE r.verdict = $2) AS u
   FROM results r WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $3::timestamptz AND r.probed_at < $4::timestamptz
   GROUP BY 2
   UNION ALL
-  SELECT 7, r.check_id, count(*), count(*) FILTER (WHERE r.verdict = $2)
+  SELECT 7, r.check_id, count(*) FILTER (WHERE r.verdict <> 3), count(*) FILTER (WHERE r.verdict = $2)
   FROM results r WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $5::timestamptz AND r.probed_at < $6::timestamptz
   GROUP BY 2
   UNION ALL
-  SELECT 30, r.check_id, count(*), count(*) FILTER (WHERE r.verdict = $2)
+  SELECT 30, r.check_id, count(*) FILTER (WHERE r.verdict <> 3), count(*) FILTER (WHERE r.verdict = $2)
   FROM results r
   WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $8::timestamptz AND r.probed_at < $9::timestamptz
   GROUP BY 2

@@ -511,6 +511,56 @@ CREATE INDEX notifications_pending_by_key ON notifications (ordering_key, id)
   WHERE delivery_state = 0;
 CREATE INDEX notifications_finished ON notifications (created_at) WHERE delivery_state <> 0;
 )sql"},
+      // INCONCLUSIVE results (verdict 3: the worker's own path was impaired) are kept and shown
+      // but are no probes of the target: the hourly rollup leaves them out of its counts.
+      {150, "hourly_results: INCONCLUSIVE results count for no uptime", R"sql(
+CREATE OR REPLACE FUNCTION lokahi_roll_up_results() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO hourly_results AS h (check_id, hour, probes, up, answered, latency_min_ns,
+                                   latency_max_ns, latency_sum_ns, latency_sum_squares,
+                                   latency_buckets)
+  SELECT check_id, hour, sum(probes), sum(up), sum(answered), min(lo), max(hi),
+         coalesce(sum(s), 0), coalesce(sum(sq), 0),
+         coalesce(array_agg((bucket << 32) + answered ORDER BY bucket)
+                    FILTER (WHERE answered > 0), '{}')
+  FROM (SELECT check_id, lokahi_hour_floor(probed_at) AS hour,
+               CASE WHEN status_code > 0 THEN lokahi_latency_bucket(latency_ns) ELSE -1 END
+                 AS bucket,
+               count(*) FILTER (WHERE verdict <> 3) AS probes,
+               count(*) FILTER (WHERE verdict = 0) AS up,
+               count(*) FILTER (WHERE status_code > 0) AS answered,
+               min(latency_ns) FILTER (WHERE status_code > 0) AS lo,
+               max(latency_ns) FILTER (WHERE status_code > 0) AS hi,
+               sum(latency_ns) FILTER (WHERE status_code > 0) AS s,
+               sum(latency_ns::numeric * latency_ns) FILTER (WHERE status_code > 0) AS sq
+        FROM added GROUP BY 1, 2, 3) per_bucket
+  GROUP BY check_id, hour
+  ORDER BY check_id, hour
+  ON CONFLICT (check_id, hour) DO UPDATE SET
+    probes = h.probes + excluded.probes,
+    up = h.up + excluded.up,
+    answered = h.answered + excluded.answered,
+    latency_min_ns = least(h.latency_min_ns, excluded.latency_min_ns),
+    latency_max_ns = greatest(h.latency_max_ns, excluded.latency_max_ns),
+    latency_sum_ns = h.latency_sum_ns + excluded.latency_sum_ns,
+    latency_sum_squares = h.latency_sum_squares + excluded.latency_sum_squares,
+    latency_buckets = lokahi_merge_latency_buckets(h.latency_buckets, excluded.latency_buckets);
+  RETURN NULL;
+END $$;
+)sql"},
+      // A healthworker's own path judged impaired (kind 1) or recovered (kind 2): one row per
+      // change. The operator's notice of it goes through the notifications outbox (migration 111).
+      {151, "vantage_events: healthworkers' impaired and recovered changes", R"sql(
+CREATE TABLE vantage_events (
+  id bigserial PRIMARY KEY,
+  worker text NOT NULL,
+  location text NOT NULL,
+  kind smallint NOT NULL,
+  reason text NOT NULL,
+  at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX vantage_events_at ON vantage_events (at);
+)sql"},
       // The web console's login sessions (lokahid/console/console_sessions.h): only a hash of the
       // cookie's token is stored.
       {140, "console_sessions: the web console's login sessions", R"sql(

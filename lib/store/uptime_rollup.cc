@@ -15,11 +15,13 @@ int RollUpDailyUptime(pqxx::work& txn) {
     const std::string day = row[0].as<std::string>();
     txn.exec_params(
         "INSERT INTO daily_uptime (check_id, day, probes, up)"
-        " SELECT check_id, $1::date, count(*), count(*) FILTER (WHERE verdict = $2)"
+        " SELECT check_id, $1::date, count(*) FILTER (WHERE verdict <> $3),"
+        "   count(*) FILTER (WHERE verdict = $2)"
         " FROM results WHERE probed_at >= $1::date AND probed_at < $1::date + 1"
         " GROUP BY check_id"
         " ON CONFLICT (check_id, day) DO UPDATE SET probes = excluded.probes, up = excluded.up",
-        day, static_cast<int>(checks::Verdict::kUp));
+        day, static_cast<int>(checks::Verdict::kUp),
+        static_cast<int>(checks::Verdict::kInconclusive));
     txn.exec_params("INSERT INTO daily_uptime_days (day) VALUES ($1::date) ON CONFLICT DO NOTHING",
                     day);
   }

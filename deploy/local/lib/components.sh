@@ -63,6 +63,11 @@ component_env() {
       echo "PORT=$LOKAHID_PORT"
       echo "LOKAHI_MIN_EVERY=${LOKAHI_MIN_EVERY:-10}"
       ;;
+    healthworker*)
+      # Canaries: a worker that cannot reach these judges its own path impaired and steps aside.
+      # On one box they are local; on a real network list targets outside it (README).
+      echo "LOKAHI_CANARY_URLS=${LOKAHI_CANARY_URLS:-http://127.0.0.1:$LOKAHI_SAMPLE_HOOK_PORT/,http://127.0.0.1:$LOKAHI_NATS_MONITOR_PORT/healthz}"
+      ;;
     webhookworker*) echo "LOKAHI_WEBHOOK_SECRET=$(stack_webhook_secret)" ;;
     sample_hook) echo "PORT=$LOKAHI_SAMPLE_HOOK_PORT" ;;
     duke-of-york)

@@ -131,5 +131,18 @@ TEST(StateMachine, CountersReset) {
   EXPECT_EQ(e.next.consecutive_successes, 1);
 }
 
+TEST(StateMachine, InconclusiveDecidesNothing) {
+  // A worker whose own path was impaired saw the failure: it neither counts toward the failure
+  // threshold nor breaks a run of successes toward recovery.
+  EXPECT_EQ(StatesAfter({V::kUp, V::kError, V::kInconclusive, V::kInconclusive, V::kError}, {2, 1}),
+            (std::vector<S>{S::kUp, S::kUp, S::kUp, S::kUp, S::kError}));
+  EXPECT_EQ(StatesAfter({V::kInconclusive, V::kInconclusive, V::kInconclusive}),
+            (std::vector<S>{S::kInit, S::kInit, S::kInit}));
+  const Tracking before{S::kDown, 3, 1};
+  const auto evaluation = Evaluate(before, V::kInconclusive, {1, 2});
+  EXPECT_FALSE(evaluation.changed);
+  EXPECT_EQ(evaluation.next, before);
+}
+
 }  // namespace
 }  // namespace lokahi::checks
