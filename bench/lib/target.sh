@@ -129,7 +129,8 @@ bench_start_target() {
   local first last
   first="$(bench_target_url 1)"
   last="$(bench_target_url "$BENCH_TARGET_ADDRESSES")"
-  bench_wait_for 10 "the target to answer on $first and $last" \
+  BENCH_TARGET_ANSWER_S=$((5 + latency_ms / 1000))
+  bench_wait_for $((10 + 2 * BENCH_TARGET_ANSWER_S)) "the target to answer on $first and $last" \
     bench_target_answers "$first" "$last" ||
     { cat "$log" "$dir/error.log" 2>/dev/null >&2; bench_die "the target did not start"; }
 }
@@ -148,7 +149,7 @@ bench_target_answers() {
   local trust=()
   [ "$BENCH_TLS" = 0 ] || trust=(--cacert "$BENCH_TLS_CA")
   for url in "$@"; do
-    [ "$(curl -s --max-time 5 "${trust[@]}" "$url")" = ok ] || return 1
+    [ "$(curl -s --max-time "$BENCH_TARGET_ANSWER_S" "${trust[@]}" "$url")" = ok ] || return 1
   done
 }
 
