@@ -4,8 +4,9 @@
 // suppress_until; raise and suppress_until may be strings or Unix times as numbers; unknown fields
 // are ignored). Every item is checked before anything is stored: one bad item refuses the whole
 // request with 400 and {"error": "...", "index": N, "field": "raise"}, and nothing is stored. The
-// answer to a stored request is 200 with {"alerts": [...]}: each alert as stored (the
-// SubmitAlertsResponse JSON mapping). Decoding only; AlertsApi::SubmitBatch decides.
+// answer to a stored request is 200 with {"alerts": [{"source", "id", "state", "raise_at"}...]}:
+// each alert as stored, in order (fields named as in the Alert JSON mapping). Decoding only;
+// AlertsApi::SubmitBatch decides.
 
 #include <optional>
 #include <string>

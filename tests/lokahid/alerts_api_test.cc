@@ -67,7 +67,6 @@ TEST_F(AlertsApiTest, EventsStoresAnArrayAndSourceDefaultsToTheClientAddress) {
   EXPECT_EQ(stored.alerts(0).state(), pb::Alert::PENDING);
   EXPECT_EQ(stored.alerts(1).source(), "db1");
   EXPECT_EQ(stored.alerts(1).raise_at().seconds(), 1893456000);
-  EXPECT_EQ(stored.alerts(1).importance(), pb::Alert::URGENT);
   EXPECT_EQ(Rows("alerts"), 2);
 }
 
