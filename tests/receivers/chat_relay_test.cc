@@ -262,18 +262,6 @@ TEST_F(ChatRelayTest, SlackHookForwardsAnAttachment) {
   ExpectTokenNeverLogged();
 }
 
-// How many deliveries an accepted chat message carries: the count a grouped message opens with ("📣
-// 12 notifications: ..."), else 1.
-int DeliveriesIn(const std::string& body) {
-  const auto message = ParseJson(body);
-  const auto& fields = message.fields();
-  const std::string text = fields.count("content") ? fields.at("content").string_value()
-                                                   : fields.at("text").string_value();
-  const std::string marker = "📣 ";
-  if (text.rfind(marker, 0) != 0) return 1;
-  return std::stoi(text.substr(marker.size()));
-}
-
 // What a storm test saw at the sender's side.
 struct StormResult {
   int acknowledged = 0;  // deliveries answered 200
@@ -349,7 +337,7 @@ TEST_P(ChatRelayStormTest, TenThousandTransitionsAreAFewPostsWithinTheRateLimitA
 
   const auto accepted = endpoint_->Accepted();
   int carried = 0;
-  for (const std::string& body : accepted) carried += DeliveriesIn(body);
+  for (const std::string& body : accepted) carried += FakeChatEndpoint::NotificationsIn(body);
   // Every acknowledged transition is in exactly one message the chat service accepted.
   EXPECT_EQ(carried, kTransitions);
   EXPECT_LE(accepted.size(), 100u);  // 256 deliveries at most per message
