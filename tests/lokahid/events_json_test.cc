@@ -1,4 +1,4 @@
-// The hand-written reader of POST /events bodies: what it accepts and what it refuses.
+// The reader of POST /events bodies: what it accepts and what it refuses.
 
 #include "lokahid/http/events_json.h"
 
