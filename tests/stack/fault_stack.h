@@ -96,12 +96,12 @@ class FaultStackTest : public ::testing::Test {
 
   std::unique_ptr<ChildProcess> StartLokahid(int* port) {
     *port = testing::FreePort();
-    return testing::StartDaemon("lokahid/lokahid",
-                                {{"DATABASE_URL", database_url_},
-                                 {"NATS_URL", nats_url_},
-                                 {"PORT", std::to_string(*port)},
-                                 {"LOKAHI_MIN_EVERY", "1"}},
-                                *port);
+    std::map<std::string, std::string> env = {{"DATABASE_URL", database_url_},
+                                              {"NATS_URL", nats_url_},
+                                              {"PORT", std::to_string(*port)},
+                                              {"LOKAHI_MIN_EVERY", "1"}};
+    env.insert(lokahid_env_.begin(), lokahid_env_.end());
+    return testing::StartDaemon("lokahid/lokahid", env, *port);
   }
   std::unique_ptr<ChildProcess> StartHealthworker() {
     return testing::StartDaemon("healthworker/healthworker", {{"DATABASE_URL", database_url_},
@@ -316,6 +316,8 @@ class FaultStackTest : public ::testing::Test {
   std::string database_url_;
   // NATS_URL of every daemon the row starts: the shared nats-server unless a row sets its own.
   std::string nats_url_;
+  // More environment for every lokahid the row starts.
+  std::map<std::string, std::string> lokahid_env_;
   int hook_port_ = 0;
   std::vector<int> target_ports_;
   std::unique_ptr<ChildProcess> sample_hook_;

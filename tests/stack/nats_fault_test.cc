@@ -24,6 +24,16 @@ using testing::WaitFor;
 
 class NatsFaultTest : public fault_stack::FaultStackTest {
  protected:
+  // lokahid's lokahi_nats_reconnects_total, read from its /metrics on `metrics_port`; -1 when
+  // unreadable.
+  static double NatsReconnects(int metrics_port) {
+    std::string exposition;
+    if (testing::HttpGet(metrics_port, "/metrics", &exposition) != 200) return -1;
+    const std::string name = "\nlokahi_nats_reconnects_total ";
+    const auto at = exposition.find(name);
+    return at == std::string::npos ? -1 : std::stod(exposition.substr(at + name.size()));
+  }
+
   // Every daemon of the row running, none restarted: NATS faults must be ridden out.
   void ExpectAllRunning(const std::vector<ChildProcess*>& daemons) {
     for (ChildProcess* daemon : daemons) EXPECT_TRUE(daemon->Running()) << daemon->Log();
@@ -58,8 +68,11 @@ TEST_F(NatsFaultTest, NatsServerKill9For10sThenRestart) {
 TEST_F(NatsFaultTest, ClusterLosesTheNodeInUse) {
   testing::NatsCluster cluster(3);
   nats_url_ = cluster.Urls();
+  const int metrics_port = testing::FreePort();
+  lokahid_env_["LOKAHI_METRICS_PORT"] = std::to_string(metrics_port);
   std::unique_ptr<ChildProcess> lokahid, healthworker;
   ASSERT_NO_FATAL_FAILURE(StartStackMidFlow(&lokahid, &healthworker));
+  ASSERT_EQ(NatsReconnects(metrics_port), 0);
 
   const auto killed = Clock::now();
   const auto killed_wall = std::chrono::system_clock::now();
@@ -67,6 +80,9 @@ TEST_F(NatsFaultTest, ClusterLosesTheNodeInUse) {
   cluster.node(0).Kill();
   const double recovery = WaitAllProbedAfter(killed, killed_wall, 20s);
   window_end_ = std::chrono::system_clock::now() + 5s;
+  // The node lost was the one in use: lokahid had to move to another.
+  EXPECT_TRUE(WaitFor([&] { return NatsReconnects(metrics_port) >= 1; }, 10s))
+      << "lokahid never reconnected: it was not on the node killed";
   RunFor(8s);
 
   ExpectAllRunning({lokahid.get(), healthworker.get()});
