@@ -120,7 +120,7 @@ int Run(Logger& log) {
   const auto trusted_proxies = lokahi::lokahid::TrustedProxies::FromCidrs(config.trusted_proxies);
   lokahi::lokahid::PgConsoleQueries console_queries(pool);
   lokahi::lokahid::PgConsoleSessions console_sessions(pool, std::chrono::hours(12));
-  lokahi::lokahid::ConsoleHandler console(api, console_queries, console_sessions,
+  lokahi::lokahid::ConsoleHandler console(api, alerts_api, console_queries, console_sessions,
                                           config.credentials,
                                           [] { return std::chrono::system_clock::now(); });
   // Every API call on either transport, counted and timed alike on /metrics.

@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < o.rounds; ++i) {
     const auto start = Clock::now();
     lokahid::OverviewData data{console.CountByState(), console.FailingNow(50),
-                               console.RecentTransitions(10)};
+                               console.RecentTransitions(10), {}};
     bytes = lokahid::OverviewBody(data, now()).str().size();
     overview.push_back(Ms(Clock::now() - start));
   }

@@ -4,6 +4,7 @@
 
 #include "lib/checks/check.h"
 #include "lib/checks/quote.h"
+#include "lokahid/console/alerts_page.h"
 #include "lokahid/console/assets.h"
 #include "lokahid/console/console_pages.h"
 #include "lokahid/console/html.h"
@@ -153,10 +154,11 @@ struct ConsoleHandler::Visitor {
   std::optional<std::string> session_token;
 };
 
-ConsoleHandler::ConsoleHandler(ChecksApi& api, PgConsoleQueries& queries,
+ConsoleHandler::ConsoleHandler(ChecksApi& api, AlertsApi& alerts, PgConsoleQueries& queries,
                                PgConsoleSessions& sessions,
                                std::optional<auth::Credentials> credentials, Clock clock)
     : api_(api),
+      alerts_(alerts),
       queries_(queries),
       sessions_(sessions),
       credentials_(std::move(credentials)),
@@ -167,7 +169,8 @@ ConsoleHandler::ConsoleHandler(ChecksApi& api, PgConsoleQueries& queries,
 
 bool ConsoleHandler::Serves(std::string_view path) {
   return path == "/" || path == "/login" || path == "/logout" || path == "/overview/live" ||
-         path == "/checks" || path.starts_with("/checks/") || path.starts_with("/assets/");
+         path == "/checks" || path.starts_with("/checks/") || path.starts_with("/assets/") ||
+         path == "/alerts" || path == "/alerts/ack" || path == "/alerts/clear";
 }
 
 std::optional<http::Response> ConsoleHandler::Handle(const http::Request& request,
@@ -270,14 +273,24 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
     return response;
   }
   if ((request.path == "/" || request.path == "/overview/live") && get) {
-    OverviewData data{queries_.CountByState(), queries_.FailingNow(kFailingShown),
-                      queries_.RecentTransitions(kRecentShown)};
+    OverviewData data{queries_.CountByState(),
+                      queries_.FailingNow(kFailingShown),
+                      queries_.RecentTransitions(kRecentShown),
+                      {}};
+    pb::ListAlertsRequest raised;
+    raised.set_state(pb::Alert::RAISED);
+    raised.set_count(kFailingShown);
+    pb::AlertsPage alerts;
+    if (alerts_.List(visitor.caller, raised, &alerts).ok()) {
+      data.raised_alerts.assign(alerts.alerts().begin(), alerts.alerts().end());
+    }
     if (request.path == "/overview/live") {
       return HtmlResponse(200, OverviewLive(data, context.now_unix_s).Take());
     }
     return HtmlResponse(200,
                         ConsolePage("Overview", OverviewBody(data, context.now_unix_s), context));
   }
+  if (request.path.starts_with("/alerts")) return RouteAlerts(request, visitor);
   if (request.path == "/checks" && get) {
     pb::ListOpts opts;
     opts.set_count(kListPageSize);
@@ -421,6 +434,66 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
   }
   return HtmlResponse(
       404, ConsolePage("Not found", ErrorBody("Not found", "There is no such page."), context));
+}
+
+http::Response ConsoleHandler::RouteAlerts(const http::Request& request, Visitor& visitor) const {
+  const auto& context = visitor.context;
+  if (request.method == "POST" &&
+      (request.path == "/alerts/ack" || request.path == "/alerts/clear")) {
+    const Form form = ParseForm(request.body);
+    pb::Alert alert;
+    ApiStatus status;
+    std::string done;
+    if (request.path == "/alerts/ack") {
+      pb::AcknowledgeAlertRequest ack;
+      ack.set_id(Get(form, "id"));
+      ack.set_source(Get(form, "source"));
+      ack.set_note(Get(form, "note"));
+      // A session was opened with the admin credentials: acknowledge as their user.
+      if (visitor.caller.console_session && credentials_) ack.set_by(credentials_->user);
+      int64_t seconds = 0;
+      const std::string text = Get(form, "for");
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+      if (ec != std::errc() || end != text.data() + text.size()) seconds = 0;  // the API's default
+      ack.set_for_seconds(seconds);
+      status = alerts_.Acknowledge(visitor.caller, ack, &alert);
+      done = "acknowledged";
+    } else {
+      pb::AlertRef ref;
+      ref.set_id(Get(form, "id"));
+      ref.set_source(Get(form, "source"));
+      status = alerts_.Clear(visitor.caller, ref, &alert);
+      done = "cleared";
+    }
+    if (status.ok()) return Redirect("/alerts?done=" + done);
+    return HtmlResponse(
+        HttpStatusOf(status),
+        ConsolePage("Alerts", ErrorBody("Could not change the alert", status.message), context));
+  }
+  if (request.path != "/alerts" || request.method == "POST") {
+    return HtmlResponse(
+        404, ConsolePage("Not found", ErrorBody("Not found", "There is no such page."), context));
+  }
+  AlertsPageData data;
+  const std::pair<pb::Alert::State, std::vector<pb::Alert>*> lists[] = {
+      {pb::Alert::RAISED, &data.raised},
+      {pb::Alert::ACKNOWLEDGED, &data.acknowledged},
+      {pb::Alert::PENDING, &data.pending}};
+  for (const auto& [state, out] : lists) {
+    pb::ListAlertsRequest list;
+    list.set_state(state);
+    list.set_count(kMaxAlertListCount);
+    pb::AlertsPage page;
+    if (const auto status = alerts_.List(visitor.caller, list, &page); !status.ok()) {
+      return HtmlResponse(HttpStatusOf(status),
+                          ConsolePage("Alerts", ErrorBody("Alerts", status.message), context));
+    }
+    out->assign(page.alerts().begin(), page.alerts().end());
+  }
+  const std::string done = Get(ParseForm(request.query), "done");
+  if (done == "acknowledged") data.notice = "Acknowledged.";
+  if (done == "cleared") data.notice = "Cleared.";
+  return HtmlResponse(200, ConsolePage("Alerts", AlertsPageBody(data, context), context));
 }
 
 }  // namespace lokahi::lokahid

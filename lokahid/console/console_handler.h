@@ -18,6 +18,7 @@
 #include "lib/http/server.h"
 #include "lokahid/console/console_queries.h"
 #include "lokahid/console/console_sessions.h"
+#include "lokahid/service/alerts_api.h"
 #include "lokahid/service/checks_api.h"
 
 namespace lokahi::lokahid {
@@ -37,8 +38,9 @@ class ConsoleHandler {
   using Clock = std::function<std::chrono::system_clock::time_point()>;
   // All must outlive the handler. `credentials` are USERPASS's (unset: the
   // console is open).
-  ConsoleHandler(ChecksApi& api, PgConsoleQueries& queries, PgConsoleSessions& sessions,
-                 std::optional<auth::Credentials> credentials, Clock clock);
+  ConsoleHandler(ChecksApi& api, AlertsApi& alerts, PgConsoleQueries& queries,
+                 PgConsoleSessions& sessions, std::optional<auth::Credentials> credentials,
+                 Clock clock);
 
   // The answer to a console route, or nullopt when `request` names none (the
   // caller tries its other routes). `client_address` is the caller's as the
@@ -53,7 +55,10 @@ class ConsoleHandler {
   struct Visitor;
   http::Response Route(const http::Request& request, Visitor& visitor) const;
 
+  http::Response RouteAlerts(const http::Request& request, Visitor& visitor) const;
+
   ChecksApi& api_;
+  AlertsApi& alerts_;
   PgConsoleQueries& queries_;
   PgConsoleSessions& sessions_;
   std::optional<auth::Credentials> credentials_;

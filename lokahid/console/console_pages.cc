@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "lib/checks/check.h"
+#include "lokahid/console/alerts_page.h"
 
 namespace lokahi::lokahid {
 
@@ -107,8 +108,8 @@ std::string ConsolePage(std::string_view title, const Html& body, const PageCont
                    "<script src=\"/assets/console.js\" defer></script>"
                    "</head><body><header><nav><a class=\"brand\" href=\"/\">lokahi</a>"
                    "<a href=\"/\">Overview</a><a href=\"/checks\">Checks</a>"
-                   "<a href=\"/checks/new\">New check</a><a href=\"/status\">Status "
-                   "page</a>";
+                   "<a href=\"/checks/new\">New check</a><a href=\"/alerts\">Alerts</a>"
+                   "<a href=\"/status\">Status page</a>";
   if (context.session) {
     h << "<form method=\"post\" action=\"/logout\" class=\"logout\">";
     CsrfField(h, context);
@@ -174,6 +175,7 @@ Html OverviewLive(const OverviewData& data, int64_t now) {
     }
     h << "</tbody></table>";
   }
+  h.Append(RaisedAlertsSummary(data.raised_alerts, now));
   h << "<h2>Recent changes</h2>";
   if (data.recent.empty()) {
     h << "<p class=\"calm\">No check has changed state yet.</p>";

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts.pb.h"
 #include "lokahi.pb.h"
 #include "lokahid/console/console_queries.h"
 #include "lokahid/console/html.h"
@@ -36,6 +37,7 @@ struct OverviewData {
   StateCounts counts;
   std::vector<FailingCheck> failing;
   std::vector<RecentTransition> recent;
+  std::vector<github::xe::lokahi::Alert> raised_alerts;
 };
 // The part of the overview that refreshes itself (htmx swaps it every few
 // seconds).

@@ -123,6 +123,38 @@ async function main() {
     await page.locator('#latency-chart[data-drawn="7d"] canvas').waitFor({ timeout: 10000 });
     await page.screenshot({ path: path.join(shots, 'check.png'), fullPage: true });
 
+    step('acknowledge a raised alert for 4 hours with a note');
+    const submitted = await fetch(`${base}/twirp/github.xe.lokahi.Alerts/Submit`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64'),
+      },
+      body: JSON.stringify({ alerts: [{ id: 'disk-full', source: 'db1', subject: '<b>Disk</b> full',
+        detail: '<script>window.__xss=4</script> /var at 99 %', raise: 'now' }] }),
+    });
+    assert.equal(submitted.status, 200, await submitted.text());
+    const raisedRow = page.locator('section.raised tr[data-alert="db1/disk-full"]');
+    for (let i = 0; i < 50 && !(await raisedRow.count()); i++) {
+      await page.goto(`${base}/alerts`);
+      if (!(await raisedRow.count())) await new Promise((r) => setTimeout(r, 200));
+    }
+    await raisedRow.waitFor({ timeout: 1000 });
+    assert.equal(await raisedRow.locator('td.subject').textContent(), '<b>Disk</b> full');
+    assert.ok((await raisedRow.locator('td.detail').textContent()).startsWith('<script>'));
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    await page.goto(`${base}/`);
+    await page.locator('table.raised-alerts', { hasText: '<b>Disk</b> full' }).waitFor();
+    await page.goto(`${base}/alerts`);
+    await raisedRow.locator('select[name=for]').selectOption('14400');
+    await raisedRow.locator('input[name=note]').fill('on it <i>now</i>');
+    await Promise.all([page.waitForURL(/done=acknowledged$/), raisedRow.locator('form.ack button').click()]);
+    const acked = page.locator('section.acknowledged tr[data-alert="db1/disk-full"]');
+    await acked.waitFor();
+    assert.equal(await acked.locator('q.note').textContent(), 'on it <i>now</i>');
+    assert.match(await acked.textContent(), /acknowledged by admin until/);
+    await page.screenshot({ path: path.join(shots, 'alerts.png'), fullPage: true });
+
     step('the checks list');
     await page.goto(`${base}/checks`);
     await page.locator(`tr[data-check="${id}"]`).waitFor();
