@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "healthworker/config.h"
+#include "healthworker/confirmer.h"
 #include "healthworker/probe_dispatcher.h"
 #include "healthworker/result_batcher.h"
 #include "healthworker/vantage_monitor.h"
@@ -65,19 +66,22 @@ int Run(Logger& log) {
   batcher_options.max_delay = std::chrono::milliseconds(config.batch_max_delay_ms);
   batcher_options.batch_rows = histograms.batch_rows;
   batcher_options.write_seconds = histograms.batch_write_seconds;
-  lokahi::healthworker::ResultBatcher batcher(
-      writer, batcher_options,
-      [&](const std::vector<lokahi::store::TransitionRecord>& transitions) {
-        // After commit: a nudge only. A lost nudge delays delivery until the next sweep.
-        lokahi::internal::EgressNudge nudge;
-        for (const auto& t : transitions) nudge.add_transition_ids(t.id);
-        try {
-          nats.Publish(Subjects::kWebhookEgress, nudge.SerializeAsString());
-        } catch (const std::exception& e) {
-          log.Warn("nudge_failed", {{"error", e.what()}});
-        }
-      },
-      log);
+  const auto nudge_egress = [&](const std::vector<lokahi::store::TransitionRecord>& transitions) {
+    // After commit: a nudge only. A lost nudge delays delivery until the next sweep.
+    lokahi::internal::EgressNudge nudge;
+    for (const auto& t : transitions) nudge.add_transition_ids(t.id);
+    try {
+      nats.Publish(Subjects::kWebhookEgress, nudge.SerializeAsString());
+    } catch (const std::exception& e) {
+      log.Warn("nudge_failed", {{"error", e.what()}});
+    }
+  };
+  // Set once the dispatcher exists, before any work is taken.
+  std::atomic<lokahi::healthworker::Confirmer*> confirmer{nullptr};
+  batcher_options.on_confirmations = [&](std::vector<lokahi::store::ConfirmationRequest>&& held) {
+    if (auto* c = confirmer.load()) c->Request(std::move(held));
+  };
+  lokahi::healthworker::ResultBatcher batcher(writer, batcher_options, nudge_egress, log);
 
   // Scheduled work arrives through these; the worker leaves them while its own path is impaired.
   std::unique_ptr<lokahi::healthworker::ProbeDispatcher> dispatcher;
@@ -162,6 +166,10 @@ int Run(Logger& log) {
   }
   lokahi::healthworker::RegisterWorkerReadings(registry, *dispatcher, batcher);
   lokahi::healthworker::RegisterVantageReadings(registry, *vantage, *dispatcher);
+  lokahi::healthworker::Confirmer confirmations(nats, *dispatcher, vantage.get(), writer,
+                                                nudge_egress, {config.instance_name}, log);
+  confirmer.store(&confirmations);
+  lokahi::healthworker::RegisterConfirmerReadings(registry, confirmations);
   lokahi::metrics::OpsServer ops(
       config.metrics_address, config.metrics_port, registry,
       lokahi::metrics::AllOf({lokahi::daemon::PostgresReadiness(pool),
@@ -184,6 +192,7 @@ int Run(Logger& log) {
   // Stop taking work, finish what is in flight, flush every result, then leave.
   subscriptions.Leave(std::chrono::seconds(5));
   run_now->Drain(std::chrono::seconds(5));
+  confirmations.Stop();
   dispatcher->Stop(std::chrono::milliseconds(config.stop_grace_ms));
   vantage->Stop();
   batcher.Stop(std::chrono::seconds(30));

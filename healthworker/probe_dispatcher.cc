@@ -136,8 +136,8 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
       stats_.lag_ms_sum.fetch_add(std::max<int64_t>(lag, 0));
       stats_.lag_samples.fetch_add(1);
       const uint64_t tag = next_tag_.fetch_add(1);
-      pending_.emplace(
-          tag, Pending{spec.id(), spec.due_unix_ms(), spec.expected_status(), "", spec.url()});
+      pending_.emplace(tag, Pending{spec.id(), spec.due_unix_ms(), spec.expected_status(), "",
+                                    spec.url(), spec.timeout_ms()});
       // Not started once its slot is as stale as one skipped on arrival (a backlog inside the
       // prober must not delay every probe behind it): counted as a stale skip instead.
       const auto start_by = std::chrono::system_clock::time_point(
@@ -168,11 +168,21 @@ void ProbeDispatcher::OnRunNow(const std::string& payload, const std::string& re
     Refused(stats_.invalid_specs, 1, subject, *problem);
     return;
   }
+  ProbeNow(spec, reply_subject, true);
+}
+
+void ProbeDispatcher::ProbeForConfirmation(const lokahi::internal::CheckSpec& spec,
+                                           const std::string& reply_subject) {
+  ProbeNow(spec, reply_subject, false);
+}
+
+void ProbeDispatcher::ProbeNow(const lokahi::internal::CheckSpec& spec,
+                               const std::string& reply_subject, bool record) {
   const uint64_t tag = next_tag_.fetch_add(1);
   {
     std::lock_guard lock(mutex_);
     pending_.emplace(tag, Pending{spec.id(), UnixMillis(clock_()), spec.expected_status(),
-                                  reply_subject, spec.url()});
+                                  reply_subject, spec.url(), spec.timeout_ms(), record});
   }
   prober_->Submit({{tag, spec.url(), spec.timeout_ms()}});
 }
@@ -253,6 +263,12 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
                                          : checks::State::kError;
         outcome.set_state(static_cast<int>(judged));
         replies.emplace_back(pending.reply_subject, outcome.SerializeAsString());
+      }
+      if (!pending.record) continue;
+      if (pending.reply_subject.empty() && record.verdict != checks::Verdict::kUp) {
+        record.url = pending.url;  // another worker may be asked to confirm it
+        record.timeout_ms = pending.timeout_ms;
+        record.expected_status = pending.expected_status;
       }
       records.push_back(std::move(record));
       if (options_.vantage != nullptr) urls.push_back(std::move(pending.url));

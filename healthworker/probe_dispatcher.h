@@ -70,6 +70,10 @@ class ProbeDispatcher {
 
   void OnRunBatch(const std::string& payload);
   void OnRunNow(const std::string& payload, const std::string& reply_subject);
+  // Probes `spec` (already validated) for another worker's confirmation and answers a
+  // ProbeOutcome on `reply_subject`; nothing is recorded.
+  void ProbeForConfirmation(const lokahi::internal::CheckSpec& spec,
+                            const std::string& reply_subject);
   // Finishes in-flight probes within `grace`; probes cut off by the stop are not recorded (a
   // probe we abandoned says nothing about the target).
   void Stop(std::chrono::milliseconds grace);
@@ -83,9 +87,13 @@ class ProbeDispatcher {
     std::string check_id;
     int64_t slot_ms = 0;
     int expected_status = 0;
-    std::string reply_subject;  // set for on-demand runs
+    std::string reply_subject;  // set for on-demand runs and confirmations
     std::string url;
+    int timeout_ms = 0;
+    bool record = true;  // false for confirmations: they only answer, never count
   };
+  void ProbeNow(const lokahi::internal::CheckSpec& spec, const std::string& reply_subject,
+                bool record);
   void OnComplete(std::vector<probe::ProbeResult>&& results);
   // While the vantage is impaired: publishes the batch again on check.run once (a worker that
   // has left the queue group no longer receives it), so the slots reach a healthy worker.

@@ -75,6 +75,10 @@ ResultBatcher::WriteResult ResultBatcher::WriteChunk(const std::vector<store::Pr
       stats_.transitions.fetch_add(static_cast<long long>(outcome.transitions.size()));
       on_commit_(outcome.transitions);
     }
+    if (!outcome.confirmations.empty() && options_.on_confirmations) {
+      auto confirmations = outcome.confirmations;
+      options_.on_confirmations(std::move(confirmations));
+    }
     return WriteResult::kWritten;
   } catch (const store::RowsRejected& e) {
     if (chunk.size() == 1) {

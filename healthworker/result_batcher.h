@@ -28,6 +28,8 @@ struct BatcherOptions {
   size_t max_buffered = 500000;
   metrics::Histogram* batch_rows = nullptr;     // optional: rows per committed batch
   metrics::Histogram* write_seconds = nullptr;  // optional: time per batch transaction
+  // Optional: called on the writer thread with the transitions each commit held for confirmation.
+  std::function<void(std::vector<store::ConfirmationRequest>&&)> on_confirmations;
   std::function<std::chrono::steady_clock::time_point()> clock = [] {
     return std::chrono::steady_clock::now();
   };

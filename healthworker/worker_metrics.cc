@@ -101,6 +101,19 @@ void RegisterVantageReadings(metrics::Registry& registry, const VantageMonitor& 
           dispatcher.stats().handed_back);
 }
 
+void RegisterConfirmerReadings(metrics::Registry& registry, const Confirmer& confirmer) {
+  const auto& c = confirmer.stats();
+  const char* kOutcomes =
+      "Transitions out of UP held for another worker's probe, by how they were decided.";
+  AddCounter(registry, "lokahi_confirmations_total", kOutcomes, c.confirmed,
+             {{"outcome", "confirmed"}});
+  AddCounter(registry, "lokahi_confirmations_total", kOutcomes, c.vetoed, {{"outcome", "vetoed"}});
+  AddCounter(registry, "lokahi_confirmations_total", kOutcomes, c.unanswered,
+             {{"outcome", "unanswered"}});
+  AddCounter(registry, "lokahi_confirmations_answered_total",
+             "Confirmation answers received from other workers.", c.answered, {});
+}
+
 metrics::ReadinessCheck VantageReadiness(const VantageMonitor& vantage) {
   return [&vantage]() -> metrics::Readiness {
     if (!vantage.Impaired()) return metrics::Readiness::Ready();

@@ -1,6 +1,7 @@
 #pragma once
 // The healthworker's /metrics series.
 
+#include "healthworker/confirmer.h"
 #include "healthworker/probe_dispatcher.h"
 #include "healthworker/result_batcher.h"
 #include "healthworker/vantage_monitor.h"
@@ -25,6 +26,8 @@ void RegisterWorkerReadings(metrics::Registry& registry, const ProbeDispatcher& 
 // lokahi_vantage_* series: the worker's judgement of its own network path.
 void RegisterVantageReadings(metrics::Registry& registry, const VantageMonitor& vantage,
                              const ProbeDispatcher& dispatcher);
+// lokahi_confirmations_total{outcome}: failures re-probed by another worker before alerting.
+void RegisterConfirmerReadings(metrics::Registry& registry, const Confirmer& confirmer);
 // Not ready while the vantage is impaired: the worker takes no work then, and says why.
 metrics::ReadinessCheck VantageReadiness(const VantageMonitor& vantage);
 

@@ -10,6 +10,9 @@ struct Subjects {
   static constexpr std::string_view kCheckRun = "check.run";
   // Request/reply: probe one check now (internal.RunNowRequest -> internal.ProbeOutcome).
   static constexpr std::string_view kCheckRunNow = "check.run.now";
+  // Request/reply: another worker re-probes a failure before it takes a check out of UP
+  // (internal.ConfirmRequest -> internal.ProbeOutcome), queue group kHealthworkers.
+  static constexpr std::string_view kCheckConfirm = "check.confirm";
   // Nudge after transitions commit (internal.EgressNudge), queue group kWebhookWorkers.
   static constexpr std::string_view kWebhookEgress = "webhook.egress";
 };

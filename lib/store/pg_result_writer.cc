@@ -21,6 +21,7 @@ using postgres::TextArray;
 struct StateRow {
   checks::Tracking tracking;
   checks::Thresholds thresholds;
+  bool confirm = true;  // transitions out of UP wait for another worker's probe
   int64_t last_slot_ms = 0;
   // As read: the compare-and-set's expectation.
   int read_state = 0;
@@ -36,6 +37,10 @@ struct StateRow {
 // Concurrent writers rarely touch one check at once (a duplicate dispatch, a takeover); a row that
 // keeps moving under us this often means something else is wrong.
 constexpr int kMaxStateAttempts = 8;
+
+// transitions.confirmation: 0 needed none (or the check does not confirm).
+constexpr int kTransitionConfirmed = 1;
+constexpr int kTransitionUnconfirmed = 2;
 
 // The per-row statements below touch a few thousand of possibly millions of checks: one index
 // probe each. With default costs the planner prefers hashing the whole table per batch, which
@@ -55,7 +60,8 @@ std::map<std::string, StateRow> LoadStates(pqxx::work& txn,
   std::map<std::string, StateRow> states;
   const auto rows = txn.exec_params(
       "SELECT s.check_id::text, s.state, s.consecutive_failures, s.consecutive_successes,"
-      " s.last_slot_ms, c.failure_threshold, c.recovery_threshold, c.notify_failure_kind_change"
+      " s.last_slot_ms, c.failure_threshold, c.recovery_threshold, c.notify_failure_kind_change,"
+      " c.confirm"
       " FROM unnest($1::uuid[]) AS want(id)"
       " JOIN check_states s ON s.check_id = want.id JOIN checks c ON c.id = want.id",
       TextArray(ids));
@@ -67,6 +73,7 @@ std::map<std::string, StateRow> LoadStates(pqxx::work& txn,
     state.read_state = static_cast<int>(state.tracking.state);
     state.read_slot_ms = state.last_slot_ms;
     state.thresholds = {row[5].as<int>(), row[6].as<int>(), row[7].as<bool>()};
+    state.confirm = row[8].as<bool>();
     states.emplace(row[0].as<std::string>(), state);
   }
   return states;
@@ -193,6 +200,7 @@ WriteOutcome PgResultWriter::WriteTransaction(const std::vector<ProbeRecord>& ba
     std::vector<std::string> c_check, c_error;
     std::vector<int64_t> c_from, c_to, c_at, c_slot, c_status, c_latency;
     std::vector<const ProbeRecord*> stale;
+    std::vector<ConfirmationRequest> held;
     for (const ProbeRecord* r : pending) {
       const auto it = states.find(r->check_id);
       if (it == states.end()) continue;  // deleted since it was dispatched
@@ -201,7 +209,13 @@ WriteOutcome PgResultWriter::WriteTransaction(const std::vector<ProbeRecord>& ba
         stale.push_back(r);
         continue;
       }
-      const auto evaluation = checks::Evaluate(state.tracking, r->verdict, state.thresholds);
+      auto evaluation = checks::Evaluate(state.tracking, r->verdict, state.thresholds);
+      if (evaluation.changed && state.confirm && state.tracking.state == checks::State::kUp) {
+        // Out of UP only once another worker agrees: the failure counts, the state waits.
+        held.push_back({*r, evaluation.next.state});
+        evaluation.next.state = checks::State::kUp;
+        evaluation.changed = false;
+      }
       if (evaluation.changed) {
         c_check.push_back(r->check_id);
         c_from.push_back(static_cast<int>(state.tracking.state));
@@ -233,6 +247,9 @@ WriteOutcome PgResultWriter::WriteTransaction(const std::vector<ProbeRecord>& ba
       t_status.push_back(c_status[i]);
       t_latency.push_back(c_latency[i]);
       t_error.push_back(c_error[i]);
+    }
+    for (auto& h : held) {
+      if (updated.count(h.record.check_id)) outcome.confirmations.push_back(std::move(h));
     }
     const auto lost_race = [&](const ProbeRecord* r) {
       const auto it = states.find(r->check_id);
@@ -267,6 +284,72 @@ WriteOutcome PgResultWriter::WriteTransaction(const std::vector<ProbeRecord>& ba
         "INSERT INTO skipped_slots (minute, count) VALUES (date_trunc('minute', now()), $1)"
         " ON CONFLICT (minute) DO UPDATE SET count = skipped_slots.count + excluded.count",
         skipped_slots);
+  }
+  txn.commit();
+  return outcome;
+}
+
+WriteOutcome PgResultWriter::ApplyConfirmations(const std::vector<ConfirmationResult>& results) {
+  WriteOutcome outcome;
+  std::vector<std::string> v_check, c_check, c_error;
+  std::vector<int64_t> c_to, c_at, c_slot, c_status, c_latency, c_confirmation;
+  std::set<std::string> seen;
+  for (const auto& result : results) {
+    const ProbeRecord& r = result.request.record;
+    // One decision per check and call: a second for the same check would join the one update
+    // twice and record its transition twice. A later one finds the state already decided.
+    if (!seen.insert(r.check_id).second) continue;
+    if (result.verdict == ConfirmationVerdict::kVetoed) {
+      v_check.push_back(r.check_id);
+      continue;
+    }
+    c_check.push_back(r.check_id);
+    c_to.push_back(static_cast<int>(result.request.to));
+    c_at.push_back(r.probed_unix_us);
+    c_slot.push_back(r.slot_ms);
+    c_status.push_back(r.status_code);
+    c_latency.push_back(r.latency_ns);
+    c_error.push_back(r.error);
+    c_confirmation.push_back(result.verdict == ConfirmationVerdict::kConfirmed
+                                 ? kTransitionConfirmed
+                                 : kTransitionUnconfirmed);
+  }
+  auto connection = pool_.Acquire();
+  pqxx::work txn(*connection);
+  if (!v_check.empty()) {
+    txn.exec_params(
+        "UPDATE check_states s SET consecutive_failures = 0,"
+        " disagreements = s.disagreements + 1"
+        " FROM unnest($1::uuid[]) AS v(check_id)"
+        " WHERE s.check_id = v.check_id AND s.state = 1",
+        TextArray(v_check));
+  }
+  if (!c_check.empty()) {
+    // Still UP with its failures counted: no success (nor another decision) came in between.
+    const auto rows = txn.exec_params(
+        "WITH t AS (SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::bigint[], $4::bigint[],"
+        "     $5::int[], $6::bigint[], $7::text[], $8::smallint[]) WITH ORDINALITY"
+        "     AS t(check_id, to_state, at_us, slot, status, latency, error, confirmation, n)),"
+        " moved AS (UPDATE check_states s SET state = t.to_state, consecutive_successes = 0,"
+        "     state_changed_at = to_timestamp(t.at_us / 1e6)"
+        "   FROM t JOIN checks c ON c.id = t.check_id"
+        "   WHERE s.check_id = t.check_id AND s.state = 1"
+        "     AND s.consecutive_failures >= c.failure_threshold"
+        "   RETURNING s.check_id)"
+        " INSERT INTO transitions (check_id, from_state, to_state, at, slot_ms, status_code,"
+        "   latency_ns, error, confirmation)"
+        " SELECT t.check_id, 1, t.to_state, to_timestamp(t.at_us / 1e6), t.slot, t.status,"
+        "   t.latency, t.error, t.confirmation"
+        " FROM t JOIN moved USING (check_id) ORDER BY t.n"
+        " RETURNING id, check_id::text, from_state, to_state, slot_ms",
+        TextArray(c_check), IntArray(c_to), IntArray(c_at), IntArray(c_slot), IntArray(c_status),
+        IntArray(c_latency), TextArray(c_error), IntArray(c_confirmation));
+    for (const auto& row : rows) {
+      outcome.transitions.push_back({row[0].as<int64_t>(), row[1].as<std::string>(),
+                                     static_cast<checks::State>(row[2].as<int>()),
+                                     static_cast<checks::State>(row[3].as<int>()),
+                                     row[4].as<int64_t>()});
+    }
   }
   txn.commit();
   return outcome;

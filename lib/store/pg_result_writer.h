@@ -11,6 +11,7 @@ class PgResultWriter final : public ResultWriter {
  public:
   explicit PgResultWriter(postgres::ConnectionPool& pool) : pool_(pool) {}
   WriteOutcome Write(const std::vector<ProbeRecord>& batch, int64_t skipped_slots) override;
+  WriteOutcome ApplyConfirmations(const std::vector<ConfirmationResult>& results) override;
 
  private:
   WriteOutcome WriteTransaction(const std::vector<ProbeRecord>& batch, int64_t skipped_slots);

@@ -24,6 +24,28 @@ struct ProbeRecord {
   // On-demand probes (Run) are recorded but do not move the state machine: state follows the
   // schedule only, so a manual run can neither hide nor invent an outage between slots.
   bool applies_to_state = true;
+  // A failure's probe, so another worker can confirm it (set on failing scheduled results only).
+  std::string url;
+  int timeout_ms = 0;
+  int expected_status = 0;
+};
+
+// A failure that would take a check out of UP, held until another worker re-probes the target:
+// the state stays UP (the failure is counted) until ApplyConfirmations decides.
+struct ConfirmationRequest {
+  ProbeRecord record;
+  checks::State to = checks::State::kError;
+};
+
+enum class ConfirmationVerdict {
+  kConfirmed,   // the other worker's probe failed too: the transition commits
+  kVetoed,      // it succeeded: no transition, the disagreement is counted
+  kUnanswered,  // no other worker answered within one probe timeout: commits, marked unconfirmed
+};
+
+struct ConfirmationResult {
+  ConfirmationRequest request;
+  ConfirmationVerdict verdict = ConfirmationVerdict::kUnanswered;
 };
 
 struct TransitionRecord {
@@ -38,6 +60,8 @@ struct WriteOutcome {
   std::vector<TransitionRecord> transitions;
   size_t results_written = 0;
   size_t stale_or_duplicate = 0;  // results older than the check's newest applied slot
+  // Transitions out of UP held for confirmation by another worker (checks with `confirm`).
+  std::vector<ConfirmationRequest> confirmations;
 };
 
 // Postgres refused the batch's data itself (SQLSTATE class 22 data exception or 23 integrity
@@ -54,6 +78,13 @@ class ResultWriter {
   // on database failure, in which case nothing of the batch was written: RowsRejected when the
   // data was refused, another std::exception when the failure may pass (connection, timeout).
   virtual WriteOutcome Write(const std::vector<ProbeRecord>& batch, int64_t skipped_slots) = 0;
+  // Decides held transitions: a confirmed or unanswered one commits (compare-and-set: only while
+  // the check is still UP with its failures counted, so a success meanwhile cancels it), a vetoed
+  // one resets the failure count and counts a disagreement. Returns the transitions recorded.
+  virtual WriteOutcome ApplyConfirmations(const std::vector<ConfirmationResult>& results) {
+    (void)results;
+    return {};
+  }
 };
 
 }  // namespace lokahi::store

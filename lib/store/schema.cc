@@ -584,6 +584,14 @@ CREATE INDEX check_states_failing ON check_states (state_changed_at, check_id)
       {142, "index of checks not UP, for the console's counts by state", R"sql(
 CREATE INDEX check_states_not_up ON check_states (state) WHERE state <> 1;
 )sql"},
+      // Confirmation (issue 19): a transition out of UP waits for another worker's probe unless
+      // the check turns `confirm` off; vetoes are counted per check; a transition says whether it
+      // was confirmed (1), committed without an answer (2) or needed none (0).
+      {152, "checks.confirm, check_states.disagreements, transitions.confirmation", R"sql(
+ALTER TABLE checks ADD COLUMN confirm boolean NOT NULL DEFAULT true;
+ALTER TABLE check_states ADD COLUMN disagreements integer NOT NULL DEFAULT 0;
+ALTER TABLE transitions ADD COLUMN confirmation smallint NOT NULL DEFAULT 0;
+)sql"},
   };
   return kMigrations;
 }
