@@ -7,8 +7,9 @@
 //     before its answer). Prints submissions/s and request latency p50/p99.
 //   alerts_load heartbeats URL ALERTS PERIOD SECONDS STOP BATCH CONNECTIONS
 //     ALERTS heartbeats "hb-<n>", each re-sent every PERIOD seconds with raise +(PERIOD+30)s, in
-//     batches of BATCH spread evenly over the period; after a first full round (seeding) the first
-//     STOP heartbeats stop being sent, the rest go on for SECONDS. Prints whether the refresh rate
+//     batches of BATCH spread evenly over the period; after a first full round (seeding) STOP of
+//     them (every ALERTS/STOP-th, so their due times spread over the period) stop being sent, the
+//     rest go on for SECONDS. Prints whether the refresh rate
 //     kept up and the Unix time the stopped ones were last sent.
 
 #include <curl/curl.h>
@@ -134,6 +135,8 @@ int Heartbeats(const std::string& url, int alerts, int period, int seconds, int 
   const auto interval =
       std::chrono::duration<double>(static_cast<double>(period) / batches_per_round);
   const int rounds = 1 + (seconds + period - 1) / period;
+  // Every step-th heartbeat stops, so their due times spread over a whole period.
+  const int step = stop > 0 ? std::max(1, alerts / stop) : 1;
   std::atomic<long> next{0}, failed{0}, late_batches{0};
   std::atomic<long long> sent{0};
   std::atomic<long long> last_stopped_send_unix{0};
@@ -152,8 +155,9 @@ int Heartbeats(const std::string& url, int alerts, int period, int seconds, int 
         std::vector<std::string> items;
         bool has_stopped = false;
         for (int i = b * batch; i < std::min(alerts, (b + 1) * batch); ++i) {
-          if (round > 0 && i < stop) continue;  // stopped after the seeding round
-          has_stopped |= i < stop;
+          const bool stopped = stop > 0 && i % step == 0;
+          if (round > 0 && stopped) continue;  // stopped after the seeding round
+          has_stopped |= stopped;
           items.push_back(Item("hb-" + std::to_string(i), raise));
         }
         if (items.empty()) continue;
