@@ -79,7 +79,7 @@ std::shared_ptr<CURLSH> NewSessionShare() {
 }  // namespace
 
 struct TlsSessionShare::Origin {
-  // Sessions from the latest full handshake on; null before the first.
+  // Sessions from the latest successful full handshake on; null before the first.
   std::shared_ptr<CURLSH> share;
   // A full handshake verified the chain and host name at `last_full`, and every probe since got an
   // HTTP answer.
@@ -126,13 +126,12 @@ bool TlsSessionShare::Prepare(CURL* easy, std::string_view url) {
   }
   origin->last_probed = now;
 
+  // A full handshake gets a new, empty share for the session it makes; once it succeeds, that share
+  // becomes the origin's, so later probes resume the latest full handshake's session. Until then
+  // they resume the previous one (probes running on a replaced share hold it until they finish).
   const bool resume = MayResume(*origin, now);
-  // A full handshake starts a new share, so that the session it makes is the one later probes
-  // resume; probes running on the old share hold it until they finish.
-  if (!resume) origin->share = NewSessionShare();
-
   Probe& probe = probes_[easy];
-  probe = Probe{origin, origin->share, HandshakeSeen{}};
+  probe = Probe{origin, resume ? origin->share : NewSessionShare(), HandshakeSeen{}};
   CURLcode code = CURLE_OK;
   const auto set = [&](CURLoption option, auto value) {
     if (code == CURLE_OK) code = curl_easy_setopt(easy, option, value);
@@ -171,8 +170,7 @@ void TlsSessionShare::Finish(CURL* easy, ProbeResult& result) {
         origin.verified = true;
         origin.last_full = now_();
         origin.expires_at = result.tls_cert_expires_at;
-        // Null only when a share could not be made for a later probe: this one's will do.
-        if (!origin.share) origin.share = probe.share;
+        if (probe.share) origin.share = probe.share;
       }
     }
   }

@@ -18,10 +18,10 @@
 //
 // libcurl 7.88's share keeps only 8 sessions (least recently used out), far fewer than the origins
 // a worker probes, so each origin gets a share (CURL_LOCK_DATA_SSL_SESSION) of its own; redirect
-// hops of its probes use the same share. A full handshake starts a new, empty share for its origin,
-// so later probes resume the session it made; probes still running on the old share keep it until
-// they end. Origins not probed for `full_handshake_every` are forgotten (their next probe needs a
-// full handshake anyway), and at most kMaxOrigins are kept.
+// hops of its probes use the same share. A full handshake gets a new, empty share, which becomes
+// the origin's once it succeeds, so later probes resume the session it made; probes still running
+// on the old share keep it until they end. Origins not probed for `full_handshake_every` are
+// forgotten (their next probe needs a full handshake anyway), and at most kMaxOrigins are kept.
 
 #include <curl/curl.h>
 
