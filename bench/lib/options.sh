@@ -88,5 +88,7 @@ bench_offered_per_minute() { echo $((BENCH_CHECKS * 60 / BENCH_EVERY)); }
 bench_probe_timeout_ms() {
   local timeout=$((BENCH_LATENCY_MS * 4 + 2000))
   [ "$timeout" -ge 5000 ] || timeout=5000
+  # The healthworker refuses checks with a timeout over 120 s.
+  [ "$timeout" -le 120000 ] || timeout=120000
   echo "$timeout"
 }
