@@ -61,12 +61,7 @@ pb::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
   h->set_p95_nanoseconds(histogram.p95_ns);
   h->set_p99_nanoseconds(histogram.p99_ns);
 
-  status.set_uptime_24h(uptime.last_24h);
-  status.set_uptime_7d(uptime.last_7d);
-  status.set_uptime_30d(uptime.last_30d);
-  status.set_uptime_probes_24h(uptime.probes_24h);
-  status.set_uptime_probes_7d(uptime.probes_7d);
-  status.set_uptime_probes_30d(uptime.probes_30d);
+  SetUptime(uptime, &status);
 
   status.set_previous_state(static_cast<pb::Check::State>(transition.from_state));
   status.set_transition_id(transition.id);
@@ -86,6 +81,15 @@ pb::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
     SetTimestamp(probe->mutable_probed_at(), transition.at);
   }
   return status;
+}
+
+void SetUptime(const store::UptimeRatios& uptime, pb::CheckStatus* status) {
+  status->set_uptime_probes_24h(uptime.probes_24h);
+  status->set_uptime_probes_7d(uptime.probes_7d);
+  status->set_uptime_probes_30d(uptime.probes_30d);
+  if (uptime.probes_24h > 0) status->set_uptime_24h(uptime.last_24h);
+  if (uptime.probes_7d > 0) status->set_uptime_7d(uptime.last_7d);
+  if (uptime.probes_30d > 0) status->set_uptime_30d(uptime.last_30d);
 }
 
 EncodedBody EncodeCheckStatus(const pb::CheckStatus& status, checks::WebhookFormat format) {

@@ -18,6 +18,10 @@ github::xe::lokahi::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
                                               const store::LatencyHistogram& histogram,
                                               const store::UptimeRatios& uptime);
 
+// The uptime ratios and their probe counts; a ratio over no probes stays unset (unknown, not 0).
+// Shared by webhook bodies and the Status API so both say the same.
+void SetUptime(const store::UptimeRatios& uptime, github::xe::lokahi::CheckStatus* status);
+
 // Protobuf binary (lokahi's format) or the protobuf JSON mapping with proto field names, as the
 // check's webhook_format asks.
 EncodedBody EncodeCheckStatus(const github::xe::lokahi::CheckStatus& status,

@@ -123,10 +123,13 @@ class Views {
     } else {
       fields.AddRow({"LAST PROBE", "none yet"});
     }
-    fields.AddRow({"UPTIME", "24h " + Uptime(status.uptime_24h(), status.uptime_probes_24h()) +
-                                 "   7d " + Uptime(status.uptime_7d(), status.uptime_probes_7d()) +
-                                 "   30d " +
-                                 Uptime(status.uptime_30d(), status.uptime_probes_30d())});
+    fields.AddRow(
+        {"UPTIME",
+         "24h " + Uptime(status.has_uptime_24h(), status.uptime_24h(), status.uptime_probes_24h()) +
+             "   7d " +
+             Uptime(status.has_uptime_7d(), status.uptime_7d(), status.uptime_probes_7d()) +
+             "   30d " +
+             Uptime(status.has_uptime_30d(), status.uptime_30d(), status.uptime_probes_30d())});
     if (status.has_histogram_data()) {
       fields.AddRow({"LATENCY 24H", Latency(status.histogram_data())});
     }
@@ -196,8 +199,9 @@ class Views {
   static std::string Nanos(int64_t nanoseconds) {
     return nanoseconds > 0 ? Milliseconds(static_cast<double>(nanoseconds)) : "-";
   }
-  static std::string Uptime(double ratio, int64_t probes) {
-    if (probes == 0) return "no data";
+  // Unknown (no probe in the window) reads as a dash, never as 0 %.
+  static std::string Uptime(bool known, double ratio, int64_t probes) {
+    if (!known || probes == 0) return "\u2014";
     return Percent(ratio) + " (" + std::to_string(probes) + " probes)";
   }
   static std::string Latency(const pb::HistogramData& h) {

@@ -7,6 +7,7 @@
 
 #include "lib/checks/quote.h"
 #include "lib/postgres/connection_pool.h"
+#include "lib/webhook/check_status_body.h"
 #include "lokahid/convert.h"
 #include "lokahid/page_token.h"
 #include "lokahid/service/guarded.h"
@@ -174,13 +175,7 @@ ApiStatus ChecksApi::Status(const Caller& caller, const pb::CheckID& request,
     *response->mutable_check() = CheckToProto(*check);
     HistogramToProto(status_.HistogramFor(*id, std::chrono::hours(24)),
                      response->mutable_histogram_data());
-    const auto uptime = status_.UptimeRatiosFor(*id);
-    response->set_uptime_24h(uptime.last_24h);
-    response->set_uptime_7d(uptime.last_7d);
-    response->set_uptime_30d(uptime.last_30d);
-    response->set_uptime_probes_24h(uptime.probes_24h);
-    response->set_uptime_probes_7d(uptime.probes_7d);
-    response->set_uptime_probes_30d(uptime.probes_30d);
+    webhook::SetUptime(status_.UptimeRatiosFor(*id), response);
     LastProbeToProto(pipeline_.LastProbeOf(*id), response);
     return ApiStatus::Ok();
   });

@@ -155,7 +155,7 @@ STATE         DOWN for 3m
 LAST PROBE    12s ago, HTTP 503 in 12.3 ms
 TIMINGS       dns 0.15 ms, connect 0.31 ms, tls -, first byte 11.9 ms
 TLS CERT      expires in 40d
-UPTIME        24h 98.75% (1440 probes)   7d 99.82% (10080 probes)   30d no data
+UPTIME        24h 98.75% (1440 probes)   7d 99.82% (10080 probes)   30d —
 LATENCY 24H   p50 3.10 ms   p95 4.02 ms   p99 98.7 ms   max 2.50 s
 )");
 }
@@ -165,8 +165,21 @@ TEST(TableOutput, StatusOfACheckNeverProbed) {
   *status.mutable_check() = NewCheck();
   const std::string table = Render(Format::kTable, status);
   EXPECT_NE(table.find("LAST PROBE   none yet\n"), std::string::npos) << table;
-  EXPECT_NE(table.find("UPTIME       24h no data   7d no data   30d no data\n"), std::string::npos)
-      << table;
+  EXPECT_NE(table.find("UPTIME       24h —   7d —   30d —\n"), std::string::npos) << table;
+}
+
+// A window without probes is unknown: JSON leaves its ratio out instead of printing 0, while a
+// window whose every probe failed does print 0.
+TEST(JsonOutput, UptimeOfAWindowWithoutProbesIsLeftOut) {
+  pb::CheckStatus status;
+  *status.mutable_check() = DownCheck();
+  status.set_uptime_24h(0);
+  status.set_uptime_probes_24h(12);
+  const std::string json = Render(Format::kJson, status);
+  EXPECT_NE(json.find("\"uptime_24h\": 0"), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"uptime_7d\""), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"uptime_30d\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"uptime_probes_7d\": \"0\""), std::string::npos) << json;
 }
 
 pb::DeliveriesPage Deliveries() {

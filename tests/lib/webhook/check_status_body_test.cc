@@ -221,6 +221,20 @@ TEST(CheckStatusBodyTest, UrlsLoseTheirUserinfo) {
   EXPECT_EQ(status.check().playbook_url(), "https://wiki.example.com/runbook");
 }
 
+// Issue 17: a window with no probes is unknown, not 0 % (a receiver would page on 0).
+TEST(CheckStatusBodyTest, UptimeOfAWindowWithoutProbesIsUnset) {
+  const store::UptimeRatios uptime{0.0, 0.0, 0.5, 3, 0, 6};
+  const auto status = ToCheckStatus(SampleDelivery(), SampleHistogram(), uptime);
+  EXPECT_TRUE(status.has_uptime_24h());
+  EXPECT_EQ(status.uptime_24h(), 0.0);
+  EXPECT_FALSE(status.has_uptime_7d());
+  EXPECT_EQ(status.uptime_probes_7d(), 0);
+  EXPECT_TRUE(status.has_uptime_30d());
+  const auto body = EncodeCheckStatus(status, checks::WebhookFormat::kJson);
+  EXPECT_NE(body.bytes.find("\"uptime_24h\":0"), std::string::npos) << body.bytes;
+  EXPECT_EQ(body.bytes.find("\"uptime_7d\""), std::string::npos) << body.bytes;
+}
+
 TEST(CheckStatusBodyTest, JsonBodyUsesProtoFieldNames) {
   auto delivery = SampleDelivery();
   delivery.transition.from_state = checks::State::kInit;
