@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "lib/checks/check.h"
+#include "lib/checks/quote.h"
+#include "lokahictl/maintenance_commands.h"
 #include "lokahictl/output/status_name.h"
 
 namespace lokahi::lokahictl {
@@ -137,8 +139,12 @@ const CommandTable& CommandFlags() {
         Command("lists checks", "",
                 {Int("count", "checks per page (default 50, max 1000)", 0, 1000),
                  Int("offset", "checks to skip (default 0)", 0, INT32_MAX),
-                 Text("page-token", "continue after an earlier page (its next_page_token)")});
+                 Text("page-token", "continue after an earlier page (its next_page_token)"),
+                 Text("state", "only checks in this state", {"INIT", "UP", "DOWN", "ERROR"}),
+                 Text("selector", "only checks whose labels match, e.g. team=payments,env!=dev"),
+                 Text("search", "only checks whose name or URL holds this (3+ characters)")});
     table["alert"] = AlertCommandSpec();
+    table["maintenance"] = MaintenanceCommand();
     table["completion"] = Command("prints a shell completion script", "SHELL", {}, {"bash", "zsh"});
     return table;
   }();
@@ -160,6 +166,7 @@ Commands::Commands(ServerAddress server, output::Renderer renderer, std::ostream
                                                : grpc::InsecureChannelCredentials())),
       stub_(pb::Checks::NewStub(channel_)),
       alerts_stub_(pb::Alerts::NewStub(channel_)),
+      maintenance_stub_(pb::Maintenance::NewStub(channel_)),
       out_(out),
       err_(err) {}
 
@@ -207,6 +214,7 @@ int Commands::Run(const ParsedArgs& args) {
   if (args.command == "runstats") return RunStats(args);
   if (args.command == "deliveries") return Deliveries(args);
   if (args.command == "alert") return Alert(args);
+  if (args.command == "maintenance") return Maintenance(args);
   throw UsageError("unknown command \"" + args.command + "\"");
 }
 
@@ -270,6 +278,15 @@ int Commands::List(const ParsedArgs& args) {
   request.set_count(IntFlag(args, "count", 0));
   request.set_offset(IntFlag(args, "offset", 0));
   request.set_page_token(FlagOr(args, "page-token", ""));
+  if (const auto state = FlagOr(args, "state", ""); !state.empty()) {
+    pb::Check::State value;
+    if (!pb::Check::State_Parse(state, &value)) {
+      throw UsageError("--state must be INIT, UP, DOWN or ERROR, got " + checks::Quote(state));
+    }
+    request.set_state(value);
+  }
+  request.set_selector(FlagOr(args, "selector", ""));
+  request.set_search(FlagOr(args, "search", ""));
   pb::ChecksPage response;
   return Print(stub_->List(NewContext().get(), request, &response), response);
 }
@@ -312,6 +329,27 @@ int Commands::Deliveries(const ParsedArgs& args) {
   request.set_id(RequireId(args));
   pb::DeliveriesPage response;
   return Print(stub_->Deliveries(NewContext().get(), request, &response), response);
+}
+
+int Commands::Maintenance(const ParsedArgs& args) {
+  const std::string action = args.positional.empty() ? "" : args.positional[0];
+  if (action == "create" && args.positional.size() == 1) {
+    const pb::MaintenanceWindow request = MaintenanceCreateRequest(args);
+    pb::MaintenanceWindow response;
+    return Print(maintenance_stub_->Create(NewContext().get(), request, &response), response);
+  }
+  if (action == "list" && args.positional.size() == 1) {
+    pb::MaintenanceWindows response;
+    return Print(maintenance_stub_->List(NewContext().get(), pb::MaintenanceListOpts(), &response),
+                 response);
+  }
+  if (action == "delete" && args.positional.size() == 2) {
+    pb::MaintenanceWindowID request;
+    request.set_id(args.positional[1]);
+    pb::MaintenanceWindow response;
+    return Print(maintenance_stub_->Delete(NewContext().get(), request, &response), response);
+  }
+  throw UsageError("lokahictl maintenance takes create [flags], list, or delete ID");
 }
 
 }  // namespace lokahi::lokahictl

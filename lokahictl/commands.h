@@ -13,6 +13,7 @@
 #include "lokahictl/cli_args.h"
 #include "lokahictl/output/renderer.h"
 #include "lokahictl/server_address.h"
+#include "maintenance.grpc.pb.h"
 
 namespace lokahi::lokahictl {
 
@@ -45,6 +46,7 @@ class Commands {
   int Deliveries(const ParsedArgs& args);
   // `alert send|list|get|ack|clear|raise` (alert_commands.cc).
   int Alert(const ParsedArgs& args);
+  int Maintenance(const ParsedArgs& args);
 
   std::unique_ptr<grpc::ClientContext> NewContext(int timeout_seconds = 30) const;
   int Print(const grpc::Status& status, const google::protobuf::Message& message);
@@ -55,6 +57,7 @@ class Commands {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<github::xe::lokahi::Checks::Stub> stub_;
   std::unique_ptr<github::xe::lokahi::Alerts::Stub> alerts_stub_;
+  std::unique_ptr<github::xe::lokahi::Maintenance::Stub> maintenance_stub_;
   std::ostream& out_;
   std::ostream& err_;
 };

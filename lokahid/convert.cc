@@ -167,14 +167,16 @@ void PipelineStatsToProto(const PipelineStats& in, pb::PipelineStats* out) {
 }
 
 void DeliveryToProto(const DeliveryRow& in, pb::Delivery* out) {
-  static constexpr const char* kOutcomes[] = {"pending", "delivered", "failed"};
+  // 3 and 4: recorded during a maintenance window, never delivered (migration 130).
+  static constexpr const char* kOutcomes[] = {"pending", "delivered", "failed", "silenced",
+                                              "silenced"};
   out->set_transition_id(in.transition_id);
   out->set_webhook_id(webhook::WebhookId(in.transition_id));
   out->set_from_state(static_cast<pb::Check::State>(in.from));
   out->set_to_state(static_cast<pb::Check::State>(in.to));
   SetTimestampMicros(out->mutable_transition_at(), in.at_unix_us);
-  out->set_outcome(in.delivery_state >= 0 && in.delivery_state <= 2 ? kOutcomes[in.delivery_state]
-                                                                     : "unknown");
+  out->set_outcome(in.delivery_state >= 0 && in.delivery_state <= 4 ? kOutcomes[in.delivery_state]
+                                                                    : "unknown");
   out->set_attempts(in.attempts);
   out->set_last_error(in.last_error);
   if (in.delivered_unix_us) SetTimestampMicros(out->mutable_delivered_at(), *in.delivered_unix_us);

@@ -36,17 +36,20 @@
 #include "lokahid/grpc/alerts_grpc_service.h"
 #include "lokahid/grpc/call_metrics_interceptor.h"
 #include "lokahid/grpc/checks_grpc_service.h"
+#include "lokahid/grpc/maintenance_grpc_service.h"
 #include "lokahid/grpc_health.h"
 #include "lokahid/http/events_handler.h"
 #include "lokahid/http/http_front.h"
 #include "lokahid/http/twirp_handler.h"
 #include "lokahid/list_counts_keeper.h"
 #include "lokahid/lokahid_metrics.h"
+#include "lokahid/maintenance_window_keeper.h"
 #include "lokahid/nats_batch_channel.h"
 #include "lokahid/pipeline_queries.h"
 #include "lokahid/run_now_client.h"
 #include "lokahid/scheduler.h"
 #include "lokahid/service/checks_api.h"
+#include "lokahid/service/maintenance_api.h"
 
 namespace {
 
@@ -117,6 +120,10 @@ int Run(Logger& log) {
   lokahi::lokahid::EventsHandler events(alerts_api);
 
   lokahi::lokahid::TwirpHandler twirp(api, &alerts_api);
+  lokahi::store::PgMaintenanceStore maintenance_store(pool);
+  lokahi::lokahid::MaintenanceApi maintenance_api(maintenance_store, authenticator, log);
+  lokahi::lokahid::MaintenanceGrpcService maintenance_service(maintenance_api, connections);
+  twirp.AddMaintenance(maintenance_api);
   const auto trusted_proxies = lokahi::lokahid::TrustedProxies::FromCidrs(config.trusted_proxies);
   lokahi::lokahid::PgConsoleQueries console_queries(pool);
   lokahi::lokahid::PgConsoleSessions console_sessions(pool, std::chrono::hours(12));
@@ -148,6 +155,9 @@ int Run(Logger& log) {
 
   lokahi::lokahid::ListCountsKeeper list_counts(
       pool, [&scheduler] { return scheduler.stats().active.load(); }, {}, log);
+  lokahi::lokahid::MaintenanceWindowKeeper maintenance_windows(
+      maintenance_store, [&scheduler] { return scheduler.stats().active.load(); },
+      std::chrono::seconds(2), log);
 
   lokahi::daemon::RegisterConnectionMetrics(registry, pool, nats);
   lokahi::lokahid::RegisterSchedulerReadings(registry, scheduler);
@@ -168,6 +178,7 @@ int Run(Logger& log) {
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&service);
   builder.RegisterService(&alerts_service);
+  builder.RegisterService(&maintenance_service);
   auto server = builder.BuildAndStart();
   if (!server) {
     close(listen_fd);

@@ -33,6 +33,16 @@ inline size_t ListedBytes(const checks::Check& check) {
 
 inline constexpr long long kExactTotalUpTo = 10000;
 
+// What List keeps; every field set must hold. Validated by the caller.
+struct ListFilter {
+  std::optional<checks::State> state;
+  std::string selector_json;     // labels::Selector::ToJson(); empty: any labels
+  std::string labels_contained;  // JSON object of the selector's `key=value` pairs (GIN), or ""
+  std::string search;            // case-insensitive substring of name or URL; empty: any
+
+  bool empty() const { return !state && selector_json.empty() && search.empty(); }
+};
+
 // A position in List's order (creation time, then id): the page continues after it.
 struct ListCursor {
   long long created_unix_us = 0;
@@ -54,7 +64,10 @@ class CheckStore {
   // In creation order (then id): stable across calls while checks are added. With `after`, the
   // checks that follow it, skipping `offset` more. At most `count` checks, fewer (cut_short) when
   // `count` of them would pass kMaxListPageBytes.
-  virtual ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) = 0;
+  // Only checks passing `filter`, in the same order and paging; the total still counts every
+  // check stored (counting matches would cost more than the page).
+  virtual ChecksPage List(int count, int offset, const std::optional<ListCursor>& after,
+                          const ListFilter& filter = {}) = 0;
   // Read-modify-write of one check's options under its row lock, so two concurrent edits of
   // different fields both land (neither overwrites the other with what it read). `edit` changes
   // the options in place, or returns why it refuses them (nothing is written then). Options

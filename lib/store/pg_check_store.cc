@@ -44,6 +44,83 @@ checks::Check CheckFromRow(const pqxx::row& row) {
   return check;
 }
 
+// The checks a ListFilter keeps, on `c` (checks) and `s` (check_states); $3..$6 are the state,
+// the selector's key=value pairs, the whole selector and the search pattern (NULL: that filter
+// is off). With a state, the page walks check_states_by_state, which holds that state's checks
+// in List's order; otherwise List's order itself. Either way a page reads about as many rows as
+// it needs matches, the other filters checked on each; a rare label or substring is found
+// through checks_labels (GIN: @> of the key=value pairs) or checks_search (trigrams) instead.
+constexpr const char* kListFilterSql =
+    " ($4::jsonb IS NULL OR c.labels @> $4::jsonb)"
+    " AND ($5::jsonb IS NULL OR lokahi_labels_match(c.labels, $5::jsonb))"
+    " AND ($6::text IS NULL OR (c.name || E'\\n' || c.url) ILIKE $6)";
+
+// `text` as an ILIKE pattern matching it anywhere.
+std::string ContainsPattern(const std::string& text) {
+  std::string pattern = "%";
+  for (const char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+std::optional<std::string> NonEmpty(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+ChecksPage PageFromRows(const pqxx::result& rows) {
+  ChecksPage page;
+  page.checks.reserve(rows.size());
+  size_t page_bytes = 0;
+  for (const auto& row : rows) {
+    auto check = CheckFromRow(row);
+    page_bytes += ListedBytes(check);
+    if (!page.checks.empty() && page_bytes > kMaxListPageBytes) {
+      page.cut_short = true;
+      break;
+    }
+    page.checks.push_back(std::move(check));
+  }
+  return page;
+}
+
+// List with a filter: the page's ids from the filters' indexes, then its rows. Parallel workers
+// cost more to start than such a page costs to read.
+pqxx::result ListFiltered(pqxx::read_transaction& txn, int count, int offset,
+                        const std::optional<ListCursor>& after, const ListFilter& filter) {
+  std::optional<int> state;
+  if (filter.state) state = static_cast<int>(*filter.state);
+  const auto contained = NonEmpty(filter.labels_contained);
+  const auto selector = NonEmpty(filter.selector_json);
+  std::optional<std::string> search;
+  if (!filter.search.empty()) search = ContainsPattern(filter.search);
+  std::optional<long long> after_us;
+  std::optional<std::string> after_id;
+  if (after) {
+    after_us = after->created_unix_us;
+    after_id = after->id;
+  }
+  txn.exec0("SET LOCAL max_parallel_workers_per_gather = 0");
+  // Ordered by the state index's key when a state is asked for, else by List's index.
+  const std::string order = state ? "s.list_created_at, s.check_id" : "c.created_at, c.id";
+  const std::string from =
+      state ? " FROM check_states s JOIN checks c ON c.id = s.check_id WHERE s.state = $3 AND"
+            : " FROM checks c WHERE $3::smallint IS NULL AND";
+  const auto rows = txn.exec_params(
+      "WITH page AS (SELECT c.id, c.created_at" + from + kListFilterSql +
+          " AND ($7::bigint IS NULL OR (" + order +
+          ") > ('epoch'::timestamptz + $7 * interval '1 microsecond', $8::uuid))"
+          " ORDER BY " +
+          order + " LIMIT $1 OFFSET $2) SELECT " + kCheckColumns +
+          " FROM page JOIN checks c ON c.id = page.id"
+          " LEFT JOIN check_states s ON s.check_id = c.id"
+          " ORDER BY page.created_at, page.id",
+      count, offset, state, contained, selector, search, after_us, after_id);
+  return rows;
+}
+
 std::string SelectById() {
   return std::string("SELECT ") + kCheckColumns +
          " FROM checks c LEFT JOIN check_states s ON s.check_id = c.id WHERE c.id = $1::uuid";
@@ -77,7 +154,8 @@ std::optional<checks::Check> PgCheckStore::Get(const checks::CheckId& id) {
   return CheckFromRow(rows[0]);
 }
 
-ChecksPage PgCheckStore::List(int count, int offset, const std::optional<ListCursor>& after) {
+ChecksPage PgCheckStore::List(int count, int offset, const std::optional<ListCursor>& after,
+                              const ListFilter& filter) {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
   // The page's ids first, from the (created_at, id) index alone: skipping `offset` rows then
@@ -91,7 +169,9 @@ ChecksPage PgCheckStore::List(int count, int offset, const std::optional<ListCur
            " ORDER BY page.created_at, page.id";
   };
   pqxx::result rows;
-  if (after) {
+  if (!filter.empty()) {
+    rows = ListFiltered(txn, count, offset, after, filter);
+  } else if (after) {
     rows = txn.exec_params(query("",
                                  " WHERE (created_at, id) > ('epoch'::timestamptz"
                                  " + $3 * interval '1 microsecond', $4::uuid)",
@@ -116,18 +196,7 @@ ChecksPage PgCheckStore::List(int count, int offset, const std::optional<ListCur
   } else {
     rows = txn.exec_params(query("", "", "$2"), count, offset);
   }
-  ChecksPage page;
-  page.checks.reserve(rows.size());
-  size_t page_bytes = 0;
-  for (const auto& row : rows) {
-    auto check = CheckFromRow(row);
-    page_bytes += ListedBytes(check);
-    if (!page.checks.empty() && page_bytes > kMaxListPageBytes) {
-      page.cut_short = true;
-      break;
-    }
-    page.checks.push_back(std::move(check));
-  }
+  ChecksPage page = PageFromRows(rows);
   // Counting a million rows costs tens of milliseconds on every page, so past kExactTotalUpTo
   // checks the total is the planner's estimate (kept fresh by autovacuum's analyze).
   const auto estimate =

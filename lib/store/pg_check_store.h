@@ -10,7 +10,8 @@ class PgCheckStore final : public CheckStore {
   explicit PgCheckStore(postgres::ConnectionPool& pool) : pool_(pool) {}
   checks::Check Create(const checks::CheckOptions& options) override;
   std::optional<checks::Check> Get(const checks::CheckId& id) override;
-  ChecksPage List(int count, int offset, const std::optional<ListCursor>& after) override;
+  ChecksPage List(int count, int offset, const std::optional<ListCursor>& after,
+                  const ListFilter& filter = {}) override;
   ModifyOutcome Modify(const checks::CheckId& id, const OptionsEdit& edit) override;
   std::optional<checks::Check> Delete(const checks::CheckId& id) override;
 

@@ -263,16 +263,20 @@ WriteOutcome PgResultWriter::WriteTransaction(const std::vector<ProbeRecord>& ba
   if (!t_check.empty()) {
     const auto inserted = txn.exec_params(
         "INSERT INTO transitions (check_id, from_state, to_state, at, slot_ms, status_code,"
-        " latency_ns, error)"
+        " latency_ns, error, delivery_state)"
         " SELECT t.check_id, t.from_state, t.to_state, to_timestamp(t.at_us / 1e6), t.slot,"
-        "   t.status, t.latency, t.error"
+        "   t.status, t.latency, t.error,"
+        // In maintenance: recorded silenced, settled by lokahid when the window ends.
+        "   CASE WHEN lokahi_in_maintenance(t.check_id, to_timestamp(t.at_us / 1e6)) THEN 3"
+        "     ELSE 0 END"
         " FROM unnest($1::uuid[], $2::smallint[], $3::smallint[], $4::bigint[], $5::bigint[],"
         "   $6::int[], $7::bigint[], $8::text[]) WITH ORDINALITY"
         "   AS t(check_id, from_state, to_state, at_us, slot, status, latency, error, n)"
-        " ORDER BY t.n RETURNING id, check_id::text, from_state, to_state, slot_ms",
+        " ORDER BY t.n RETURNING id, check_id::text, from_state, to_state, slot_ms, delivery_state",
         TextArray(t_check), IntArray(t_from), IntArray(t_to), IntArray(t_at), IntArray(t_slot),
         IntArray(t_status), IntArray(t_latency), TextArray(t_error));
     for (const auto& row : inserted) {
+      if (row[5].as<int>() != 0) continue;  // silenced: nothing to deliver now
       outcome.transitions.push_back({row[0].as<int64_t>(), row[1].as<std::string>(),
                                      static_cast<checks::State>(row[2].as<int>()),
                                      static_cast<checks::State>(row[3].as<int>()),
@@ -337,14 +341,17 @@ WriteOutcome PgResultWriter::ApplyConfirmations(const std::vector<ConfirmationRe
         "     AND s.consecutive_failures >= c.failure_threshold"
         "   RETURNING s.check_id)"
         " INSERT INTO transitions (check_id, from_state, to_state, at, slot_ms, status_code,"
-        "   latency_ns, error, confirmation)"
+        "   latency_ns, error, confirmation, delivery_state)"
         " SELECT t.check_id, 1, t.to_state, to_timestamp(t.at_us / 1e6), t.slot, t.status,"
-        "   t.latency, t.error, t.confirmation"
+        "   t.latency, t.error, t.confirmation,"
+        "   CASE WHEN lokahi_in_maintenance(t.check_id, to_timestamp(t.at_us / 1e6)) THEN 3"
+        "     ELSE 0 END"  // silenced in maintenance, as in WriteTransaction
         " FROM t JOIN moved USING (check_id) ORDER BY t.n"
-        " RETURNING id, check_id::text, from_state, to_state, slot_ms",
+        " RETURNING id, check_id::text, from_state, to_state, slot_ms, delivery_state",
         TextArray(c_check), IntArray(c_to), IntArray(c_at), IntArray(c_slot), IntArray(c_status),
         IntArray(c_latency), TextArray(c_error), IntArray(c_confirmation));
     for (const auto& row : rows) {
+      if (row[5].as<int>() != 0) continue;  // silenced: nothing to deliver now
       outcome.transitions.push_back({row[0].as<int64_t>(), row[1].as<std::string>(),
                                      static_cast<checks::State>(row[2].as<int>()),
                                      static_cast<checks::State>(row[3].as<int>()),

@@ -14,7 +14,8 @@ namespace {
 // Windows are read from hourly_results (migration 107, kept by a trigger on results in the
 // transaction that writes them) for the whole hours they hold, and from raw results only for the
 // part of an hour at a window's start (and any hours before hourly_results_since): a few dozen
-// rows per check per window instead of a week of results. Both sides count the same rows.
+// rows per check per window instead of a week of results. Both sides count the same rows: those
+// no maintenance window covered (migration 130's trigger leaves them out of hourly_results).
 
 // The start of a window of $1 seconds before now, and where its whole hours in hourly_results
 // begin. Read before the statements that use them, so the planner sees them: it keeps only the
@@ -40,7 +41,7 @@ WITH parts AS (
   FROM results r
   WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $2::timestamptz
     AND r.probed_at < $3::timestamptz
-    AND r.status_code > 0
+    AND r.status_code > 0 AND NOT lokahi_in_maintenance(r.check_id, r.probed_at)
   GROUP BY r.check_id
 ), merged AS (
   SELECT check_id, e >> 32 AS k, sum(e & 4294967295)::bigint AS c
@@ -93,15 +94,18 @@ WITH days AS (
 ), raw AS (
   SELECT 1 AS win, r.check_id, count(*) FILTER (WHERE r.verdict <> 3) AS p, count(*) FILTER (WHERE r.verdict = $2) AS u
   FROM results r WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $3::timestamptz AND r.probed_at < $4::timestamptz
+    AND NOT lokahi_in_maintenance(r.check_id, r.probed_at)
   GROUP BY 2
   UNION ALL
   SELECT 7, r.check_id, count(*) FILTER (WHERE r.verdict <> 3), count(*) FILTER (WHERE r.verdict = $2)
   FROM results r WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $5::timestamptz AND r.probed_at < $6::timestamptz
+    AND NOT lokahi_in_maintenance(r.check_id, r.probed_at)
   GROUP BY 2
   UNION ALL
   SELECT 30, r.check_id, count(*) FILTER (WHERE r.verdict <> 3), count(*) FILTER (WHERE r.verdict = $2)
   FROM results r
   WHERE r.check_id = ANY($1::uuid[]) AND r.probed_at >= $8::timestamptz AND r.probed_at < $9::timestamptz
+    AND NOT lokahi_in_maintenance(r.check_id, r.probed_at)
   GROUP BY 2
 ), edges AS (
   SELECT check_id, sum(p) FILTER (WHERE win = 1) AS p1, sum(u) FILTER (WHERE win = 1) AS u1,

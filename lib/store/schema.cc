@@ -592,6 +592,153 @@ ALTER TABLE checks ADD COLUMN confirm boolean NOT NULL DEFAULT true;
 ALTER TABLE check_states ADD COLUMN disagreements integer NOT NULL DEFAULT 0;
 ALTER TABLE transitions ADD COLUMN confirmation smallint NOT NULL DEFAULT 0;
 )sql"},
+      {120, "checks.name (unique when set), labels (jsonb, GIN for selectors), enabled", R"sql(
+ALTER TABLE checks ADD COLUMN name text NOT NULL DEFAULT '',
+                   ADD COLUMN labels jsonb NOT NULL DEFAULT '{}',
+                   ADD COLUMN enabled boolean NOT NULL DEFAULT true;
+CREATE UNIQUE INDEX checks_name ON checks (name) WHERE name <> '';
+-- Label selectors (team=payments) read as labels @> '{"team":"payments"}'.
+CREATE INDEX checks_labels ON checks USING gin (labels jsonb_path_ops);
+)sql"},
+      // Maintenance windows (issue 17). A window selects checks by id or label selector, once
+      // (start/end) or weekly in a time zone; maintenance_periods holds its occurrences, planned
+      // a week ahead by lokahi_plan_maintenance (lokahid's active scheduler, and Create), from
+      // the window's creation on: a window never hides what happened before it existed. Checks
+      // are matched at the time of use, so a check labelled later joins at once. While a period
+      // covers a check, its results are stored but left out of uptime (the roll-up below and
+      // the raw reads in lib/store) and its state changes are recorded silenced
+      // (transitions.delivery_state 3); once none covers it, lokahid settles them (4) and sends
+      // one notification if the state differs from the one receivers were last told.
+      {130, "maintenance windows: silenced transitions, uptime without maintenance", R"sql(
+-- selector: [{"key":k,"op":"="|"!="|"exists"|"!exists","value":v}], lib/labels's JSON form.
+CREATE FUNCTION lokahi_labels_match(labels jsonb, selector jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(bool_and(CASE r->>'op'
+           WHEN '=' THEN coalesce(labels ->> (r->>'key') = r->>'value', false)
+           WHEN '!=' THEN coalesce(labels ->> (r->>'key') <> r->>'value', true)
+           WHEN 'exists' THEN coalesce(labels ? (r->>'key'), false)
+           ELSE NOT coalesce(labels ? (r->>'key'), false) END), true)
+  FROM jsonb_array_elements(selector) r
+$$;
+
+CREATE TABLE maintenance_windows (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  check_ids uuid[] NOT NULL DEFAULT '{}',
+  selector text NOT NULL DEFAULT '',
+  selector_json jsonb NOT NULL DEFAULT '[]',
+  starts_at timestamptz,
+  ends_at timestamptz,
+  weekday smallint,
+  from_minute smallint,
+  to_minute smallint,
+  time_zone text,
+  reason text NOT NULL DEFAULT '',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  deleted_at timestamptz,
+  CHECK (cardinality(check_ids) > 0 OR jsonb_array_length(selector_json) > 0),
+  CHECK ((weekday IS NULL AND ends_at > starts_at)
+         OR (starts_at IS NULL AND weekday BETWEEN 1 AND 7 AND from_minute BETWEEN 0 AND 1439
+             AND to_minute BETWEEN 0 AND 1439 AND time_zone IS NOT NULL))
+);
+CREATE INDEX maintenance_windows_live ON maintenance_windows (created_at, id)
+  WHERE deleted_at IS NULL;
+
+CREATE TABLE maintenance_periods (
+  window_id uuid NOT NULL REFERENCES maintenance_windows (id) ON DELETE CASCADE,
+  starts_at timestamptz NOT NULL,
+  ends_at timestamptz NOT NULL,
+  PRIMARY KEY (window_id, starts_at)
+);
+CREATE INDEX maintenance_periods_end ON maintenance_periods (ends_at);
+
+-- Whether a window of these ids and selector takes in the check.
+CREATE FUNCTION lokahi_window_selects(ids uuid[], selector jsonb, want uuid) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT want = ANY(ids)
+      OR (jsonb_array_length(selector) > 0
+          AND coalesce((SELECT lokahi_labels_match(c.labels, selector) FROM checks c
+                        WHERE c.id = want), false))
+$$;
+
+-- Whether maintenance covers the check at `at`.
+CREATE FUNCTION lokahi_in_maintenance(want uuid, at timestamptz) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT EXISTS (SELECT 1 FROM maintenance_periods p JOIN maintenance_windows w ON w.id = p.window_id
+                 WHERE p.ends_at > at AND p.starts_at <= at
+                   AND lokahi_window_selects(w.check_ids, w.selector_json, want))
+$$;
+
+-- Occurrences of live windows from yesterday to 8 days ahead (in each window's zone), never
+-- before the window was created; idempotent.
+CREATE FUNCTION lokahi_plan_maintenance() RETURNS void LANGUAGE sql AS $$
+  INSERT INTO maintenance_periods (window_id, starts_at, ends_at)
+  SELECT id, greatest(starts_at, created_at), ends_at FROM maintenance_windows
+  WHERE weekday IS NULL AND deleted_at IS NULL AND ends_at > greatest(starts_at, created_at)
+  ON CONFLICT DO NOTHING;
+  INSERT INTO maintenance_periods (window_id, starts_at, ends_at)
+  SELECT w.id, greatest(o.s, w.created_at), o.e
+  FROM maintenance_windows w
+  CROSS JOIN LATERAL (
+    -- Local dates in the window's zone; a local date and time read in that zone.
+    SELECT (g.day::timestamp + make_interval(mins => w.from_minute)) AT TIME ZONE w.time_zone AS s,
+           (g.day::timestamp + make_interval(mins => w.to_minute)
+              + CASE WHEN w.to_minute <= w.from_minute THEN interval '1 day'
+                     ELSE interval '0' END) AT TIME ZONE w.time_zone AS e
+    FROM generate_series(0, 9) AS n,
+         LATERAL (SELECT (now() AT TIME ZONE w.time_zone)::date - 1 + n AS day) g
+    WHERE extract(isodow FROM g.day) = w.weekday) o
+  WHERE w.weekday IS NOT NULL AND w.deleted_at IS NULL AND o.e > w.created_at
+  ON CONFLICT DO NOTHING;
+$$;
+
+-- Silenced transitions not settled yet, per check: what lokahid's settling looks for.
+CREATE INDEX transitions_silenced ON transitions (check_id, id) WHERE delivery_state = 3;
+
+-- Results a maintenance period covers are left out of hourly_results' uptime counts: this
+-- trigger runs after results_roll_up (triggers fire in name order) and takes back what that one
+-- counted for them, as it counts (INCONCLUSIVE, verdict 3, is no probe: migration 150). Their
+-- latency stays in the histogram. Reads the periods ending after the batch's first probe once;
+-- without any, the semi-join finds nothing and the update touches no row.
+CREATE FUNCTION lokahi_roll_up_maintenance() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE hourly_results h SET probes = h.probes - m.probes, up = h.up - m.up
+  FROM (SELECT a.check_id, lokahi_hour_floor(a.probed_at) AS hour,
+               count(*) FILTER (WHERE a.verdict <> 3) AS probes,
+               count(*) FILTER (WHERE a.verdict = 0) AS up
+        FROM added a
+        WHERE EXISTS (
+          SELECT 1 FROM maintenance_periods p JOIN maintenance_windows w ON w.id = p.window_id
+          WHERE p.ends_at > (SELECT min(probed_at) FROM added)
+            AND p.starts_at <= a.probed_at AND a.probed_at < p.ends_at
+            AND lokahi_window_selects(w.check_ids, w.selector_json, a.check_id))
+        GROUP BY 1, 2
+        ORDER BY 1, 2) m
+  WHERE h.check_id = m.check_id AND h.hour = m.hour;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER results_roll_up_maintenance AFTER INSERT ON results
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION lokahi_roll_up_maintenance();
+)sql"},
+      // List's filters (issue 17) at a million checks: each filter has an index that yields a
+      // page's matches in List's order, so a filtered first page reads about a page of rows.
+      // State lives in check_states (per-probe updates stay HOT): its rows get their check's
+      // created_at (fixed for life) so (state, created_at, id) orders a state's checks as List
+      // does; only transitions move an entry. Labels: migration 120's GIN. Search: trigrams of
+      // name and URL (pg_trgm is a trusted extension: the database owner may create it).
+      {131, "indexes for List's filters: state in List's order, name/URL substring", R"sql(
+ALTER TABLE check_states ADD COLUMN list_created_at timestamptz;
+UPDATE check_states s SET list_created_at = c.created_at FROM checks c WHERE c.id = s.check_id;
+CREATE FUNCTION lokahi_check_state_list_key() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.list_created_at := (SELECT created_at FROM checks WHERE id = NEW.check_id);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER check_states_list_key BEFORE INSERT ON check_states
+  FOR EACH ROW EXECUTE FUNCTION lokahi_check_state_list_key();
+CREATE INDEX check_states_by_state ON check_states (state, list_created_at, check_id);
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX checks_search ON checks USING gin ((name || E'\n' || url) gin_trgm_ops);
+)sql"},
   };
   return kMigrations;
 }

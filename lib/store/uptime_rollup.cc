@@ -18,6 +18,11 @@ int RollUpDailyUptime(pqxx::work& txn) {
         " SELECT check_id, $1::date, count(*) FILTER (WHERE verdict <> $3),"
         "   count(*) FILTER (WHERE verdict = $2)"
         " FROM results WHERE probed_at >= $1::date AND probed_at < $1::date + 1"
+        // As hourly_results: time in maintenance is left out of uptime.
+        "   AND NOT EXISTS (SELECT 1 FROM maintenance_periods p"
+        "     JOIN maintenance_windows w ON w.id = p.window_id"
+        "     WHERE p.starts_at <= results.probed_at AND results.probed_at < p.ends_at"
+        "       AND lokahi_window_selects(w.check_ids, w.selector_json, results.check_id))"
         " GROUP BY check_id"
         " ON CONFLICT (check_id, day) DO UPDATE SET probes = excluded.probes, up = excluded.up",
         day, static_cast<int>(checks::Verdict::kUp),

@@ -1,10 +1,13 @@
 #include "lokahictl/output/renderer.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <cstdio>
 
 #include "lokahi.pb.h"
 #include "lokahictl/output/alert_views.h"
 #include "lokahictl/output/text_table.h"
+#include "maintenance.pb.h"
 
 namespace lokahi::lokahictl::output {
 
@@ -177,7 +180,53 @@ class Views {
     fields.Print(out, style_.color);
   }
 
+  void MaintenanceWindows(const pb::MaintenanceWindows& list, std::ostream& out) const {
+    if (list.windows_size() == 0) {
+      out << "no maintenance windows\n";
+      return;
+    }
+    TextTable table({"ID", "CHECKS", "WHEN", "NOW", "REASON"});
+    for (const auto& w : list.windows()) {
+      table.AddRow({w.id(), Selects(w), Schedule(w), Now(w), Or(Short(w.reason(), kShortError))});
+    }
+    table.Print(out, style_.color);
+  }
+
+  void MaintenanceWindow(const pb::MaintenanceWindow& w, std::ostream& out) const {
+    TextTable fields;
+    fields.AddRow({"ID", w.id()});
+    fields.AddRow({"CHECKS", Selects(w)});
+    fields.AddRow({"WHEN", Schedule(w)});
+    fields.AddRow({"NOW", Now(w)});
+    fields.AddRow({"REASON", Or(w.reason())});
+    fields.AddRow({"CREATED", Ago(w.has_created_at(), w.created_at())});
+    fields.Print(out, style_.color);
+  }
+
  private:
+  static std::string Selects(const pb::MaintenanceWindow& w) {
+    std::string text = w.selector();
+    if (w.check_ids_size() > 0) {
+      if (!text.empty()) text += " + ";
+      text += w.check_ids_size() == 1 ? "check " + w.check_ids(0)
+                                      : std::to_string(w.check_ids_size()) + " checks";
+    }
+    return text;
+  }
+  static std::string Schedule(const pb::MaintenanceWindow& w) {
+    using google::protobuf::util::TimeUtil;
+    if (w.has_weekly()) {
+      const auto& weekly = w.weekly();
+      return "every " + weekly.weekday() + " " + weekly.from() + "-" + weekly.to() + " " +
+             weekly.time_zone();
+    }
+    return TimeUtil::ToString(w.start()) + " to " + TimeUtil::ToString(w.end());
+  }
+  Cell Now(const pb::MaintenanceWindow& w) const {
+    if (w.active()) return Cell("active, ends " + When(w.next_end()), "33");
+    if (w.has_next_start()) return Cell("starts " + When(w.next_start()), "");
+    return Cell("ended", "2");
+  }
   std::string Short(const std::string& text, size_t max) const {
     return wide_ ? text : Shortened(text, max);
   }
@@ -286,6 +335,12 @@ void Renderer::Print(const google::protobuf::Message& message, std::ostream& out
       return views.PipelineStats(*stats, out);
     }
     if (PrintAlertTable(message, style_, format_ == Format::kWide, out)) return;
+    if (const auto* list = dynamic_cast<const pb::MaintenanceWindows*>(&message)) {
+      return views.MaintenanceWindows(*list, out);
+    }
+    if (const auto* window = dynamic_cast<const pb::MaintenanceWindow*>(&message)) {
+      return views.MaintenanceWindow(*window, out);
+    }
   }
   out << ToJson(message);
 }

@@ -20,8 +20,9 @@ struct TableStyle {
 class Renderer final {
  public:
   Renderer(Format format, TableStyle style);
-  // Table and wide know ChecksPage, Check, CheckStatus, DeliveriesPage, PipelineStats and the
-  // alert messages (AlertsPage, Alert, SubmitAlertsResponse); any other message prints as JSON.
+  // Table and wide know ChecksPage, Check, CheckStatus, DeliveriesPage, PipelineStats, the alert
+  // messages (AlertsPage, Alert, SubmitAlertsResponse) and maintenance windows; any other message
+  // prints as JSON.
   void Print(const google::protobuf::Message& message, std::ostream& out) const;
   Format format() const { return format_; }
 

@@ -154,4 +154,11 @@ TwirpResponse TwirpHandler::Handle(const TwirpRequest& request) const {
   return route->second(caller, *encoding, request.body);
 }
 
+void TwirpHandler::AddMaintenance(MaintenanceApi& api) {
+  const std::string maintenance = std::string(kTwirpPrefix) + "github.xe.lokahi.Maintenance/";
+  routes_[maintenance + "Create"] = RouteTo(api, &MaintenanceApi::Create);
+  routes_[maintenance + "List"] = RouteTo(api, &MaintenanceApi::List);
+  routes_[maintenance + "Delete"] = RouteTo(api, &MaintenanceApi::Delete);
+}
+
 }  // namespace lokahi::lokahid

@@ -1,10 +1,10 @@
 #pragma once
 // lokahi's API over Twirp (HTTP/1.1 POST /twirp/<package>.<Service>/<Method>, protobuf or JSON
 // by Content-Type): routes every method of github.xe.lokahi.Checks and of lokahi's admin
-// github.xe.lokahi.admin.RunLocal to ChecksApi, and of github.xe.lokahi.Alerts to AlertsApi, and
-// answers errors as Twirp error JSON with Twirp's HTTP statuses, mapped from the same ApiStatus a
-// gRPC caller gets. No logic beyond decoding and encoding: a pure function of the request,
-// independent of the HTTP server.
+// github.xe.lokahi.admin.RunLocal to ChecksApi, of github.xe.lokahi.Alerts to AlertsApi and of
+// github.xe.lokahi.Maintenance to MaintenanceApi, and answers errors as Twirp error JSON with
+// Twirp's HTTP statuses, mapped from the same ApiStatus a gRPC caller gets. No logic beyond
+// decoding and encoding: a pure function of the request, independent of the HTTP server.
 
 #include <functional>
 #include <map>
@@ -14,6 +14,7 @@
 
 #include "lokahid/service/alerts_api.h"
 #include "lokahid/service/checks_api.h"
+#include "lokahid/service/maintenance_api.h"
 
 namespace lokahi::lokahid {
 
@@ -48,6 +49,9 @@ class TwirpHandler {
  public:
   // The APIs must outlive the handler. Without `alerts`, the Alerts routes are bad_route.
   explicit TwirpHandler(ChecksApi& api, AlertsApi* alerts = nullptr);
+  // Adds github.xe.lokahi.Maintenance's routes; `api` must outlive the handler. Not thread-safe:
+  // call before the first Handle.
+  void AddMaintenance(MaintenanceApi& api);
 
   TwirpResponse Handle(const TwirpRequest& request) const;
 

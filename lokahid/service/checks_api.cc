@@ -1,11 +1,13 @@
 #include "lokahid/service/checks_api.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <pqxx/except>
 #include <random>
 
 #include "lib/checks/quote.h"
+#include "lib/labels/label_selector.h"
 #include "lib/postgres/connection_pool.h"
 #include "lib/webhook/check_status_body.h"
 #include "lokahid/convert.h"
@@ -50,6 +52,44 @@ std::string RunId() {
   }
   return text;
 }
+
+}  // namespace
+
+std::optional<store::ListFilter> ListFilterFromProto(const pb::ListOpts& request,
+                                                     std::string* problem) {
+  store::ListFilter filter;
+  if (request.has_state()) {
+    if (!pb::Check::State_IsValid(request.state())) {
+      *problem = "state must be INIT, UP, DOWN or ERROR, got " + std::to_string(request.state());
+      return std::nullopt;
+    }
+    filter.state = static_cast<checks::State>(request.state());
+  }
+  const auto selector = labels::ParseSelector(request.selector(), problem);
+  if (!selector) return std::nullopt;
+  if (!selector->empty()) {
+    filter.selector_json = selector->ToJson();
+    filter.labels_contained = selector->EqualsJson();
+  }
+  const std::string& search = request.search();
+  if (!search.empty()) {
+    if (search.size() < kMinListSearchBytes || search.size() > kMaxListSearchBytes) {
+      *problem = "search must be " + std::to_string(kMinListSearchBytes) + " to " +
+                 std::to_string(kMaxListSearchBytes) + " bytes, got " +
+                 std::to_string(search.size());
+      return std::nullopt;
+    }
+    if (std::any_of(search.begin(), search.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+      *problem = "search must not hold control characters, got " + checks::Quote(search);
+      return std::nullopt;
+    }
+    filter.search = search;
+  }
+  return filter;
+}
+
+namespace {
 
 ApiStatus NoHealthworker() {
   return {ApiCode::kUnavailable, "no healthworker answered: is one running and connected to NATS?"};
@@ -121,7 +161,10 @@ ApiStatus ChecksApi::List(const Caller& caller, const pb::ListOpts& request,
             " from an earlier List unchanged");
       }
     }
-    const auto page = store_.List(count, request.offset(), after);
+    std::string problem;
+    const auto filter = ListFilterFromProto(request, &problem);
+    if (!filter) return Invalid(problem);
+    const auto page = store_.List(count, request.offset(), after, *filter);
     for (const auto& check : page.checks) {
       *response->add_results()->mutable_check() = CheckToProto(check);
     }

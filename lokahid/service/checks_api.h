@@ -28,6 +28,13 @@ struct ChecksApiOptions {
 };
 
 inline constexpr int kDefaultListCount = 50;
+// A substring shorter than a trigram cannot use List's search index.
+inline constexpr size_t kMinListSearchBytes = 3;
+inline constexpr size_t kMaxListSearchBytes = 200;
+
+// List's filters from the request, or the first problem with them (pure: unit-tested).
+std::optional<store::ListFilter> ListFilterFromProto(const github::xe::lokahi::ListOpts& request,
+                                                     std::string* problem);
 inline constexpr int kMaxListCount = 1000;
 
 class ChecksApi {
