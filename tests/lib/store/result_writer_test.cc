@@ -26,8 +26,10 @@ class ResultWriterTest : public ::testing::Test {
     postgres::Migrate(*c, SchemaMigrations());
   }
 
+  // `confirm`: whether a transition out of UP waits for another worker's probe (on for checks
+  // by default); the state tests turn it off to see each decision as it is made.
   std::string CreateCheck(int failure_threshold = 1, int recovery_threshold = 1,
-                          bool notify_failure_kind_change = true) {
+                          bool notify_failure_kind_change = true, bool confirm = false) {
     PgCheckStore store(*pool_);
     checks::CheckOptions o;
     o.notify_failure_kind_change = notify_failure_kind_change;
@@ -36,7 +38,32 @@ class ResultWriterTest : public ::testing::Test {
     o.failure_threshold = failure_threshold;
     o.recovery_threshold = recovery_threshold;
     checks::ApplyDefaults(o);
-    return store.Create(o).id;
+    const std::string id = store.Create(o).id;
+    auto c = pool_->Acquire();
+    pqxx::work txn(*c);
+    txn.exec_params("UPDATE checks SET confirm = $2 WHERE id = $1::uuid", id, confirm);
+    txn.commit();
+    return id;
+  }
+
+  // check_states.disagreements and, per transition, its confirmation mark (0 none needed,
+  // 1 confirmed, 2 unanswered).
+  long long Disagreements(const std::string& id) {
+    auto c = pool_->Acquire();
+    pqxx::read_transaction txn(*c);
+    return txn
+        .exec_params1("SELECT disagreements FROM check_states WHERE check_id = $1::uuid", id)[0]
+        .as<long long>();
+  }
+  std::vector<int> ConfirmationMarks(const std::string& id) {
+    auto c = pool_->Acquire();
+    pqxx::read_transaction txn(*c);
+    std::vector<int> out;
+    for (const auto& row : txn.exec_params(
+             "SELECT confirmation FROM transitions WHERE check_id = $1::uuid ORDER BY id", id)) {
+      out.push_back(row[0].as<int>());
+    }
+    return out;
   }
 
   static ProbeRecord Probe(const std::string& id, int64_t slot, Verdict verdict) {
@@ -208,6 +235,41 @@ TEST_F(ResultWriterTest, FailureKindChangeNotifiesUnlessTheCheckTurnsItOff) {
   PgCheckStore store(*pool_);
   EXPECT_FALSE(store.Get(*checks::CheckId::Parse(quiet))->options.notify_failure_kind_change);
   EXPECT_TRUE(store.Get(*checks::CheckId::Parse(loud))->options.notify_failure_kind_change);
+}
+
+TEST_F(ResultWriterTest, LeavingUpWaitsForASecondWorkersProbe) {
+  const auto id = CreateCheck(1, 1, true, /*confirm=*/true);
+  PgResultWriter writer(*pool_);
+  writer.Write({Probe(id, 1000, Verdict::kUp)}, 0);
+
+  // A failure is held: no transition until the confirmation decides.
+  auto held = writer.Write({Probe(id, 2000, Verdict::kDown)}, 0);
+  EXPECT_TRUE(held.transitions.empty());
+  ASSERT_EQ(held.confirmations.size(), 1u);
+  EXPECT_EQ(held.confirmations[0].to, checks::State::kDown);
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}}));
+
+  // The other worker reached the target: no transition, one disagreement counted.
+  EXPECT_TRUE(writer.ApplyConfirmations({{held.confirmations[0], ConfirmationVerdict::kVetoed}})
+                  .transitions.empty());
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}}));
+  EXPECT_EQ(Disagreements(id), 1);
+
+  // It failed too: the transition commits, marked confirmed.
+  held = writer.Write({Probe(id, 3000, Verdict::kDown)}, 0);
+  ASSERT_EQ(held.confirmations.size(), 1u);
+  EXPECT_EQ(writer.ApplyConfirmations({{held.confirmations[0], ConfirmationVerdict::kConfirmed}})
+                .transitions.size(),
+            1u);
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}}));
+
+  // Recovery needs no confirmation; leaving UP again with nobody to ask commits unconfirmed.
+  writer.Write({Probe(id, 4000, Verdict::kUp)}, 0);
+  held = writer.Write({Probe(id, 5000, Verdict::kError)}, 0);
+  ASSERT_EQ(held.confirmations.size(), 1u);
+  writer.ApplyConfirmations({{held.confirmations[0], ConfirmationVerdict::kUnanswered}});
+  EXPECT_EQ(Transitions(id), (std::vector<std::pair<int, int>>{{0, 1}, {1, 2}, {2, 1}, {1, 3}}));
+  EXPECT_EQ(ConfirmationMarks(id), (std::vector<int>{0, 1, 0, 2}));
 }
 
 TEST_F(ResultWriterTest, OnDemandProbesAreRecordedButDoNotMoveState) {
