@@ -122,7 +122,8 @@ CommandLine::CommandLine(const CommandTable& table)
           ->expected(0, spec.max_operands);
     }
     for (const auto& flag : spec.flags) {
-      const std::string option = "--" + flag.name;
+      const std::string option =
+          (flag.short_name ? std::string("-") + flag.short_name + "," : "") + "--" + flag.name;
       if (flag.kind == FlagSpec::Kind::kSwitch) {
         command->add_flag_callback(
             option, [this, n = flag.name] { parsed_.flags[n] = "true"; }, flag.help);

@@ -35,6 +35,7 @@ struct FlagSpec {
   std::string unit;  // "seconds", shown after the range
   // kText: the values accepted, shown in --help and offered by shell completion.
   std::vector<std::string> choices;
+  char short_name = 0;  // e.g. 'f' for -f; 0 = the long form only
 };
 
 struct CommandSpec {

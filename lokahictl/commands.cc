@@ -5,12 +5,16 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
 #include "lib/checks/check.h"
 #include "lib/checks/quote.h"
 #include "lokahictl/maintenance_commands.h"
+#include "lokahictl/apply_plan.h"
 #include "lokahictl/output/status_name.h"
 
 namespace lokahi::lokahictl {
@@ -146,6 +150,19 @@ const CommandTable& CommandFlags() {
     table["alert"] = AlertCommandSpec();
     table["maintenance"] = MaintenanceCommand();
     table["completion"] = Command("prints a shell completion script", "SHELL", {}, {"bash", "zsh"});
+    FlagSpec file = Text("file", "the checks file (YAML; - reads standard input)");
+    file.short_name = 'f';
+    FlagSpec prune = Text("prune", "also delete the checks (of --selector) the file does not list");
+    prune.kind = FlagSpec::Kind::kSwitch;
+    FlagSpec dry_run = Text("dry-run", "print the plan and change nothing");
+    dry_run.kind = FlagSpec::Kind::kSwitch;
+    const FlagSpec selector =
+        Text("selector", "only checks with these labels: key=value[,key=value…]");
+    table["apply"] = Command(
+        "makes the server's checks what a checks file says: creates, updates (and with --prune "
+        "deletes), printing the plan first",
+        "", {file, prune, selector, dry_run});
+    table["export"] = Command("prints the checks as a checks file for apply", "", {selector});
     return table;
   }();
   return kTable;
@@ -158,7 +175,7 @@ std::string CommandUsage(const std::string& command) {
 }
 
 Commands::Commands(ServerAddress server, output::Renderer renderer, std::ostream& out,
-                   std::ostream& err)
+                   std::ostream& err, EnvLookup env)
     : server_(std::move(server)),
       renderer_(std::move(renderer)),
       channel_(grpc::CreateChannel(server_.target,
@@ -168,7 +185,11 @@ Commands::Commands(ServerAddress server, output::Renderer renderer, std::ostream
       alerts_stub_(pb::Alerts::NewStub(channel_)),
       maintenance_stub_(pb::Maintenance::NewStub(channel_)),
       out_(out),
-      err_(err) {}
+      err_(err),
+      env_(env ? std::move(env) : [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      }) {}
 
 std::unique_ptr<grpc::ClientContext> Commands::NewContext(int timeout_seconds) const {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -215,6 +236,8 @@ int Commands::Run(const ParsedArgs& args) {
   if (args.command == "deliveries") return Deliveries(args);
   if (args.command == "alert") return Alert(args);
   if (args.command == "maintenance") return Maintenance(args);
+  if (args.command == "apply") return Apply(args);
+  if (args.command == "export") return Export(args);
   throw UsageError("unknown command \"" + args.command + "\"");
 }
 
@@ -350,6 +373,118 @@ int Commands::Maintenance(const ParsedArgs& args) {
     return Print(maintenance_stub_->Delete(NewContext().get(), request, &response), response);
   }
   throw UsageError("lokahictl maintenance takes create [flags], list, or delete ID");
+}
+
+}  // namespace lokahi::lokahictl
+
+namespace lokahi::lokahictl {
+
+int Commands::Failed(const grpc::Status& status) {
+  pb::Check unused;
+  return Print(status, unused);
+}
+
+bool Commands::ListAll(std::vector<pb::Check>& checks) {
+  pb::ListOpts request;
+  request.set_count(1000);
+  for (int page = 0; page < 100'000; ++page) {
+    pb::ChecksPage response;
+    const auto status = stub_->List(NewContext().get(), request, &response);
+    if (!status.ok()) {
+      Failed(status);
+      return false;
+    }
+    for (auto& result : *response.mutable_results()) {
+      checks.push_back(std::move(*result.mutable_check()));
+    }
+    if (response.next_page_token().empty()) return true;
+    request.set_page_token(response.next_page_token());
+  }
+  return true;
+}
+
+int Commands::Apply(const ParsedArgs& args) {
+  const std::string path = FlagOr(args, "file", "");
+  if (path.empty()) {
+    throw UsageError("lokahictl apply needs -f FILE (the checks file; - for stdin)");
+  }
+  const auto selector = Selector::Parse(FlagOr(args, "selector", ""));
+  const bool prune = args.flags.contains("prune");
+  const bool dry_run = args.flags.contains("dry-run");
+  if (!selector.empty() && !prune) throw UsageError("--selector goes with --prune on apply");
+  std::string text;
+  {
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (path != "-") {
+      file.open(path);
+      if (!file) {
+        err_ << "lokahictl: cannot read " << path << "\n";
+        return 1;
+      }
+      in = &file;
+    }
+    std::ostringstream content;
+    content << in->rdbuf();
+    text = content.str();
+  }
+  std::vector<DesiredCheck> desired;
+  std::vector<pb::Check> current;
+  Plan plan;
+  try {
+    desired = ParseCheckFile(text, path == "-" ? "(stdin)" : path, env_);
+    if (!ListAll(current)) return 1;
+    plan = MakePlan(desired, current, prune, selector);
+  } catch (const CheckFileError& e) {
+    err_ << e.what() << "\nlokahictl: nothing was changed\n";
+    return 1;
+  }
+  out_ << FormatPlan(plan);
+  if (dry_run) {
+    out_ << "Dry run: nothing was changed.\n";
+    return 0;
+  }
+  size_t done = 0;
+  for (const auto& step : plan.steps) {
+    grpc::Status status;
+    pb::Check response;
+    switch (step.kind) {
+      case PlanStep::Kind::kCreate:
+        status = stub_->Create(NewContext().get(), step.desired->options, &response);
+        if (status.ok()) out_ << "created " << step.title << " (id " << response.id() << ")\n";
+        break;
+      case PlanStep::Kind::kUpdate:
+        status = stub_->Put(NewContext().get(), UpdateRequest(step), &response);
+        if (status.ok()) out_ << "updated " << step.title << " (id " << response.id() << ")\n";
+        break;
+      case PlanStep::Kind::kDelete: {
+        pb::CheckID id;
+        id.set_id(step.current.id());
+        status = stub_->Delete(NewContext().get(), id, &response);
+        if (status.ok()) out_ << "deleted " << step.title << " (id " << step.current.id() << ")\n";
+        break;
+      }
+    }
+    if (!status.ok()) {
+      err_ << "lokahictl: apply stopped at " << step.title << " after " << done << " of "
+           << plan.steps.size() << " changes\n";
+      return Failed(status);
+    }
+    ++done;
+  }
+  return 0;
+}
+
+int Commands::Export(const ParsedArgs& args) {
+  const auto selector = Selector::Parse(FlagOr(args, "selector", ""));
+  std::vector<pb::Check> all;
+  if (!ListAll(all)) return 1;
+  std::vector<pb::Check> chosen;
+  for (auto& check : all) {
+    if (selector.Matches(check)) chosen.push_back(std::move(check));
+  }
+  out_ << ExportCheckFile(std::move(chosen));
+  return 0;
 }
 
 }  // namespace lokahi::lokahictl

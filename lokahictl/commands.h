@@ -10,6 +10,7 @@
 
 #include "alerts.grpc.pb.h"
 #include "lokahi.grpc.pb.h"
+#include "lokahictl/check_file.h"
 #include "lokahictl/cli_args.h"
 #include "lokahictl/output/renderer.h"
 #include "lokahictl/server_address.h"
@@ -30,7 +31,9 @@ github::xe::lokahi::Check PutRequest(const ParsedArgs& args, const std::string& 
 
 class Commands {
  public:
-  Commands(ServerAddress server, output::Renderer renderer, std::ostream& out, std::ostream& err);
+  // `env` expands ${VAR} in checks files (apply); unset: the process environment.
+  Commands(ServerAddress server, output::Renderer renderer, std::ostream& out, std::ostream& err,
+           EnvLookup env = {});
   int Run(const ParsedArgs& args);
 
  private:
@@ -47,6 +50,11 @@ class Commands {
   // `alert send|list|get|ack|clear|raise` (alert_commands.cc).
   int Alert(const ParsedArgs& args);
   int Maintenance(const ParsedArgs& args);
+  int Apply(const ParsedArgs& args);
+  int Export(const ParsedArgs& args);
+  // Every check on the server, page by page; false (the error printed) when a call fails.
+  bool ListAll(std::vector<github::xe::lokahi::Check>& checks);
+  int Failed(const grpc::Status& status);
 
   std::unique_ptr<grpc::ClientContext> NewContext(int timeout_seconds = 30) const;
   int Print(const grpc::Status& status, const google::protobuf::Message& message);
@@ -60,6 +68,7 @@ class Commands {
   std::unique_ptr<github::xe::lokahi::Maintenance::Stub> maintenance_stub_;
   std::ostream& out_;
   std::ostream& err_;
+  EnvLookup env_;
 };
 
 }  // namespace lokahi::lokahictl

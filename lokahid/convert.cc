@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/auth/secret_fingerprint.h"
 #include "lib/checks/quote.h"
 #include "lib/webhook/delivery.h"
 
@@ -199,6 +200,7 @@ pb::Check CheckToProto(const checks::Check& check) {
   out.set_recovery_threshold(o.recovery_threshold);
   out.set_webhook_format(static_cast<pb::WebhookFormat>(o.webhook_format));
   out.set_has_webhook_secret(!o.webhook_secret.empty());
+  out.set_webhook_secret_fingerprint(auth::SecretFingerprint(o.webhook_secret));
   out.set_notify_failure_kind_change(o.notify_failure_kind_change);
   SetTimestamp(out.mutable_created_at(), check.created_at);
   SetTimestamp(out.mutable_updated_at(), check.updated_at);

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "lib/auth/secret_fingerprint.h"
 #include "lib/webhook/url_redaction.h"
 
 namespace lokahi::webhook {
@@ -45,6 +46,7 @@ pb::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
   out->set_notify_failure_kind_change(options.notify_failure_kind_change);
   out->set_webhook_format(static_cast<pb::WebhookFormat>(options.webhook_format));
   out->set_has_webhook_secret(!options.webhook_secret.empty());
+  out->set_webhook_secret_fingerprint(auth::SecretFingerprint(options.webhook_secret));
   SetTimestamp(out->mutable_created_at(), check.created_at);
   SetTimestamp(out->mutable_updated_at(), check.updated_at);
   SetTimestamp(out->mutable_state_changed_at(), transition.at);
