@@ -63,8 +63,9 @@ TEST(PrometheusRulesTest, CoversStalledProbesSchedulerLagWebhookBacklogAndImpair
       if (rule["alert"]) alerts.insert(rule["alert"].as<std::string>());
     }
   }
-  for (const std::string name : {"LokahiNoProbesRecorded", "LokahiSchedulerLagHigh",
-                                 "LokahiWebhookBacklog", "LokahiWorkerImpaired"}) {
+  for (const std::string name :
+       {"LokahiNoProbesRecorded", "LokahiSchedulerLagHigh", "LokahiWebhookBacklog",
+        "LokahiWorkerImpaired", "LokahiWorkerErrorShareOutlier"}) {
     EXPECT_TRUE(alerts.count(name)) << name;
   }
 }
