@@ -44,6 +44,7 @@ struct ListFilter {
   std::string search;            // case-insensitive substring of name or URL; empty: any
 
   bool empty() const { return !state && selector_json.empty() && search.empty(); }
+};
 
 // Create or Modify would give a check a name another check has; nothing was written.
 class NameTaken : public std::runtime_error {
