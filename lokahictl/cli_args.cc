@@ -129,6 +129,20 @@ CommandLine::CommandLine(const CommandTable& table)
             option, [this, n = flag.name] { parsed_.flags[n] = "true"; }, flag.help);
         continue;
       }
+      if (flag.repeatable) {
+        command
+            ->add_option_function<std::vector<std::string>>(
+                option,
+                [this, n = flag.name](const std::vector<std::string>& v) {
+                  parsed_.repeated[n] = v;
+                },
+                flag.help + " (repeatable)")
+            ->type_name(TypeName(flag))
+            ->expected(1)
+            ->allow_extra_args(false)
+            ->take_all();
+        continue;
+      }
       command
           ->add_option_function<std::string>(
               option, [this, n = flag.name](const std::string& v) { parsed_.flags[n] = v; },

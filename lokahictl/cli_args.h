@@ -36,6 +36,9 @@ struct FlagSpec {
   // kText: the values accepted, shown in --help and offered by shell completion.
   std::vector<std::string> choices;
   char short_name = 0;  // e.g. 'f' for -f; 0 = the long form only
+  // kText: may be given several times (--label a=1 --label b=2); the values are in
+  // ParsedArgs::repeated, in order, and not in ParsedArgs::flags.
+  bool repeatable = false;
 };
 
 struct CommandSpec {
@@ -55,6 +58,8 @@ struct ParsedArgs {
   std::vector<std::string> positional;
   // The flags given, by name; a flag given "" is present with an empty value.
   std::map<std::string, std::string> flags;
+  // Repeatable flags given, by name: every value, in order.
+  std::map<std::string, std::vector<std::string>> repeated;
   std::vector<FlagSpec> flag_specs;  // the command's, for range checks
   bool help = false;
   bool help_all = false;  // --help-all: every command's help, as the man page shows it

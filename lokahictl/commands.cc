@@ -42,6 +42,12 @@ FlagSpec Int(std::string name, std::string help, int64_t min, int64_t max, std::
   return flag;
 }
 
+FlagSpec Repeatable(std::string name, std::string help) {
+  FlagSpec flag = Text(std::move(name), std::move(help));
+  flag.repeatable = true;
+  return flag;
+}
+
 CommandSpec Command(std::string summary, std::string operand = "", std::vector<FlagSpec> flags = {},
                     std::vector<std::string> choices = {}) {
   CommandSpec command;
@@ -71,7 +77,24 @@ const std::vector<FlagSpec> kCheckOptionFlags = {
          "true (default, lokahi's): a failing check notifies when it switches DOWN <-> ERROR; "
          "false: it stays silent until it recovers",
          {"true", "false"}),
+    Text("name", "a unique name people read instead of the URL (at most 200 characters)"),
+    Repeatable("label", "key=value, e.g. team=payments; on put, key= removes the label"),
 };
+
+// "key=value" → {key, value}.
+std::pair<std::string, std::string> LabelFlag(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError("--label must be key=value (e.g. team=payments), got " + checks::Quote(text));
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+const std::vector<std::string>& Repeated(const ParsedArgs& args, const std::string& name) {
+  static const std::vector<std::string> kNone;
+  const auto it = args.repeated.find(name);
+  return it == args.repeated.end() ? kNone : it->second;
+}
 
 std::string FlagOr(const ParsedArgs& args, const std::string& name, const std::string& fallback) {
   const auto it = args.flags.find(name);
@@ -100,9 +123,20 @@ void FillOptions(const ParsedArgs& args, Message& m) {
   if (const auto notify = FlagOr(args, "notify-failure-kind-change", ""); !notify.empty()) {
     m.set_notify_failure_kind_change(notify == "true");
   }
+  m.set_name(FlagOr(args, "name", ""));
 }
 
 }  // namespace
+
+pb::CreateOpts CreateRequest(const ParsedArgs& args) {
+  pb::CreateOpts request;
+  FillOptions(args, request);
+  for (const auto& text : Repeated(args, "label")) {
+    const auto [key, value] = LabelFlag(text);
+    (*request.mutable_labels())[key] = value;
+  }
+  return request;
+}
 
 pb::Check PutRequest(const ParsedArgs& args, const std::string& id) {
   pb::Check request;
@@ -114,6 +148,24 @@ pb::Check PutRequest(const ParsedArgs& args, const std::string& id) {
     std::replace(path.begin(), path.end(), '-', '_');
     request.mutable_update_mask()->add_paths(path);
   }
+  // One path per label: the others stay as they are. "key=" removes the label.
+  for (const auto& text : Repeated(args, "label")) {
+    const auto [key, value] = LabelFlag(text);
+    request.mutable_update_mask()->add_paths("labels." + key);
+    if (value.empty()) {
+      request.mutable_labels()->erase(key);
+    } else {
+      (*request.mutable_labels())[key] = value;
+    }
+  }
+  return request;
+}
+
+pb::Check EnabledRequest(const std::string& id, bool enabled) {
+  pb::Check request;
+  request.set_id(id);
+  request.set_enabled(enabled);
+  request.mutable_update_mask()->add_paths("enabled");
   return request;
 }
 
@@ -134,6 +186,9 @@ const CommandTable& CommandFlags() {
                  Int("every", "seconds between probes (default 60)", 0, checks::kMaxEverySeconds,
                      "seconds")});
     table["get"] = Command("prints a check", "ID");
+    table["pause"] =
+        Command("stops probing a check (it keeps its history and sends nothing)", "ID");
+    table["resume"] = Command("probes a paused check again", "ID");
     table["delete"] = Command("deletes a check and prints what was deleted", "ID");
     table["status"] = Command("latency histogram (24 h), uptime ratios, last probe", "ID");
     table["run"] = Command("probes a check now and prints the result", "ID");
@@ -229,6 +284,7 @@ int Commands::Run(const ParsedArgs& args) {
   if (args.command == "get") return Get(args);
   if (args.command == "list") return List(args);
   if (args.command == "put") return Put(args);
+  if (args.command == "pause" || args.command == "resume") return SetEnabled(args);
   if (args.command == "delete") return Delete(args);
   if (args.command == "status") return Status(args);
   if (args.command == "run") return RunNow(args);
@@ -242,8 +298,7 @@ int Commands::Run(const ParsedArgs& args) {
 }
 
 int Commands::Create(const ParsedArgs& args) {
-  pb::CreateOpts request;
-  FillOptions(args, request);
+  const pb::CreateOpts request = CreateRequest(args);
   pb::Check response;
   const auto status = stub_->Create(NewContext().get(), request, &response);
   return Print(status, response);
@@ -316,6 +371,12 @@ int Commands::List(const ParsedArgs& args) {
 
 int Commands::Put(const ParsedArgs& args) {
   const pb::Check request = PutRequest(args, RequireId(args));
+  pb::Check response;
+  return Print(stub_->Put(NewContext().get(), request, &response), response);
+}
+
+int Commands::SetEnabled(const ParsedArgs& args) {
+  const pb::Check request = EnabledRequest(RequireId(args), args.command == "resume");
   pb::Check response;
   return Print(stub_->Put(NewContext().get(), request, &response), response);
 }

@@ -25,9 +25,13 @@ CommandSpec AlertCommandSpec();
 const CommandTable& CommandFlags();
 std::string Usage();
 std::string CommandUsage(const std::string& command);
+// The request `lokahictl create [FLAGS]` sends.
+github::xe::lokahi::CreateOpts CreateRequest(const ParsedArgs& args);
 // The request `lokahictl put ID [FLAGS]` sends: its update_mask names exactly the flags given, so a
 // flag given "" or 0 clears that option or resets it to its default.
 github::xe::lokahi::Check PutRequest(const ParsedArgs& args, const std::string& id);
+// The request `lokahictl pause ID` (enabled false) and `resume ID` (true) send.
+github::xe::lokahi::Check EnabledRequest(const std::string& id, bool enabled);
 
 class Commands {
  public:
@@ -42,6 +46,7 @@ class Commands {
   int Get(const ParsedArgs& args);
   int List(const ParsedArgs& args);
   int Put(const ParsedArgs& args);
+  int SetEnabled(const ParsedArgs& args);
   int Delete(const ParsedArgs& args);
   int Status(const ParsedArgs& args);
   int RunNow(const ParsedArgs& args);

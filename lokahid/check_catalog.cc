@@ -6,13 +6,15 @@
 namespace lokahi::lokahid {
 namespace {
 constexpr const char* kColumns =
-    "id::text, url, timeout_ms, expected_status, every_seconds, version";
+    "id::text, url, timeout_ms, expected_status, every_seconds, version, enabled";
 constexpr int kPageSize = 20000;
 
 ScheduledCheck FromRow(const pqxx::row& row) {
   return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>(),
           row[3].as<int>(),         row[4].as<int>(),         row[5].as<int64_t>()};
 }
+// A paused check is not scheduled; resuming it is a change like any other, so it comes back.
+bool Enabled(const pqxx::row& row) { return row[6].as<bool>(); }
 }  // namespace
 
 int64_t PgCheckCatalog::LoadAll(pqxx::connection& connection,
@@ -38,7 +40,7 @@ int64_t PgCheckCatalog::LoadAll(pqxx::connection& connection,
       auto check = FromRow(row);
       newest = std::max(newest, check.version);
       last_id = check.id;
-      sink(std::move(check));
+      if (Enabled(row)) sink(std::move(check));
     }
     if (rows.size() < static_cast<size_t>(kPageSize)) break;
   }
@@ -59,7 +61,11 @@ int64_t PgCheckCatalog::ChangesSince(pqxx::connection& connection, int64_t after
       auto check = FromRow(row);
       newest = std::max(newest, check.version);
       from = check.version;
-      sinks.upserted(std::move(check));
+      if (Enabled(row)) {
+        sinks.upserted(std::move(check));
+      } else {
+        sinks.deleted(check.id);  // paused: out of the schedule until resumed
+      }
     }
     if (rows.size() < static_cast<size_t>(kPageSize)) break;
   }

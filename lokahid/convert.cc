@@ -5,6 +5,7 @@
 
 #include "lib/auth/secret_fingerprint.h"
 #include "lib/checks/quote.h"
+#include "lib/checks/validation.h"
 #include "lib/webhook/delivery.h"
 
 namespace lokahi::lokahid {
@@ -25,6 +26,9 @@ checks::CheckOptions OptionsFromCreate(const pb::CreateOpts& opts) {
   o.webhook_secret = opts.webhook_secret();
   o.notify_failure_kind_change =
       !opts.has_notify_failure_kind_change() || opts.notify_failure_kind_change();
+  o.name = opts.name();
+  o.labels = {opts.labels().begin(), opts.labels().end()};
+  o.enabled = !opts.has_enabled() || opts.enabled();
   return o;
 }
 
@@ -57,7 +61,16 @@ constexpr PutField kPutFields[] = {
        t.notify_failure_kind_change =
            !f.has_notify_failure_kind_change() || f.notify_failure_kind_change();
      }},
+    {"name", [](From f, To t) { t.name = f.name(); }},
+    {"labels",
+     [](From f, To t) {
+       t.labels = {f.labels().begin(), f.labels().end()};
+     }},
+    {"enabled", [](From f, To t) { t.enabled = !f.has_enabled() || f.enabled(); }},
 };
+
+// "labels.KEY": one label, set to the request's value, or removed when the request has none.
+constexpr std::string_view kLabelPathPrefix = "labels.";
 
 const PutField* FindPutField(std::string_view path) {
   for (const auto& field : kPutFields) {
@@ -66,17 +79,19 @@ const PutField* FindPutField(std::string_view path) {
   return nullptr;
 }
 
-// Proto3 presence: set to anything but zero or empty.
+// Proto3 presence: set to anything but zero or empty (a map: not empty).
 bool IsSet(const pb::Check& patch, const PutField& field) {
-  return patch.GetReflection()->HasField(patch,
-                                         pb::Check::descriptor()->FindFieldByName(field.path));
+  const auto* descriptor = pb::Check::descriptor()->FindFieldByName(field.path);
+  if (descriptor->is_repeated()) return patch.GetReflection()->FieldSize(patch, descriptor) > 0;
+  return patch.GetReflection()->HasField(patch, descriptor);
 }
 
 std::string UnknownPathProblem(const std::string& path) {
   std::string valid;
   for (const auto& field : kPutFields) valid += std::string(valid.empty() ? "" : ", ") + field.path;
   return "update_mask path " + checks::Quote(path) +
-         " is not a field Put can change; valid paths: " + valid + ", or \"*\" for all of them";
+         " is not a field Put can change; valid paths: " + valid +
+         ", labels.KEY for one label, or \"*\" for all of them";
 }
 
 }  // namespace
@@ -90,8 +105,14 @@ std::optional<std::string> ApplyPut(const pb::Check& request, checks::CheckOptio
     return std::nullopt;
   }
   std::vector<const PutField*> named;
+  std::vector<std::string> label_keys;
   for (const auto& path : paths) {
-    if (path == "*") {
+    if (path.starts_with(kLabelPathPrefix)) {
+      label_keys.push_back(path.substr(kLabelPathPrefix.size()));
+      if (auto problem = checks::InvalidLabelKey(label_keys.back())) {
+        return "update_mask path " + checks::Quote(path) + ": " + *problem;
+      }
+    } else if (path == "*") {
       for (const auto& field : kPutFields) named.push_back(&field);
     } else if (const PutField* field = FindPutField(path)) {
       named.push_back(field);
@@ -100,6 +121,14 @@ std::optional<std::string> ApplyPut(const pb::Check& request, checks::CheckOptio
     }
   }
   for (const PutField* field : named) field->copy(request, options);
+  for (const auto& key : label_keys) {
+    const auto given = request.labels().find(key);
+    if (given == request.labels().end()) {
+      options.labels.erase(key);
+    } else {
+      options.labels[key] = given->second;
+    }
+  }
   return std::nullopt;
 }
 
@@ -202,6 +231,9 @@ pb::Check CheckToProto(const checks::Check& check) {
   out.set_has_webhook_secret(!o.webhook_secret.empty());
   out.set_webhook_secret_fingerprint(auth::SecretFingerprint(o.webhook_secret));
   out.set_notify_failure_kind_change(o.notify_failure_kind_change);
+  out.set_name(o.name);
+  out.mutable_labels()->insert(o.labels.begin(), o.labels.end());
+  out.set_enabled(o.enabled);
   SetTimestamp(out.mutable_created_at(), check.created_at);
   SetTimestamp(out.mutable_updated_at(), check.updated_at);
   if (check.state_changed_at) SetTimestamp(out.mutable_state_changed_at(), *check.state_changed_at);

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,9 @@ struct CheckOptions {
   bool notify_failure_kind_change = true;
   WebhookFormat webhook_format = WebhookFormat::kProtobuf;
   std::string webhook_secret;
+  std::string name;  // empty = none; unique among checks otherwise
+  std::map<std::string, std::string> labels;
+  bool enabled = true;  // false: paused, not probed, sends nothing
 };
 
 inline constexpr int kDefaultEverySeconds = 60;

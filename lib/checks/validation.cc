@@ -1,5 +1,7 @@
 #include "lib/checks/validation.h"
 
+#include <algorithm>
+
 #include "lib/auth/base64.h"
 #include "lib/checks/quote.h"
 #include "lib/url/url.h"
@@ -38,7 +40,60 @@ std::optional<std::string> SecretField(const std::string& secret) {
   }
   return std::nullopt;
 }
+// Characters of valid UTF-8, or nullopt when `text` is not valid UTF-8.
+std::optional<size_t> Utf8Chars(std::string_view text) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++chars) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const size_t length = byte < 0x80           ? 1
+                          : (byte >> 5) == 0x6  ? 2
+                          : (byte >> 4) == 0xe  ? 3
+                          : (byte >> 3) == 0x1e ? 4
+                                                : 0;
+    if (length == 0 || i + length > text.size()) return std::nullopt;
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return std::nullopt;
+    }
+    i += length;
+  }
+  return chars;
+}
+
+std::optional<std::string> NameField(const std::string& name) {
+  const auto chars = Utf8Chars(name);
+  if (!chars) return "name must be UTF-8 text, got " + Quote(name);
+  if (*chars > kMaxNameChars) {
+    return "name must be at most " + std::to_string(kMaxNameChars) + " characters, got " +
+           std::to_string(*chars);
+  }
+  for (const char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return "name must not hold control characters (newlines, tabs…), got " + Quote(name);
+    }
+  }
+  return std::nullopt;
+}
+
+bool LabelChar(char c, bool slash_allowed) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-' || (slash_allowed && c == '/');
+}
 }  // namespace
+
+std::optional<std::string> InvalidLabelKey(std::string_view key) {
+  const bool chars_ok =
+      std::all_of(key.begin(), key.end(), [](char c) { return LabelChar(c, true); });
+  if (!key.empty() && key.size() <= kMaxLabelKeyBytes && chars_ok) return std::nullopt;
+  return "label key must be 1 to 63 characters of A-Z a-z 0-9 . _ / -, got " + Quote(key);
+}
+
+std::optional<std::string> InvalidLabelValue(std::string_view key, std::string_view value) {
+  const bool chars_ok =
+      std::all_of(value.begin(), value.end(), [](char c) { return LabelChar(c, false); });
+  if (value.size() <= kMaxLabelValueBytes && chars_ok) return std::nullopt;
+  return "label " + std::string(key) +
+         " must have a value of at most 63 characters of A-Z a-z 0-9 . _ -, got " + Quote(value);
+}
 
 std::optional<std::string> Validate(const CheckOptions& options, const ValidationLimits& limits) {
   if (auto problem = UrlField("url", options.url)) return problem;
@@ -65,6 +120,15 @@ std::optional<std::string> Validate(const CheckOptions& options, const Validatio
   }
   if (!options.webhook_secret.empty()) {
     if (auto problem = SecretField(options.webhook_secret)) return problem;
+  }
+  if (auto problem = NameField(options.name)) return problem;
+  if (options.labels.size() > kMaxLabels) {
+    return "at most " + std::to_string(kMaxLabels) + " labels, got " +
+           std::to_string(options.labels.size());
+  }
+  for (const auto& [key, value] : options.labels) {
+    if (auto problem = InvalidLabelKey(key)) return problem;
+    if (auto problem = InvalidLabelValue(key, value)) return problem;
   }
   return std::nullopt;
 }

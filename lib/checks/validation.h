@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "lib/checks/check.h"
 
@@ -13,6 +14,14 @@ namespace lokahi::checks {
 // URLs (url, webhook_url, playbook_url) are at most url::kMaxUrlBytes (8 KB), parsed as libcurl
 // parses them (lib/url), so a check is accepted exactly when the prober can fetch its URL.
 inline constexpr size_t kMaxWebhookSecretBytes = 256;
+inline constexpr size_t kMaxNameChars = 200;  // UTF-8 characters
+inline constexpr size_t kMaxLabels = 32;
+inline constexpr size_t kMaxLabelKeyBytes = 63;
+inline constexpr size_t kMaxLabelValueBytes = 63;
+
+// A label key ([A-Za-z0-9._/-]{1,63}) or value ([A-Za-z0-9._-]{0,63}); nullopt when valid.
+std::optional<std::string> InvalidLabelKey(std::string_view key);
+std::optional<std::string> InvalidLabelValue(std::string_view key, std::string_view value);
 
 struct ValidationLimits {
   int min_every_seconds = kDefaultMinEverySeconds;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,10 @@ inline constexpr size_t kMaxListPageBytes = 1 << 20;
 inline constexpr size_t kListRowOverheadBytes = 128;
 inline size_t ListedBytes(const checks::Check& check) {
   const auto& o = check.options;
-  return kListRowOverheadBytes + check.id.size() + o.url.size() + o.webhook_url.size() +
-         o.playbook_url.size();
+  size_t bytes = kListRowOverheadBytes + check.id.size() + o.url.size() + o.webhook_url.size() +
+                 o.playbook_url.size() + o.name.size();
+  for (const auto& [key, value] : o.labels) bytes += 4 + key.size() + value.size();
+  return bytes;
 }
 
 inline constexpr long long kExactTotalUpTo = 10000;
@@ -41,6 +44,16 @@ struct ListFilter {
   std::string search;            // case-insensitive substring of name or URL; empty: any
 
   bool empty() const { return !state && selector_json.empty() && search.empty(); }
+};
+
+// Create or Modify would give a check a name another check has; nothing was written.
+class NameTaken : public std::runtime_error {
+ public:
+  explicit NameTaken(const std::string& name) : std::runtime_error("name taken"), name_(name) {}
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
 };
 
 // A position in List's order (creation time, then id): the page continues after it.
@@ -58,7 +71,8 @@ struct ModifyOutcome {
 class CheckStore {
  public:
   virtual ~CheckStore() = default;
-  // Options must be validated, defaults applied.
+  // Options must be validated, defaults applied. Create and Modify throw NameTaken when another
+  // check has the name.
   virtual checks::Check Create(const checks::CheckOptions& options) = 0;
   virtual std::optional<checks::Check> Get(const checks::CheckId& id) = 0;
   // In creation order (then id): stable across calls while checks are added. With `after`, the

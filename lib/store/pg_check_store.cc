@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "lib/checks/options_json.h"
 #include "lib/store/pg_time.h"
 
 namespace lokahi::store {
@@ -19,7 +20,7 @@ constexpr const char* kCheckColumns =
     " (extract(epoch from c.updated_at) * 1000000)::bigint,"
     " coalesce(s.state, 0),"
     " (extract(epoch from s.state_changed_at) * 1000000)::bigint,"
-    " c.notify_failure_kind_change";
+    " c.notify_failure_kind_change, c.name, c.labels::text, c.enabled";
 
 checks::Check CheckFromRow(const pqxx::row& row) {
   checks::Check check;
@@ -41,6 +42,9 @@ checks::Check CheckFromRow(const pqxx::row& row) {
   check.state = static_cast<checks::State>(row[14].as<int>());
   if (!row[15].is_null()) check.state_changed_at = FromUnixMicros(row[15].as<long long>());
   o.notify_failure_kind_change = row[16].as<bool>();
+  o.name = row[17].as<std::string>();
+  o.labels = checks::LabelsFromJson(row[18].as<std::string>());
+  o.enabled = row[19].as<bool>();
   return check;
 }
 
@@ -121,6 +125,17 @@ pqxx::result ListFiltered(pqxx::read_transaction& txn, int count, int offset,
   return rows;
 }
 
+// Runs `write`, turning the unique index on names into NameTaken.
+template <typename Write>
+auto UniqueName(const std::string& name, Write&& write) {
+  try {
+    return write();
+  } catch (const pqxx::unique_violation& e) {
+    if (std::string(e.what()).find("checks_name") == std::string::npos) throw;
+    throw NameTaken(name);
+  }
+}
+
 std::string SelectById() {
   return std::string("SELECT ") + kCheckColumns +
          " FROM checks c LEFT JOIN check_states s ON s.check_id = c.id WHERE c.id = $1::uuid";
@@ -131,14 +146,18 @@ std::string SelectById() {
 checks::Check PgCheckStore::Create(const checks::CheckOptions& o) {
   auto connection = pool_.Acquire();
   pqxx::work txn(*connection);
-  const auto inserted = txn.exec_params(
-      "INSERT INTO checks (url, webhook_url, playbook_url, every_seconds, timeout_ms,"
-      " expected_status, failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
-      " notify_failure_kind_change)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::text",
-      o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms, o.expected_status,
-      o.failure_threshold, o.recovery_threshold, static_cast<int>(o.webhook_format),
-      o.webhook_secret, o.notify_failure_kind_change);
+  const auto inserted = UniqueName(o.name, [&] {
+    return txn.exec_params(
+        "INSERT INTO checks (url, webhook_url, playbook_url, every_seconds, timeout_ms,"
+        " expected_status, failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
+        " notify_failure_kind_change, name, labels, enabled)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)"
+        " RETURNING id::text",
+        o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms, o.expected_status,
+        o.failure_threshold, o.recovery_threshold, static_cast<int>(o.webhook_format),
+        o.webhook_secret, o.notify_failure_kind_change, o.name, checks::LabelsToJson(o.labels),
+        o.enabled);
+  });
   const auto id = inserted[0][0].as<std::string>();
   txn.exec_params("INSERT INTO check_states (check_id) VALUES ($1::uuid)", id);
   const auto row = txn.exec_params1(SelectById(), id);
@@ -222,18 +241,22 @@ ModifyOutcome PgCheckStore::Modify(const checks::CheckId& id, const OptionsEdit&
   const auto& o = options;
   // Only a real change takes a new version: the scheduler reacts to versions, and a tool that
   // re-applies unchanged checks should cost it nothing.
-  txn.exec_params(
-      "UPDATE checks SET url = $2, webhook_url = $3, playbook_url = $4, every_seconds = $5,"
-      " timeout_ms = $6, expected_status = $7, failure_threshold = $8, recovery_threshold = $9,"
-      " webhook_format = $10, webhook_secret = $11, notify_failure_kind_change = $12,"
-      " updated_at = clock_timestamp(), version = nextval('check_versions') WHERE id = $1::uuid"
-      " AND (url, webhook_url, playbook_url, every_seconds, timeout_ms, expected_status,"
-      " failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
-      " notify_failure_kind_change)"
-      " IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-      id.str(), o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms,
-      o.expected_status, o.failure_threshold, o.recovery_threshold,
-      static_cast<int>(o.webhook_format), o.webhook_secret, o.notify_failure_kind_change);
+  UniqueName(o.name, [&] {
+    return txn.exec_params(
+        "UPDATE checks SET url = $2, webhook_url = $3, playbook_url = $4, every_seconds = $5,"
+        " timeout_ms = $6, expected_status = $7, failure_threshold = $8, recovery_threshold = $9,"
+        " webhook_format = $10, webhook_secret = $11, notify_failure_kind_change = $12,"
+        " name = $13, labels = $14::jsonb, enabled = $15,"
+        " updated_at = clock_timestamp(), version = nextval('check_versions') WHERE id = $1::uuid"
+        " AND (url, webhook_url, playbook_url, every_seconds, timeout_ms, expected_status,"
+        " failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
+        " notify_failure_kind_change, name, labels, enabled)"
+        " IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15)",
+        id.str(), o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms,
+        o.expected_status, o.failure_threshold, o.recovery_threshold,
+        static_cast<int>(o.webhook_format), o.webhook_secret, o.notify_failure_kind_change, o.name,
+        checks::LabelsToJson(o.labels), o.enabled);
+  });
   const auto rows = txn.exec_params(SelectById(), id.str());
   txn.commit();
   outcome.check = CheckFromRow(rows[0]);

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <cstdio>
+#include <map>
 
 #include "lokahi.pb.h"
 #include "lokahictl/output/alert_views.h"
@@ -72,20 +73,22 @@ class Views {
       out << "no checks (" << page.total() << " stored)\n";
       return;
     }
-    TextTable table(wide_ ? std::vector<std::string>{"ID", "STATE", "EVERY", "TIMEOUT", "EXPECT",
-                                                     "FAIL/RECOVER", "URL", "WEBHOOK", "FORMAT",
-                                                     "SIGNED", "PLAYBOOK", "CREATED"}
-                          : std::vector<std::string>{"ID", "STATE", "EVERY", "URL"});
+    TextTable table(wide_ ? std::vector<std::string>{"ID", "NAME", "STATE", "EVERY", "TIMEOUT",
+                                                     "EXPECT", "FAIL/RECOVER", "URL", "WEBHOOK",
+                                                     "FORMAT", "SIGNED", "PLAYBOOK", "LABELS",
+                                                     "CREATED"}
+                          : std::vector<std::string>{"ID", "STATE", "EVERY", "NAME OR URL"});
     for (const auto& result : page.results()) {
       const pb::Check& check = result.check();
       if (wide_) {
-        table.AddRow({check.id(), StateCell(check), Every(check), Timeout(check), Expected(check),
-                      Thresholds(check), check.url(), check.webhook_url(), Format(check),
-                      check.has_webhook_secret() ? "yes" : "no", Or(check.playbook_url()),
+        table.AddRow({check.id(), Or(check.name()), StateCell(check), Every(check), Timeout(check),
+                      Expected(check), Thresholds(check), check.url(), check.webhook_url(),
+                      Format(check), check.has_webhook_secret() ? "yes" : "no",
+                      Or(check.playbook_url()), Or(Labels(check)),
                       Ago(check.has_created_at(), check.created_at())});
       } else {
         table.AddRow(
-            {check.id(), StateCell(check), Every(check), Shortened(check.url(), kShortUrl)});
+            {check.id(), StateCell(check), Every(check), Shortened(Title(check), kShortUrl)});
       }
     }
     table.Print(out, style_.color);
@@ -106,6 +109,7 @@ class Views {
     TextTable fields;
     const pb::Check& check = status.check();
     fields.AddRow({"ID", check.id()});
+    if (!check.name().empty()) fields.AddRow({"NAME", check.name()});
     fields.AddRow({"URL", check.url()});
     fields.AddRow({"STATE", StateCell(check)});
     if (status.has_last_probe()) {
@@ -274,6 +278,7 @@ class Views {
     return RoughDuration(since) + " ago";
   }
   Cell StateCell(const pb::Check& check) const {
+    if (check.has_enabled() && !check.enabled()) return Cell("PAUSED", "2");
     std::string text = pb::Check::State_Name(check.state());
     if (check.has_state_changed_at()) {
       text += " for " + RoughDuration(std::max(seconds(0), Since(check.state_changed_at())));
@@ -281,9 +286,23 @@ class Views {
     return Cell(text, StateColor(check.state()));
   }
 
+  // The name where a person reads, the URL when there is none.
+  static std::string Title(const pb::Check& check) {
+    return check.name().empty() ? check.url() : check.name();
+  }
+
+  static std::string Labels(const pb::Check& check) {
+    std::map<std::string, std::string> sorted(check.labels().begin(), check.labels().end());
+    std::string text;
+    for (const auto& [key, value] : sorted) text += (text.empty() ? "" : " ") + key + "=" + value;
+    return text;
+  }
+
   void AddCheckFields(const pb::Check& check, TextTable& fields) const {
     fields.AddRow({"ID", check.id()});
+    if (!check.name().empty()) fields.AddRow({"NAME", check.name()});
     fields.AddRow({"URL", check.url()});
+    if (check.labels_size() > 0) fields.AddRow({"LABELS", Labels(check)});
     fields.AddRow({"STATE", StateCell(check)});
     fields.AddRow({"EVERY", Every(check)});
     fields.AddRow({"TIMEOUT", Timeout(check)});

@@ -115,7 +115,14 @@ ApiStatus ChecksApi::Authenticate(const Caller& caller) {
 template <typename Body>
 ApiStatus ChecksApi::Guarded(const Caller& caller, const char* method, Body&& body) {
   if (auto status = Authenticate(caller); !status.ok()) return status;
-  return RunGuarded(log_, caller, method, std::forward<Body>(body));
+  return RunGuarded(log_, caller, method, [&]() -> ApiStatus {
+    try {
+      return body();
+    } catch (const store::NameTaken& e) {
+      return {ApiCode::kAlreadyExists,
+              "another check is named " + checks::Quote(e.name()) + ": names are unique"};
+    }
+  });
 }
 
 ApiStatus ChecksApi::Create(const Caller& caller, const pb::CreateOpts& request,

@@ -79,7 +79,7 @@ pb::ChecksPage Page() {
 
 TEST(TableOutput, ListShowsStateForHowLongAndShortensUrls) {
   EXPECT_EQ(Render(Format::kTable, Page()),
-            R"(ID                                     STATE         EVERY   URL
+            R"(ID                                     STATE         EVERY   NAME OR URL
 6f1c2a9e-0d1b-4c51-9a3e-2b7d8f0c1a22   DOWN for 3m   60s     http://duke.internal:9001/health
 0a4be4a0-57a3-4bd4-8d6e-8a0c5f8e9d11   INIT          10s     https://api.example.com/v1/very/long/path/that/…
 
@@ -90,9 +90,9 @@ TEST(TableOutput, ListShowsStateForHowLongAndShortensUrls) {
 TEST(TableOutput, WideListShowsEveryOptionAndWholeUrls) {
   EXPECT_EQ(
       Render(Format::kWide, Page()),
-      R"(ID                                     STATE         EVERY   TIMEOUT    EXPECT   FAIL/RECOVER   URL                                                                             WEBHOOK                                                        FORMAT     SIGNED   PLAYBOOK                       CREATED
-6f1c2a9e-0d1b-4c51-9a3e-2b7d8f0c1a22   DOWN for 3m   60s     10000 ms   2xx      3/1            http://duke.internal:9001/health                                                http://samplehook:9001/twirp/github.xe.lokahi.Webhook/Handle   protobuf   yes      -                              3d ago
-0a4be4a0-57a3-4bd4-8d6e-8a0c5f8e9d11   INIT          10s     2000 ms    204      1/2            https://api.example.com/v1/very/long/path/that/does/not/fit/in/a/table/column   http://hooks:9002/                                             json       no       https://wiki.example.com/api   45s ago
+      R"(ID                                     NAME   STATE         EVERY   TIMEOUT    EXPECT   FAIL/RECOVER   URL                                                                             WEBHOOK                                                        FORMAT     SIGNED   PLAYBOOK                       LABELS   CREATED
+6f1c2a9e-0d1b-4c51-9a3e-2b7d8f0c1a22   -      DOWN for 3m   60s     10000 ms   2xx      3/1            http://duke.internal:9001/health                                                http://samplehook:9001/twirp/github.xe.lokahi.Webhook/Handle   protobuf   yes      -                              -        3d ago
+0a4be4a0-57a3-4bd4-8d6e-8a0c5f8e9d11   -      INIT          10s     2000 ms    204      1/2            https://api.example.com/v1/very/long/path/that/does/not/fit/in/a/table/column   http://hooks:9002/                                             json       no       https://wiki.example.com/api   -        45s ago
 
 2 of 7 checks; next page: --page-token djEuMTIz
 )");

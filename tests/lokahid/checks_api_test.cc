@@ -199,7 +199,8 @@ TEST_F(ChecksApiTest, PutRefusesMaskPathsItCannotChangeAndStillValidates) {
   const std::string valid =
       "valid paths: url, webhook_url, playbook_url, every, timeout_ms, expected_status,"
       " failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
-      " notify_failure_kind_change, or \"*\" for all of them";
+      " notify_failure_kind_change, name, labels, enabled, labels.KEY for one label, or \"*\" for"
+      " all of them";
   struct Case {
     std::vector<std::string> paths;
     std::function<void(pb::Check&)> mutate;
@@ -572,6 +573,58 @@ TEST_F(ChecksApiTest, BadConfigurationStopsWithAMessageNamingTheVariable) {
                                           {{"PORT", "not-a-port"}}, std::chrono::seconds(20));
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.output.find("PORT must be a whole number"), std::string::npos) << result.output;
+}
+
+TEST_F(ChecksApiTest, NamesAreUniqueAndLabelsAndPausingAreStored) {
+  StartLokahid();
+  auto opts = ValidOpts();
+  opts.set_name("Payments API");
+  (*opts.mutable_labels())["team"] = "payments";
+  (*opts.mutable_labels())["env"] = "prod";
+  const pb::Check created = MustCreate(opts);
+  EXPECT_EQ(created.name(), "Payments API");
+  EXPECT_EQ(created.labels().at("team"), "payments");
+  ASSERT_TRUE(created.has_enabled());
+  EXPECT_TRUE(created.enabled());
+
+  const auto duplicate = CreateStatus(opts);
+  EXPECT_EQ(duplicate.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(duplicate.error_message(), "another check is named \"Payments API\": names are unique");
+  auto unnamed = ValidOpts();
+  MustCreate(unnamed);
+  MustCreate(unnamed);  // no name is no name: never a duplicate
+
+  auto other = ValidOpts();
+  other.set_name("Other");
+  const pb::Check second = MustCreate(other);
+  pb::Check rename;
+  rename.set_id(second.id());
+  rename.set_name("Payments API");
+  pb::Check ignored;
+  EXPECT_EQ(stub_->Put(Context().get(), rename, &ignored).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+
+  pb::Check pause;
+  pause.set_id(created.id());
+  pause.set_enabled(false);
+  pause.mutable_update_mask()->add_paths("enabled");
+  pause.mutable_update_mask()->add_paths("labels.env");
+  pb::Check paused;
+  ASSERT_TRUE(stub_->Put(Context().get(), pause, &paused).ok());
+  EXPECT_FALSE(paused.enabled());
+  EXPECT_EQ(paused.labels_size(), 1);
+  pb::CheckID id;
+  id.set_id(created.id());
+  pb::Check got;
+  ASSERT_TRUE(stub_->Get(Context().get(), id, &got).ok());
+  EXPECT_FALSE(got.enabled());
+  EXPECT_EQ(got.name(), "Payments API");
+  EXPECT_EQ(got.labels().at("team"), "payments");
+  EXPECT_FALSE(got.labels().contains("env"));
+
+  auto bad = ValidOpts();
+  (*bad.mutable_labels())["team"] = "pay ments";
+  EXPECT_EQ(CreateStatus(bad).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace
