@@ -31,6 +31,7 @@ const std::map<std::string, std::string>& NonZeroDefaults() {
       {"failure_threshold", "1"},
       {"recovery_threshold", "1"},
       {"notify_failure_kind_change", "true"},
+      {"enabled", "true"},
   };
   return kDefaults;
 }

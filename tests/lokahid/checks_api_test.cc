@@ -110,7 +110,10 @@ TEST_F(ChecksApiTest, CrudRoundTrip) {
 // without updated_at: what a Put naming only `path` must leave as it was.
 pb::Check WithoutField(pb::Check check, const std::string& path) {
   check.GetReflection()->ClearField(&check, pb::Check::descriptor()->FindFieldByName(path));
-  if (path == "webhook_secret") check.clear_has_webhook_secret();
+  if (path == "webhook_secret") {
+    check.clear_has_webhook_secret();
+    check.clear_webhook_secret_fingerprint();
+  }
   check.clear_updated_at();
   return check;
 }
