@@ -30,6 +30,7 @@
 #include "lokahid/alerts_convert.h"
 #include "lokahid/config.h"
 #include "lokahid/console/console_handler.h"
+#include "lokahid/status_page/status_page_handler.h"
 #include "lokahid/front/connection_registry.h"
 #include "lokahid/front/port_acceptor.h"
 #include "lokahid/front/tls_relay.h"
@@ -130,12 +131,18 @@ int Run(Logger& log) {
   lokahi::lokahid::ConsoleHandler console(api, alerts_api, console_queries, console_sessions,
                                           config.credentials,
                                           [] { return std::chrono::system_clock::now(); });
+  lokahi::lokahid::PgStatusPageQueries status_page_queries(pool);
+  lokahi::lokahid::StatusPageHandler status_page(
+      status_page_queries, [] { return std::chrono::system_clock::now(); },
+      std::chrono::seconds(5));
   // Every API call on either transport, counted and timed alike on /metrics.
   lokahi::lokahid::ApiCallMetrics api_metrics(registry);
   lokahi::lokahid::HttpFront http_front(
       twirp, trusted_proxies,
-      [&console](const lokahi::http::Request& request, const std::string& client_address) {
-        return console.Handle(request, client_address);
+      [&console, &status_page](const lokahi::http::Request& request,
+                               const std::string& client_address) {
+        if (auto page = console.Handle(request, client_address)) return page;
+        return status_page.Handle(request);
       },
       &api_metrics, &events);
 

@@ -108,7 +108,11 @@ bool ParseNumber(const Form& form, const std::string& name, int32_t* out, FormEr
 // field's name).
 FormErrors ErrorsOf(const ApiStatus& status) {
   FormErrors errors;
-  const std::string field = status.message.substr(0, status.message.find_first_of(" :"));
+  std::string field = status.message.substr(0, status.message.find_first_of(" :"));
+  if (field == "label" || (field == "at" && status.message.find(" labels") != std::string::npos)) {
+    field = "labels";
+  }
+  if (status.code == ApiCode::kAlreadyExists) field = "name";
   const auto& fields = CheckFormFields();
   if (std::find(fields.begin(), fields.end(), field) != fields.end()) {
     errors.by_field[field] = status.message;
@@ -116,6 +120,34 @@ FormErrors ErrorsOf(const ApiStatus& status) {
     errors.general = status.message;
   }
   return errors;
+}
+
+// "key=value, key=value" (commas or newlines between pairs) into `labels`; the API validates the
+// keys and values.
+bool ParseLabels(const Form& form, google::protobuf::Map<std::string, std::string>* labels,
+                 FormErrors* errors) {
+  std::string text = Get(form, "labels");
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ',';
+  }
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string pair = text.substr(start, end - start);
+    pair.erase(0, pair.find_first_not_of(' '));
+    pair.erase(pair.find_last_not_of(' ') + 1);
+    start = end + 1;
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos) {
+      errors->by_field["labels"] =
+          "labels must be key=value pairs separated by commas, got " + checks::Quote(pair);
+      return false;
+    }
+    (*labels)[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return true;
 }
 
 pb::WebhookFormat FormatOf(const std::string& text) {
@@ -317,6 +349,9 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
     opts.set_webhook_secret(Get(form, "webhook_secret"));
     opts.set_webhook_format(FormatOf(Get(form, "webhook_format")));
     opts.set_notify_failure_kind_change(Get(form, "notify_failure_kind_change") != "false");
+    opts.set_name(Get(form, "name"));
+    opts.set_enabled(Get(form, "enabled") != "false");
+    ParseLabels(form, opts.mutable_labels(), &errors);
     int32_t n = 0;
     if (ParseNumber(form, "every", &n, &errors)) opts.set_every(n);
     if (ParseNumber(form, "timeout_ms", &n, &errors)) opts.set_timeout_ms(n);
@@ -355,6 +390,8 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
     if (done == "created") data.notice = "Check created.";
     if (done == "saved") data.notice = "Changes saved.";
     if (done == "run") data.notice = "Probed just now.";
+    if (done == "pause") data.notice = "Paused: not probed until resumed.";
+    if (done == "resume") data.notice = "Resumed.";
     return HtmlResponse(
         200, ConsolePage(data.status.check().url(), CheckPageBody(data, context), context));
   }
@@ -394,6 +431,9 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
     put.set_playbook_url(Get(form, "playbook_url"));
     put.set_webhook_format(FormatOf(Get(form, "webhook_format")));
     put.set_notify_failure_kind_change(Get(form, "notify_failure_kind_change") != "false");
+    put.set_name(Get(form, "name"));
+    put.set_enabled(Get(form, "enabled") != "false");
+    ParseLabels(form, put.mutable_labels(), &errors);
     int32_t n = 0;
     if (ParseNumber(form, "every", &n, &errors)) put.set_every(n);
     if (ParseNumber(form, "timeout_ms", &n, &errors)) put.set_timeout_ms(n);
@@ -423,6 +463,18 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
     return HtmlResponse(
         HttpStatusOf(status),
         ConsolePage("Run", ErrorBody("Could not run the check", status.message), context));
+  }
+  if ((path->action == "pause" || path->action == "resume") && !get) {
+    pb::Check put;
+    put.set_id(path->id);
+    put.set_enabled(path->action == "resume");
+    put.mutable_update_mask()->add_paths("enabled");
+    pb::Check stored;
+    const auto status = api_.Put(visitor.caller, put, &stored);
+    if (status.ok()) return Redirect("/checks/" + stored.id() + "?done=" + path->action);
+    return HtmlResponse(
+        HttpStatusOf(status),
+        ConsolePage("Check", ErrorBody("Could not change the check", status.message), context));
   }
   if (path->action == "delete" && !get) {
     pb::Check deleted;

@@ -73,6 +73,16 @@ std::string DayOf(int64_t unix_s) {
 
 }  // namespace
 
+std::string LabelsText(const google::protobuf::Map<std::string, std::string>& labels) {
+  const std::map<std::string, std::string> sorted(labels.begin(), labels.end());
+  std::string text;
+  for (const auto& [key, value] : sorted) {
+    if (!text.empty()) text += ", ";
+    text += key + "=" + value;
+  }
+  return text;
+}
+
 std::string FormatUtc(int64_t unix_s) {
   const time_t t = static_cast<time_t>(unix_s);
   tm utc{};
@@ -225,7 +235,12 @@ Html ChecksListBody(const pb::ChecksPage& page, const std::string& after) {
     StateBadge(h, c.state());
     h << "</td><td><a href=\"/checks/";
     h.Text(c.id()) << "\">";
-    h.Text(c.url()) << "</a></td><td>";
+    h.Text(c.name().empty() ? c.url() : c.name()) << "</a>";
+    if (!c.name().empty()) {
+      h << " <small>";
+      h.Text(c.url()) << "</small>";
+    }
+    h << "</td><td>";
     h.Text(c.every()) << " s</td><td>";
     if (c.has_state_changed_at()) h.Text(FormatUtc(c.state_changed_at().seconds()));
     h << "</td></tr>";
@@ -290,8 +305,14 @@ Html CheckPageBody(const CheckPageData& data, const PageContext& context) {
     h.Text(*data.notice) << "</p>";
   }
   h << "<h1 class=\"check-title\">";
-  h.Text(c.url()) << "</h1><p class=\"check-state\">";
+  h.Text(c.name().empty() ? c.url() : c.name()) << "</h1>";
+  if (!c.name().empty()) {
+    h << "<p class=\"check-url\">";
+    h.Text(c.url()) << "</p>";
+  }
+  h << "<p class=\"check-state\">";
   StateBadge(h, c.state());
+  if (c.has_enabled() && !c.enabled()) h << " <span class=\"paused\">paused</span>";
   h << " ";
   if (c.has_state_changed_at()) Since(h, c.state_changed_at().seconds(), context.now_unix_s);
   h << "</p>";
@@ -310,8 +331,14 @@ Html CheckPageBody(const CheckPageData& data, const PageContext& context) {
   h << "<section class=\"actions\"><form method=\"post\" action=\"/checks/";
   h.Text(c.id()) << "/run\">";
   CsrfField(h, context);
-  h << "<button type=\"submit\">Run now</button></form><a class=\"button\" "
-       "href=\"/checks/";
+  h << "<button type=\"submit\">Run now</button></form>";
+  const bool paused = c.has_enabled() && !c.enabled();
+  h << "<form method=\"post\" action=\"/checks/";
+  h.Text(c.id()) << (paused ? Markup("/resume\">") : Markup("/pause\">"));
+  CsrfField(h, context);
+  h << (paused ? Markup("<button type=\"submit\">Resume</button>")
+               : Markup("<button type=\"submit\">Pause</button>"))
+    << "</form><a class=\"button\" href=\"/checks/";
   h.Text(c.id()) << "/edit\">Edit</a><form method=\"post\" action=\"/checks/";
   h.Text(c.id()) << "/delete\" class=\"danger\">";
   CsrfField(h, context);
@@ -401,12 +428,16 @@ Html CheckPageBody(const CheckPageData& data, const PageContext& context) {
   option("Webhook", c.webhook_url());
   option("Playbook", c.playbook_url());
   option("Webhook secret", c.has_webhook_secret() ? "set" : "none");
+  option("Labels", LabelsText(c.labels()));
   h << "</dl></section>";
   return h;
 }
 
 const std::vector<std::string>& CheckFormFields() {
-  static const std::vector<std::string> kFields = {"url",
+  static const std::vector<std::string> kFields = {"name",
+                                                   "url",
+                                                   "labels",
+                                                   "enabled",
                                                    "webhook_url",
                                                    "playbook_url",
                                                    "every",
@@ -422,6 +453,9 @@ const std::vector<std::string>& CheckFormFields() {
 
 FormValues FormValuesOf(const pb::Check& check) {
   return {
+      {"name", check.name()},
+      {"labels", LabelsText(check.labels())},
+      {"enabled", !check.has_enabled() || check.enabled() ? "true" : "false"},
       {"url", check.url()},
       {"webhook_url", check.webhook_url()},
       {"playbook_url", check.playbook_url()},
@@ -465,7 +499,10 @@ Html CheckFormBody(const std::string& check_id, const FormValues& values, const 
     Markup hint;
   };
   const Field fields[] = {
+      {"name", "Name", "text", "what people read instead of the URL (optional, unique)"},
       {"url", "URL", "url", "http:// or https:// address to probe"},
+      {"labels", "Labels", "text",
+       "key=value, comma-separated; public=true shows it on the status page"},
       {"webhook_url", "Webhook URL", "url", "where state changes are POSTed (optional)"},
       {"playbook_url", "Playbook URL", "url", "what to do when it fails (optional)"},
       {"every", "Every (seconds)", "number", "seconds between probes; default 60"},
@@ -512,6 +549,7 @@ Html CheckFormBody(const std::string& check_id, const FormValues& values, const 
     field_error(name);
     h << "</div>";
   };
+  select("enabled", "Probing", {{"true", "on"}, {"false", "paused"}});
   select("webhook_format", "Webhook format",
          {{"PROTOBUF", "protobuf (lokahi's)"}, {"JSON", "JSON"}});
   select("notify_failure_kind_change", "Notify DOWN ↔ ERROR", {{"true", "yes"}, {"false", "no"}});

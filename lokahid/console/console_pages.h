@@ -66,6 +66,8 @@ struct FormErrors {
   std::string general;  // a message naming no field of the form
 };
 FormValues FormValuesOf(const github::xe::lokahi::Check& check);
+// "key=value, key=value" in key order (the form's labels field).
+std::string LabelsText(const google::protobuf::Map<std::string, std::string>& labels);
 // `check_id` empty: the create form.
 Html CheckFormBody(const std::string& check_id, const FormValues& values, const FormErrors& errors,
                    const PageContext& context);

@@ -59,14 +59,14 @@ std::vector<FailingCheck> PgConsoleQueries::FailingNow(int limit) {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
   std::vector<FailingCheck> out;
-  for (const auto& row :
-       txn.exec_params("SELECT s.check_id::text, c.url, s.state,"
-                       " coalesce(extract(epoch FROM s.state_changed_at), 0)::bigint"
-                       " FROM check_states s JOIN checks c ON c.id = s.check_id"
-                       " WHERE s.state IN (2, 3) ORDER BY s.state_changed_at NULLS FIRST, "
-                       "s.check_id"
-                       " LIMIT $1",
-                       limit)) {
+  for (const auto& row : txn.exec_params(
+           "SELECT s.check_id::text, CASE WHEN c.name <> '' THEN c.name ELSE c.url END, s.state,"
+           " coalesce(extract(epoch FROM s.state_changed_at), 0)::bigint"
+           " FROM check_states s JOIN checks c ON c.id = s.check_id"
+           " WHERE s.state IN (2, 3) ORDER BY s.state_changed_at NULLS FIRST, "
+           "s.check_id"
+           " LIMIT $1",
+           limit)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), StateOf(row[2].as<int>()),
                    row[3].as<int64_t>()});
   }
@@ -78,7 +78,8 @@ std::vector<RecentTransition> PgConsoleQueries::RecentTransitions(int limit) {
   pqxx::read_transaction txn(*connection);
   std::vector<RecentTransition> out;
   for (const auto& row :
-       txn.exec_params("SELECT t.check_id::text, c.url, t.from_state, t.to_state,"
+       txn.exec_params("SELECT t.check_id::text, CASE WHEN c.name <> '' THEN c.name ELSE c.url END,"
+                       " t.from_state, t.to_state,"
                        " extract(epoch FROM t.at)::bigint"
                        " FROM transitions t JOIN checks c ON c.id = t.check_id ORDER BY "
                        "t.id DESC LIMIT $1",

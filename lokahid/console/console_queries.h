@@ -24,14 +24,14 @@ struct StateCounts {
 
 struct FailingCheck {
   std::string id;
-  std::string url;
+  std::string url;  // the check's name when it has one
   checks::State state = checks::State::kDown;
   int64_t since_unix_s = 0;  // when it entered that state
 };
 
 struct RecentTransition {
   std::string check_id;
-  std::string url;
+  std::string url;  // the check's name when it has one
   checks::State from = checks::State::kInit;
   checks::State to = checks::State::kInit;
   int64_t at_unix_s = 0;

@@ -121,7 +121,7 @@ std::string StatusPageHtml(const StatusPageData& page) {
     h.Text(page.slug) << " status";
   }
   h << "</title><link rel=\"stylesheet\" href=\"/assets/console.css\"></head><body><main "
-       "class=\"status-page\"><h1>";
+       "class=\"status-board\"><h1>";
   if (page.slug.empty()) {
     h << "Status";
   } else {
@@ -266,11 +266,13 @@ std::optional<http::Response> StatusPageHandler::Handle(const http::Request& req
     return response;
   }
   const auto now = std::chrono::steady_clock::now();
+  // Kept by path and the one query the routes read, so made-up query strings cannot bypass it.
+  const std::string key = request.path + (request.query == "metric=uptime" ? "?uptime" : "");
   http::Response response;
   bool found = false;
   {
     std::lock_guard lock(mutex_);
-    if (const auto kept = kept_.find(request.target);
+    if (const auto kept = kept_.find(key);
         kept != kept_.end() && kept->second.until > now) {
       response = kept->second.response;
       found = true;
@@ -281,7 +283,7 @@ std::optional<http::Response> StatusPageHandler::Handle(const http::Request& req
     if (response.status == 200) {
       std::lock_guard lock(mutex_);
       if (kept_.size() >= kMaxKept) kept_.clear();
-      kept_[request.target] = {now + keep_for_, response};
+      kept_[key] = {now + keep_for_, response};
     }
   }
   if (response.status == 200) {

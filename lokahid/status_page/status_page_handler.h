@@ -46,7 +46,7 @@ class StatusPageHandler {
   Clock clock_;
   std::chrono::seconds keep_for_;
   std::mutex mutex_;
-  std::map<std::string, Kept> kept_;  // by request target; guarded by mutex_
+  std::map<std::string, Kept> kept_;  // by path; guarded by mutex_
 };
 
 }  // namespace lokahi::lokahid

@@ -91,10 +91,13 @@ async function main() {
     await page.fill('input[name=every]', '1');
     await page.fill('input[name=timeout_ms]', '1000');
     await page.fill('input[name=playbook_url]', 'https://wiki.example.com/<b>duke</b>');
+    await page.fill('input[name=name]', '<img src=x onerror="window.__xss=3"> Duke');
+    await page.fill('input[name=labels]', 'public=true, team=web');
     await Promise.all([page.waitForURL(/\/checks\/[0-9a-f-]{36}\?done=created$/), page.click('form.check-form button[type=submit]')]);
     const id = page.url().match(/\/checks\/([0-9a-f-]{36})/)[1];
     assert.equal(await page.textContent('.notice'), 'Check created.');
-    assert.ok((await page.textContent('h1.check-title')).includes('<script>window.__xss=2</script>'));
+    assert.equal(await page.textContent('h1.check-title'), '<img src=x onerror="window.__xss=3"> Duke');
+    assert.ok((await page.textContent('p.check-url')).includes('<script>window.__xss=2</script>'));
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     assert.equal(await page.locator('main b').count(), 0);
 
@@ -123,6 +126,37 @@ async function main() {
     await page.locator('#latency-chart[data-drawn="7d"] canvas').waitFor({ timeout: 10000 });
     await page.screenshot({ path: path.join(shots, 'check.png'), fullPage: true });
 
+    step('the public status page and the badge, without credentials');
+    const visitor = await browser.newContext({ viewport: { width: 1200, height: 700 } });
+    const outsider = await visitor.newPage();
+    outsider.on('pageerror', (e) => scriptErrors.push(String(e)));
+    const status = await outsider.goto(`${base}/status`);
+    assert.equal(status.status(), 200);
+    assert.equal(status.headers()['cache-control'], 'public, max-age=30');
+    await outsider.locator(`section.status-check[data-check="${id}"]`).waitFor();
+    assert.equal(await outsider.textContent(`section.status-check[data-check="${id}"] h2`),
+      '<img src=x onerror="window.__xss=3"> Duke');
+    assert.equal(await outsider.locator('main img').count(), 0);
+    assert.equal(await outsider.evaluate(() => window.__xss), undefined);
+    assert.equal(await outsider.getAttribute('p.banner', 'data-banner'), 'major_outage');
+    assert.equal(await outsider.locator(`section.status-check[data-check="${id}"] svg.bars rect`).count(), 90);
+    const publicHtml = await outsider.content();
+    for (const secret of [String(dukePort), 'wiki.example.com', '127.0.0.1:9/hook', 'team']) {
+      assert.ok(!publicHtml.includes(secret), `${secret} on the public page`);
+    }
+    await outsider.screenshot({ path: path.join(shots, 'status.png'), fullPage: true });
+    const badge = await outsider.goto(`${base}/badge/${id}.svg`);
+    assert.equal(badge.status(), 200);
+    assert.equal(badge.headers()['content-type'], 'image/svg+xml');
+    assert.ok((await badge.text()).includes('>DOWN</text>'));
+    await outsider.screenshot({ path: path.join(shots, 'badge.png') });
+    await visitor.close();
+
+    step('pause and resume from the check page');
+    await page.goto(`${base}/checks/${id}`);
+    await Promise.all([page.waitForURL(/done=pause$/), page.click('form[action$="/pause"] button')]);
+    assert.ok((await page.textContent('.check-state')).includes('paused'));
+    await Promise.all([page.waitForURL(/done=resume$/), page.click('form[action$="/resume"] button')]);
     step('acknowledge a raised alert for 4 hours with a note');
     const submitted = await fetch(`${base}/twirp/github.xe.lokahi.Alerts/Submit`, {
       method: 'POST',

@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "lib/auth/basic_auth.h"
+#include "tests/console/fetch.h"
 #include "tests/support/daemon.h"
 #include "tests/support/ports.h"
 #include "tests/support/raw_http.h"
@@ -21,31 +22,10 @@ using testing::Services;
 const auth::Credentials kAdmin{"admin", "s3cret-pass"};
 const std::string kHook = "&webhook_url=http%3A%2F%2F127.0.0.1%3A9%2Fhook";
 
-testing::RawResponse Fetch(int port, const std::string& method, const std::string& target,
-                           const std::vector<std::string>& headers = {},
-                           const std::string& body = "") {
-  testing::RawConnection connection(port);
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  for (const auto& h : headers) request += h + "\r\n";
-  if (method == "POST") {
-    request += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-               std::to_string(body.size()) + "\r\n";
-  }
-  request += "Connection: close\r\n\r\n" + body;
-  EXPECT_TRUE(connection.Send(request));
-  auto response = connection.ReadResponse(std::chrono::seconds(10), method == "HEAD");
-  if (!response) throw std::runtime_error("no answer to " + method + " " + target);
-  return *response;
-}
+using testing::CsrfOf;
+using testing::Fetch;
 
 std::string Basic() { return "Authorization: " + auth::BasicAuthorizationHeader(kAdmin); }
-
-std::string CsrfOf(const std::string& page) {
-  static const std::regex kCsrf(R"re(name="csrf" value="([0-9a-f]+)")re");
-  std::smatch m;
-  if (!std::regex_search(page, m, kCsrf)) return "";
-  return m[1];
-}
 
 class ConsoleHttpTest : public ::testing::Test {
  protected:

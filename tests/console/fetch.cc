@@ -1,0 +1,32 @@
+#include "tests/console/fetch.h"
+
+#include <regex>
+#include <stdexcept>
+
+namespace lokahi::testing {
+
+RawResponse Fetch(int port, const std::string& method, const std::string& target,
+                  const std::vector<std::string>& headers, const std::string& body,
+                  const std::string& content_type) {
+  RawConnection connection(port);
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (const auto& h : headers) request += h + "\r\n";
+  if (method == "POST") {
+    request += "Content-Type: " + content_type +
+               "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  request += "Connection: close\r\n\r\n" + body;
+  if (!connection.Send(request)) throw std::runtime_error("could not send " + target);
+  auto response = connection.ReadResponse(std::chrono::seconds(10), method == "HEAD");
+  if (!response) throw std::runtime_error("no answer to " + method + " " + target);
+  return *response;
+}
+
+std::string CsrfOf(const std::string& page) {
+  static const std::regex kCsrf(R"re(name="csrf" value="([0-9a-f]+)")re");
+  std::smatch m;
+  if (!std::regex_search(page, m, kCsrf)) return "";
+  return m[1];
+}
+
+}  // namespace lokahi::testing

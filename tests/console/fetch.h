@@ -1,0 +1,19 @@
+#pragma once
+// One HTTP/1.1 exchange with lokahid on 127.0.0.1, as the console's tests send them.
+
+#include <string>
+#include <vector>
+
+#include "tests/support/raw_http.h"
+
+namespace lokahi::testing {
+
+// `method` `target` with `headers` ("Name: value"); a POST body is sent as a form.
+RawResponse Fetch(int port, const std::string& method, const std::string& target,
+                  const std::vector<std::string>& headers = {}, const std::string& body = "",
+                  const std::string& content_type = "application/x-www-form-urlencoded");
+
+// The CSRF token of the first form in `page`, "" when there is none.
+std::string CsrfOf(const std::string& page);
+
+}  // namespace lokahi::testing
