@@ -164,7 +164,20 @@ int main(int argc, char** argv) {
   Report("  of which counts by state", counts);
   Report("  of which failing now", failing);
   Report("  of which recent changes", recent);
-  if (labels) Report("status page (public checks, 90 bars)", status_page);
+  if (labels) {
+    Report("status page (public checks, 90 bars)", status_page);
+    std::vector<double> query, render;
+    for (int i = 0; i < std::min(o.rounds, 20); ++i) {
+      auto start = Clock::now();
+      const auto page = status.Page("", now());
+      query.push_back(Ms(Clock::now() - start));
+      start = Clock::now();
+      lokahid::StatusPageHtml(page);
+      render.push_back(Ms(Clock::now() - start));
+    }
+    Report("  of which queries", query);
+    Report("  of which rendering", render);
+  }
   std::printf("status page showed %zu checks, %zu bytes\n", shown, bytes);
   return 0;
 }

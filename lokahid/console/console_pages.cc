@@ -255,42 +255,78 @@ Html ChecksListBody(const pb::ChecksPage& page, const std::string& after) {
   return h;
 }
 
-Html DailyBars(const std::vector<DayUptime>& days, int64_t now, int count) {
-  std::map<std::string, const DayUptime*> by_day;
-  for (const auto& d : days) by_day[d.day] = &d;
-  constexpr int kWidth = 6, kGap = 2, kHeight = 34;
-  Html h;
-  h << "<svg class=\"bars\" role=\"img\" aria-label=\"uptime per day, last 90 "
-       "days\" "
-       "viewBox=\"0 0 ";
-  h.Text(count * (kWidth + kGap)) << " "
-                                  << "34"
-                                  << "\" preserveAspectRatio=\"none\">";
+Html CompactDailyBars(const std::vector<DayUptime>& days, int count) {
+  std::vector<const DayUptime*> by_age(count, nullptr);
+  for (const auto& d : days) {
+    if (d.age >= 0 && d.age < count) by_age[d.age] = &d;
+  }
+  // Paths of "M<x> 0h6v34h-6z" per colour: none, up, partial, down.
+  std::string paths[4];
+  int counts[4] = {0, 0, 0, 0};
   for (int i = 0; i < count; ++i) {
-    const std::string day = DayOf(now - static_cast<int64_t>(count - 1 - i) * 86400);
-    const auto found = by_day.find(day);
-    h << "<rect x=\"";
-    h.Text(i * (kWidth + kGap)) << "\" y=\"0\" width=\"6\" height=\"";
-    h.Text(kHeight) << "\" class=\"";
-    std::string tip = day + ": no data";
-    if (found == by_day.end() || found->second->probes == 0) {
-      h << "bar bar-none";
-    } else {
-      const double ratio =
-          static_cast<double>(found->second->up) / static_cast<double>(found->second->probes);
-      if (ratio >= 0.999) {
-        h << "bar bar-up";
-      } else if (ratio >= 0.95) {
-        h << "bar bar-partial";
-      } else {
-        h << "bar bar-down";
-      }
-      tip = day + ": " + Percent(ratio) + " up (" + std::to_string(found->second->up) + " of " +
-            std::to_string(found->second->probes) + " probes)";
+    const DayUptime* day = by_age[count - 1 - i];
+    int kind = 0;
+    if (day != nullptr && day->probes > 0) {
+      const double ratio = static_cast<double>(day->up) / static_cast<double>(day->probes);
+      kind = ratio >= 0.999 ? 1 : ratio >= 0.95 ? 2 : 3;
     }
-    h << "\" data-day=\"";
-    h.Text(day) << "\"><title>";
-    h.Text(tip) << "</title></rect>";
+    paths[kind] += "M" + std::to_string(i * 8) + " 0h6v34h-6z";
+    ++counts[kind];
+  }
+  const Markup classes[4] = {"bar-none", "bar-up", "bar-partial", "bar-down"};
+  const Markup meaning[4] = {" days without data", " days up at least 99.9 %",
+                             " days up 95 to 99.9 %", " days up less than 95 %"};
+  Html h;
+  h << "<svg class=\"bars\" role=\"img\" aria-label=\"uptime per day\" viewBox=\"0 0 ";
+  h.Text(count * 8) << " 34\" preserveAspectRatio=\"none\">";
+  for (int k = 0; k < 4; ++k) {
+    if (counts[k] == 0) continue;
+    h << "<path class=\"" << classes[k] << "\" d=\"";
+    h.Text(paths[k]) << "\"><title>";
+    h.Text(counts[k]) << meaning[k] << "</title></path>";
+  }
+  h << "</svg>";
+  return h;
+}
+
+std::vector<std::string> DayLabels(int64_t now, int count) {
+  std::vector<std::string> labels;
+  for (int i = 0; i < count; ++i) {
+    labels.push_back(DayOf(now - static_cast<int64_t>(count - 1 - i) * 86400));
+  }
+  return labels;
+}
+
+Html DailyBars(const std::vector<DayUptime>& days, int64_t now, int count) {
+  return DailyBars(days, DayLabels(now, count));
+}
+
+Html DailyBars(const std::vector<DayUptime>& days, const std::vector<std::string>& labels) {
+  const int count = static_cast<int>(labels.size());
+  std::vector<const DayUptime*> by_age(count, nullptr);
+  for (const auto& d : days) {
+    if (d.age >= 0 && d.age < count) by_age[d.age] = &d;
+  }
+  Html h;
+  h << "<svg class=\"bars\" role=\"img\" aria-label=\"uptime per day\" viewBox=\"0 0 ";
+  h.Text(count * 8) << " 34\" preserveAspectRatio=\"none\">";
+  for (int i = 0; i < count; ++i) {
+    const DayUptime* day = by_age[count - 1 - i];
+    h << "<rect x=\"";
+    h.Text(i * 8) << "\" width=\"6\" height=\"34\" class=\"";
+    if (day == nullptr || day->probes == 0) {
+      h << "bar-none\"><title>";
+      h.Text(labels[i]) << ": no data</title></rect>";
+      continue;
+    }
+    const double ratio = static_cast<double>(day->up) / static_cast<double>(day->probes);
+    h << (ratio >= 0.999  ? Markup("bar-up")
+          : ratio >= 0.95 ? Markup("bar-partial")
+                          : Markup("bar-down"))
+      << "\"><title>";
+    h.Text(labels[i] + ": " + Percent(ratio) + " up (" + std::to_string(day->up) + " of " +
+           std::to_string(day->probes) + " probes)")
+        << "</title></rect>";
   }
   h << "</svg>";
   return h;

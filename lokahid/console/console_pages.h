@@ -57,6 +57,14 @@ Html CheckPageBody(const CheckPageData& data, const PageContext& context);
 // 90 daily bars as an inline SVG (no script, no inline style), a <title>
 // tooltip per day.
 Html DailyBars(const std::vector<DayUptime>& days, int64_t now_unix_s, int count = 90);
+// The same with the days' labels ("2026-12-06", oldest first, `labels.size()` bars) made once
+// for many checks.
+Html DailyBars(const std::vector<DayUptime>& days, const std::vector<std::string>& labels);
+// The same bars drawn compactly for pages with many checks (the status page): one path per
+// colour, with a tooltip per colour counting its days, not one element per day.
+Html CompactDailyBars(const std::vector<DayUptime>& days, int count);
+// The labels of the last `count` UTC days up to the one holding `now_unix_s`, oldest first.
+std::vector<std::string> DayLabels(int64_t now_unix_s, int count);
 
 // The form's values as typed (strings), and the API's message for a field, by
 // field name.

@@ -13,16 +13,17 @@ checks::State StateOf(int value) { return static_cast<checks::State>(value); }
 constexpr const char* kDailyUptimeSql = R"sql(
 WITH counted AS (SELECT coalesce(max(day), '1970-01-01'::date) AS last FROM daily_uptime_days),
      bounds AS (SELECT (now() AT TIME ZONE 'UTC')::date - ($2::int - 1) AS first)
-SELECT d.check_id::text, d.day::text, d.probes, d.up
+SELECT d.check_id::text, d.day::text, d.probes, d.up,
+       (now() AT TIME ZONE 'UTC')::date - d.day
 FROM daily_uptime d, counted, bounds
 WHERE d.check_id = ANY($1::uuid[]) AND d.day >= bounds.first AND d.day <= counted.last
 UNION ALL
 SELECT h.check_id::text, (h.hour AT TIME ZONE 'UTC')::date::text, sum(h.probes)::bigint,
-       sum(h.up)::bigint
+       sum(h.up)::bigint, (now() AT TIME ZONE 'UTC')::date - (h.hour AT TIME ZONE 'UTC')::date
 FROM hourly_results h, counted, bounds
 WHERE h.check_id = ANY($1::uuid[])
   AND h.hour >= (greatest(counted.last + 1, bounds.first)::timestamp AT TIME ZONE 'UTC')
-GROUP BY 1, 2
+GROUP BY 1, 2, 5
 ORDER BY 1, 2
 )sql";
 
@@ -103,7 +104,7 @@ std::map<std::string, std::vector<DayUptime>> PgConsoleQueries::DailyUptime(
   pqxx::read_transaction txn(*connection);
   for (const auto& row : txn.exec_params(kDailyUptimeSql, UuidArray(ids), days)) {
     out[row[0].as<std::string>()].push_back(
-        {row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>()});
+        {row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>(), row[4].as<int>()});
   }
   return out;
 }

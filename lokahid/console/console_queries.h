@@ -42,6 +42,7 @@ struct DayUptime {
   std::string day;
   int64_t probes = 0;
   int64_t up = 0;
+  int age = 0;  // days before today (UTC): 0 is today
 };
 
 // One point of a latency chart: the probes answered within [t, t + step).

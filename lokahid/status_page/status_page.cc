@@ -1,5 +1,6 @@
 #include "lokahid/status_page/status_page.h"
 
+#include <cstdlib>
 #include <map>
 #include <pqxx/pqxx>
 
@@ -31,44 +32,81 @@ PublicCheck CheckOf(const pqxx::row& row) {
   return check;
 }
 
+// Per check, its days of the last 90 as "age probes up" triples (age 0 = today, UTC): finished
+// days from daily_uptime, the rest from hourly_results. One row per check, so a page of 1,000
+// checks reads 1,000 rows, not 90,000.
+constexpr const char* kDaysSql = R"sql(
+WITH counted AS (SELECT coalesce(max(day), '1970-01-01'::date) AS last FROM daily_uptime_days),
+     today AS (SELECT (now() AT TIME ZONE 'UTC')::date AS d),
+     days AS (
+       SELECT d.check_id, d.day, d.probes, d.up
+       FROM daily_uptime d, counted, today
+       WHERE d.check_id = ANY($1::uuid[]) AND d.day > today.d - $2::int AND d.day <= counted.last
+       UNION ALL
+       SELECT h.check_id, (h.hour AT TIME ZONE 'UTC')::date, sum(h.probes), sum(h.up)
+       FROM hourly_results h, counted, today
+       WHERE h.check_id = ANY($1::uuid[])
+         AND h.hour >= (greatest(counted.last + 1, today.d - ($2::int - 1))::timestamp
+                        AT TIME ZONE 'UTC')
+       GROUP BY 1, 2)
+SELECT days.check_id::text,
+       string_agg((today.d - days.day) || ' ' || days.probes || ' ' || days.up, ' ')
+FROM days, today GROUP BY days.check_id
+)sql";
+
+// Parses "age probes up age probes up ...".
+std::vector<DayUptime> ParseDays(const char* text) {
+  std::vector<DayUptime> days;
+  char* end = nullptr;
+  while (*text) {
+    DayUptime day;
+    day.age = static_cast<int>(std::strtol(text, &end, 10));
+    if (end == text) break;
+    day.probes = std::strtoll(end, &end, 10);
+    day.up = std::strtoll(end, &end, 10);
+    text = end;
+    days.push_back(day);
+  }
+  return days;
+}
+
 PublicUptime Ratio(int64_t probes, int64_t up) {
   return {probes > 0 ? static_cast<double>(up) / static_cast<double>(probes) : 0.0, probes};
 }
 
+}  // namespace
+
 // Daily bars and the 7/30/90-day uptime from daily counts (calendar days, today included); the
-// 24 h uptime from the hourly rollup. Two index range reads for all the checks at once.
-void FillUptime(pqxx::read_transaction& txn, std::vector<PublicCheck>& checks,
-                const std::map<std::string, std::vector<DayUptime>>& days_by_check,
-                int64_t now_unix_s) {
+// 24 h uptime from the hourly rollup. Two statements for all the checks at once, on one pool
+// connection.
+void PgStatusPageQueries::Complete(std::vector<PublicCheck>& checks) {
+  if (checks.empty()) return;
+  const std::string ids = UuidArray(checks);
+  std::map<std::string, std::vector<DayUptime>> days;
   std::map<std::string, std::pair<int64_t, int64_t>> last_day;
-  for (const auto& row : txn.exec_params(
-           "SELECT check_id::text, sum(probes)::bigint, sum(up)::bigint FROM hourly_results"
-           " WHERE check_id = ANY($1::uuid[]) AND hour > now() - interval '24 hours'"
-           " GROUP BY 1",
-           UuidArray(checks))) {
-    last_day[row[0].as<std::string>()] = {row[1].as<int64_t>(), row[2].as<int64_t>()};
+  {
+    auto connection = pool_.Acquire();
+    pqxx::read_transaction txn(*connection);
+    for (const auto& row : txn.exec_params(kDaysSql, ids, kStatusPageDays)) {
+      days[row[0].as<std::string>()] = ParseDays(row[1].c_str());
+    }
+    for (const auto& row : txn.exec_params(
+             "SELECT check_id::text, sum(probes)::bigint, sum(up)::bigint FROM hourly_results"
+             " WHERE check_id = ANY($1::uuid[]) AND hour > now() - interval '24 hours'"
+             " GROUP BY 1",
+             ids)) {
+      last_day[row[0].as<std::string>()] = {row[1].as<int64_t>(), row[2].as<int64_t>()};
+    }
   }
   for (auto& check : checks) {
-    if (const auto found = days_by_check.find(check.id); found != days_by_check.end()) {
-      check.days = found->second;
-    }
+    check.days = std::move(days[check.id]);
     const auto [probes_24h, up_24h] = last_day[check.id];
     check.uptime_24h = Ratio(probes_24h, up_24h);
     int64_t probes[3] = {0, 0, 0}, up[3] = {0, 0, 0};
     constexpr int kWindows[3] = {7, 30, 90};
-    const int64_t today = now_unix_s / 86400;
     for (const auto& day : check.days) {
-      // "YYYY-MM-DD" -> days since the epoch.
-      const int y = std::stoi(day.day.substr(0, 4)), m = std::stoi(day.day.substr(5, 2)),
-                d = std::stoi(day.day.substr(8, 2));
-      const int yy = y - (m <= 2);
-      const int era = (yy >= 0 ? yy : yy - 399) / 400;
-      const int yoe = yy - era * 400;
-      const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-      const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-      const int64_t index = static_cast<int64_t>(era) * 146097 + doe - 719468;
       for (int w = 0; w < 3; ++w) {
-        if (today - index < kWindows[w]) {
+        if (day.age < kWindows[w]) {
           probes[w] += day.probes;
           up[w] += day.up;
         }
@@ -79,8 +117,6 @@ void FillUptime(pqxx::read_transaction& txn, std::vector<PublicCheck>& checks,
     check.uptime_90d = Ratio(probes[2], up[2]);
   }
 }
-
-}  // namespace
 
 std::string_view BannerText(Banner banner) {
   switch (banner) {
@@ -147,7 +183,7 @@ StatusPageData PgStatusPageQueries::Page(const std::string& slug, int64_t now_un
       page.checks.push_back(CheckOf(row));
     }
   }
-  Complete(page.checks, now_unix_s);
+  Complete(page.checks);
   page.banner = BannerOf(page.checks);
   return page;
 }
@@ -169,19 +205,8 @@ std::optional<PublicCheck> PgStatusPageQueries::PublicCheckById(const std::strin
     }
   }
   if (found.empty()) return std::nullopt;
-  Complete(found, now_unix_s);
+  Complete(found);
   return found[0];
-}
-
-// One pool connection at a time: never holds one while waiting for another.
-void PgStatusPageQueries::Complete(std::vector<PublicCheck>& checks, int64_t now_unix_s) {
-  if (checks.empty()) return;
-  std::vector<std::string> ids;
-  for (const auto& c : checks) ids.push_back(c.id);
-  const auto days = PgConsoleQueries(pool_).DailyUptime(ids, kStatusPageDays);
-  auto connection = pool_.Acquire();
-  pqxx::read_transaction txn(*connection);
-  FillUptime(txn, checks, days, now_unix_s);
 }
 
 }  // namespace lokahi::lokahid

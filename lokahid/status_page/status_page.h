@@ -62,7 +62,7 @@ class PgStatusPageQueries final {
 
  private:
   // Fills each check's days and uptime.
-  void Complete(std::vector<PublicCheck>& checks, int64_t now_unix_s);
+  void Complete(std::vector<PublicCheck>& checks);
   postgres::ConnectionPool& pool_;
 };
 

@@ -166,7 +166,7 @@ std::string StatusPageHtml(const StatusPageData& page) {
     h.Text(c.id) << "\"><header><h2>";
     h.Text(c.name) << "</h2><span class=\"" << StateClass(c.state) << "\">";
     h.Text(PublicStateText(c.state)) << "</span></header>";
-    h.Append(DailyBars(c.days, page.generated_unix_s, kStatusPageDays));
+    h.Append(CompactDailyBars(c.days, kStatusPageDays));
     h << "<p class=\"uptimes\"><span>24 h: ";
     h.Text(Percent(c.uptime_24h)) << "</span><span>7 d: ";
     h.Text(Percent(c.uptime_7d)) << "</span><span>30 d: ";
@@ -181,6 +181,7 @@ std::string StatusPageHtml(const StatusPageData& page) {
 }
 
 std::string StatusPageJson(const StatusPageData& page) {
+  const auto labels = DayLabels(page.generated_unix_s, kStatusPageDays);
   std::string out = "{\"banner\":" + JsonString(BannerKey(page.banner)) +
                     ",\"banner_text\":" + JsonString(BannerText(page.banner)) +
                     ",\"generated_at\":" + JsonString(FormatUtc(page.generated_unix_s)) +
@@ -196,7 +197,8 @@ std::string StatusPageJson(const StatusPageData& page) {
            ",\"90d\":" + PercentNumber(c.uptime_90d) + "},\"days\":[";
     for (size_t d = 0; d < c.days.size(); ++d) {
       if (d) out += ',';
-      out += "{\"day\":" + JsonString(c.days[d].day) +
+      const int index = kStatusPageDays - 1 - c.days[d].age;
+      out += "{\"day\":" + JsonString(index >= 0 ? labels[index] : c.days[d].day) +
              ",\"probes\":" + std::to_string(c.days[d].probes) +
              ",\"up\":" + std::to_string(c.days[d].up) + "}";
     }
@@ -272,8 +274,7 @@ std::optional<http::Response> StatusPageHandler::Handle(const http::Request& req
   bool found = false;
   {
     std::lock_guard lock(mutex_);
-    if (const auto kept = kept_.find(key);
-        kept != kept_.end() && kept->second.until > now) {
+    if (const auto kept = kept_.find(key); kept != kept_.end() && kept->second.until > now) {
       response = kept->second.response;
       found = true;
     }

@@ -40,10 +40,12 @@ TEST(StatusPageHtmlTest, NamesAreTextAndTheBarsAreNinety) {
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
   size_t bars = 0;
-  for (size_t at = html.find("<rect"); at != std::string::npos; at = html.find("<rect", at + 1)) {
+  for (size_t at = html.find("h6v34h-6z"); at != std::string::npos;
+       at = html.find("h6v34h-6z", at + 1)) {
     ++bars;
   }
   EXPECT_EQ(bars, 90u);
+  EXPECT_NE(html.find("<title>90 days without data</title>"), std::string::npos);
   EXPECT_NE(html.find("(for 10m 0s)"), std::string::npos);
 }
 
