@@ -3,6 +3,9 @@
 #include <regex>
 #include <stdexcept>
 
+#include "tests/support/daemon.h"
+#include "tests/support/shared_services.h"
+
 namespace lokahi::testing {
 
 RawResponse Fetch(int port, const std::string& method, const std::string& target,
@@ -20,6 +23,16 @@ RawResponse Fetch(int port, const std::string& method, const std::string& target
   auto response = connection.ReadResponse(std::chrono::seconds(10), method == "HEAD");
   if (!response) throw std::runtime_error("no answer to " + method + " " + target);
   return *response;
+}
+
+std::unique_ptr<ChildProcess> StartConsoleLokahid(const std::string& database_url, int port,
+                                                  const auth::Credentials& admin) {
+  return StartDaemon("lokahid/lokahid",
+                     {{"DATABASE_URL", database_url},
+                      {"NATS_URL", Services().nats.Url()},
+                      {"PORT", std::to_string(port)},
+                      {"USERPASS", admin.user + ":" + admin.password}},
+                     port);
 }
 
 std::string CsrfOf(const std::string& page) {

@@ -30,12 +30,7 @@ class StatusPageTest : public ::testing::Test {
   void SetUp() override {
     database_url_ = Services().postgres.NewDatabase();
     port_ = testing::FreePort();
-    lokahid_ = testing::StartDaemon("lokahid/lokahid",
-                                    {{"DATABASE_URL", database_url_},
-                                     {"NATS_URL", Services().nats.Url()},
-                                     {"PORT", std::to_string(port_)},
-                                     {"USERPASS", kAdmin.user + ":" + kAdmin.password}},
-                                    port_);
+    lokahid_ = testing::StartConsoleLokahid(database_url_, port_, kAdmin);
   }
 
   // Creates a check through the Twirp API with every private field set to something unique.
