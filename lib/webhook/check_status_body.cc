@@ -44,6 +44,9 @@ pb::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
   out->set_failure_threshold(options.failure_threshold);
   out->set_recovery_threshold(options.recovery_threshold);
   out->set_notify_failure_kind_change(options.notify_failure_kind_change);
+  out->set_name(options.name);
+  out->mutable_labels()->insert(options.labels.begin(), options.labels.end());
+  out->set_enabled(options.enabled);
   out->set_webhook_format(static_cast<pb::WebhookFormat>(options.webhook_format));
   out->set_has_webhook_secret(!options.webhook_secret.empty());
   out->set_webhook_secret_fingerprint(auth::SecretFingerprint(options.webhook_secret));

@@ -81,6 +81,11 @@ class FaultStackTest : public ::testing::Test {
  protected:
   void SetUp() override {
     database_url_ = Services().postgres.NewDatabase();
+    // The shared test Postgres runs with synchronous_commit=off for speed: a crash would lose the
+    // last commits, which no production setting does. Rows that crash Postgres measure lokahi,
+    // not that setting, so this database commits durably.
+    Query("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = on', "
+          "current_database()); END $$");
     nats_url_ = Services().nats.Url();
     hook_port_ = testing::FreePort();
     sample_hook_ = testing::StartDaemon("receivers/sample_hook",
