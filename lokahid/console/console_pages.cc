@@ -17,23 +17,8 @@ std::string_view StateText(int state) {
   return checks::StateName(static_cast<checks::State>(state));
 }
 
-// The CSS class of a state's badge: "state-up".
-Markup StateClass(int state) {
-  switch (static_cast<checks::State>(state)) {
-    case checks::State::kUp:
-      return "state state-up";
-    case checks::State::kDown:
-      return "state state-down";
-    case checks::State::kError:
-      return "state state-error";
-    case checks::State::kInit:
-      break;
-  }
-  return "state state-init";
-}
-
 void StateBadge(Html& h, int state) {
-  h << "<span class=\"" << StateClass(state) << "\">";
+  h << "<span class=\"" << StateClass(static_cast<checks::State>(state)) << "\">";
   h.Text(StateText(state)) << "</span>";
 }
 
@@ -158,7 +143,7 @@ Html OverviewLive(const OverviewData& data, int64_t now) {
   const std::pair<int, int64_t> counts[] = {
       {2, data.counts.down}, {3, data.counts.error}, {1, data.counts.up}, {0, data.counts.init}};
   for (const auto& [state, n] : counts) {
-    h << "<li class=\"" << StateClass(state) << "\" data-state=\"";
+    h << "<li class=\"" << StateClass(static_cast<checks::State>(state)) << "\" data-state=\"";
     h.Text(StateText(state)) << "\"><span class=\"n\">";
     h.Text(n) << "</span> ";
     h.Text(StateText(state)) << "</li>";

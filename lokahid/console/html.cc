@@ -122,4 +122,18 @@ std::string UrlDecode(std::string_view text) {
   return out;
 }
 
+Markup StateClass(checks::State state) {
+  switch (state) {
+    case checks::State::kUp:
+      return "state state-up";
+    case checks::State::kDown:
+      return "state state-down";
+    case checks::State::kError:
+      return "state state-error";
+    case checks::State::kInit:
+      break;
+  }
+  return "state state-init";
+}
+
 }  // namespace lokahi::lokahid

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "lib/checks/check.h"
+
 namespace lokahi::lokahid {
 
 // `text` with & < > " ' replaced by character references: safe in element
@@ -60,5 +62,9 @@ std::string UrlEncode(std::string_view text);
 // Decodes application/x-www-form-urlencoded text ('+' is a space); invalid
 // escapes stay as they are.
 std::string UrlDecode(std::string_view text);
+
+// The CSS classes of a state's badge ("state state-up"), one look on the console and the status
+// page.
+Markup StateClass(checks::State state);
 
 }  // namespace lokahi::lokahid

@@ -27,20 +27,6 @@ std::string PercentNumber(const PublicUptime& uptime) {
   return text;
 }
 
-Markup StateClass(checks::State state) {
-  switch (state) {
-    case checks::State::kUp:
-      return "state state-up";
-    case checks::State::kDown:
-      return "state state-down";
-    case checks::State::kError:
-      return "state state-error";
-    case checks::State::kInit:
-      break;
-  }
-  return "state state-init";
-}
-
 std::string_view PublicStateText(checks::State state) {
   switch (state) {
     case checks::State::kUp:
