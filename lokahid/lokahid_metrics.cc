@@ -21,13 +21,32 @@ bool LooksLikeMethod(std::string_view method) {
   return true;
 }
 
+// True for an HTTP route's path: "/events", "/a/b" (letters, digits, '_', '-', '/').
+bool LooksLikeRoute(std::string_view route) {
+  if (route.size() < 2 || route.size() > 100 || route[0] != '/') return false;
+  for (const char c : route) {
+    const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-' || c == '/';
+    if (!word) return false;
+  }
+  return true;
+}
+
 // The latency buckets: 50 us to ~3.3 s, doubling.
 std::vector<double> DurationBuckets() { return metrics::ExponentialBuckets(0.00005, 2, 17); }
 
 }  // namespace
 
 std::string_view ApiTransportName(ApiTransport transport) {
-  return transport == ApiTransport::kGrpc ? "grpc" : "twirp";
+  switch (transport) {
+    case ApiTransport::kGrpc:
+      return "grpc";
+    case ApiTransport::kTwirp:
+      return "twirp";
+    case ApiTransport::kHttp:
+      return "http";
+  }
+  return "other";
 }
 
 std::string_view GrpcCodeName(int code) {
@@ -52,8 +71,10 @@ std::string_view GrpcCodeName(int code) {
   return kNames[static_cast<std::size_t>(code)];
 }
 
-std::string ApiCallMetrics::MethodLabel(std::string_view method) {
-  if (!LooksLikeMethod(method)) return "other";
+std::string ApiCallMetrics::MethodLabel(ApiTransport transport, std::string_view method) {
+  const bool named =
+      transport == ApiTransport::kHttp ? LooksLikeRoute(method) : LooksLikeMethod(method);
+  if (!named) return "other";
   if (methods_.count(method)) return std::string(method);
   if (methods_.size() >= kMaxMethods) return "other";
   methods_.emplace(std::string(method), true);
@@ -66,7 +87,7 @@ void ApiCallMetrics::Record(ApiTransport transport, std::string_view method, std
   metrics::Histogram* duration = nullptr;
   {
     std::lock_guard lock(mutex_);
-    const std::string label = MethodLabel(method);
+    const std::string label = MethodLabel(transport, method);
     const std::string transport_name(ApiTransportName(transport));
     auto& counter = calls_[{transport, label, std::string(code)}];
     if (!counter) {

@@ -16,10 +16,11 @@
 
 namespace lokahi::lokahid {
 
-// Which door of the one port a call came through.
-enum class ApiTransport { kGrpc, kTwirp };
+// Which door of the one port a call came through: gRPC, a Twirp route, or one of the other HTTP
+// API routes (purple's POST /events).
+enum class ApiTransport { kGrpc, kTwirp, kHttp };
 
-// "grpc", "twirp": the `transport` label.
+// "grpc", "twirp", "http": the `transport` label.
 std::string_view ApiTransportName(ApiTransport transport);
 
 // Every API call counted and timed the same way on each transport, so the two can be compared from
@@ -35,15 +36,15 @@ class ApiCallMetrics {
   // `registry` must outlive this.
   explicit ApiCallMetrics(metrics::Registry& registry) : registry_(registry) {}
 
-  // `method`: "github.xe.lokahi.Checks/Get" (package.Service/Method, as both transports name it;
-  // anything else counts as "other"). `code`: the outcome in Twirp's words, which are gRPC's status
-  // names in lower case ("ok", "not_found", "unauthenticated"; Twirp's own "bad_route",
-  // "malformed").
+  // `method`: "github.xe.lokahi.Checks/Get" (package.Service/Method, as gRPC and Twirp name it) or,
+  // for kHttp, the route's path ("/events"); anything else counts as "other". `code`: the outcome
+  // in Twirp's words, which are gRPC's status names in lower case ("ok", "not_found",
+  // "unauthenticated"; Twirp's own "bad_route", "malformed").
   void Record(ApiTransport transport, std::string_view method, std::string_view code,
               std::chrono::nanoseconds took);
 
  private:
-  std::string MethodLabel(std::string_view method);  // needs mutex_
+  std::string MethodLabel(ApiTransport transport, std::string_view method);  // needs mutex_
 
   metrics::Registry& registry_;
   std::mutex mutex_;

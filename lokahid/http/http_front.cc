@@ -1,6 +1,34 @@
 #include "lokahid/http/http_front.h"
 
+#include <chrono>
+#include <string_view>
+
 namespace lokahi::lokahid {
+namespace {
+
+// An /events answer's HTTP status in the words lokahi_api_calls_total uses for every transport.
+std::string_view EventsCodeName(int status) {
+  switch (status) {
+    case 200:
+      return "ok";
+    case 400:
+      return "invalid_argument";
+    case 401:
+      return "unauthenticated";
+    case 403:
+      return "permission_denied";
+    case 405:
+      return "bad_route";
+    case 429:
+      return "resource_exhausted";
+    case 503:
+      return "unavailable";
+    default:
+      return "internal";
+  }
+}
+
+}  // namespace
 
 http::Response HttpFront::Handle(const http::Request& request) const {
   const std::string client_address =
@@ -14,7 +42,12 @@ http::Response HttpFront::Handle(const http::Request& request) const {
     }
     events.client_address = client_address;
     events.body = request.body;
+    const auto start = std::chrono::steady_clock::now();
     auto answer = events_->Handle(events);
+    if (metrics_) {
+      metrics_->Record(ApiTransport::kHttp, kEventsPath, EventsCodeName(answer.status),
+                       std::chrono::steady_clock::now() - start);
+    }
     http::Response response;
     response.status = answer.status;
     response.headers.Set("Content-Type", "application/json");

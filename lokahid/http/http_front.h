@@ -24,7 +24,8 @@ using PageRoutes = std::function<std::optional<http::Response>(const http::Reque
 class HttpFront {
  public:
   // All must outlive the front. `pages` (may be empty) serve paths outside /twirp/. Each Twirp
-  // call is counted and timed in `metrics` (transport "twirp") when given. Without `events`,
+  // call is counted and timed in `metrics` (transport "twirp"; POST /events as transport "http",
+  // method "/events") when given. Without `events`,
   // POST /events goes to the pages, or is a Twirp bad_route.
   HttpFront(const TwirpHandler& twirp, const TrustedProxies& proxies, PageRoutes pages = {},
             ApiCallMetrics* metrics = nullptr, const EventsHandler* events = nullptr)

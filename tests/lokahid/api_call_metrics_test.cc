@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "lokahi.grpc.pb.h"
 #include "tests/support/daemon.h"
+#include "tests/support/http_client.h"
 #include "tests/support/lokahid_under_test.h"
 #include "tests/support/ports.h"
 
@@ -79,6 +81,35 @@ TEST(ApiCallMetricsTest, CountsAndTimesEachCallByTransportMethodAndOutcome) {
   EXPECT_GT(Sample(exposition,
                    "lokahi_api_call_duration_seconds_sum{transport=\"twirp\"," + list_method + "}"),
             0);
+}
+
+// purple's POST /events is an API call too: counted and timed as transport "http", method
+// "/events", with its outcome in the same words as the other transports'.
+TEST(ApiCallMetricsTest, CountsAndTimesEventsSubmissions) {
+  const int metrics_port = testing::FreePort();
+  testing::LokahidUnderTest lokahid({{"LOKAHI_METRICS_PORT", std::to_string(metrics_port)},
+                                     {"LOKAHI_ALERT_WEBHOOK_URL", "http://127.0.0.1:9/alerts"}});
+  testing::HttpClient http;
+  const std::vector<std::string> json = {"Content-Type: application/json"};
+  ASSERT_EQ(http.Send("POST", lokahid.Url("/events"), R"({"id":"a","raise":"+5m"})", json).status,
+            200);
+  ASSERT_EQ(http.Send("POST", lokahid.Url("/events"),
+                      R"([{"id":"b","raise":"+5m"},{"id":"c","raise":"+5m"}])", json)
+                .status,
+            200);
+  ASSERT_EQ(http.Send("POST", lokahid.Url("/events"), "not json", json).status, 400);
+  ASSERT_EQ(http.Send("GET", lokahid.Url("/events")).status, 405);
+
+  std::string exposition;
+  ASSERT_EQ(testing::HttpGet(metrics_port, "/metrics", &exposition), 200);
+  const std::string events = "transport=\"http\",method=\"/events\"";
+  EXPECT_EQ(Sample(exposition, "lokahi_api_calls_total{" + events + ",code=\"ok\"}"), 2)
+      << exposition;
+  EXPECT_EQ(Sample(exposition, "lokahi_api_calls_total{" + events + ",code=\"invalid_argument\"}"),
+            1);
+  EXPECT_EQ(Sample(exposition, "lokahi_api_calls_total{" + events + ",code=\"bad_route\"}"), 1);
+  EXPECT_EQ(Sample(exposition, "lokahi_api_call_duration_seconds_count{" + events + "}"), 4);
+  EXPECT_GT(Sample(exposition, "lokahi_api_call_duration_seconds_sum{" + events + "}"), 0);
 }
 
 }  // namespace
