@@ -14,16 +14,14 @@
 #include "lib/logging/logger.h"
 #include "lokahi.grpc.pb.h"
 #include "maintenance.grpc.pb.h"
-#include "tests/support/daemon.h"
 #include "tests/support/ports.h"
-#include "tests/support/shared_services.h"
+#include "tests/support/stack_under_test.h"
 
 namespace lokahi {
 namespace {
 
 namespace pb = github::xe::lokahi;
 using namespace std::chrono_literals;
-using testing::Services;
 using testing::WaitFor;
 
 struct Delivered {
@@ -53,26 +51,12 @@ std::unique_ptr<grpc::ClientContext> Context() {
 class MaintenanceEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto database_url = Services().postgres.NewDatabase();
-    hook_port_ = testing::FreePortBelowEphemeral();
-    sample_hook_ = testing::StartDaemon("receivers/sample_hook",
-                                        {{"PORT", std::to_string(hook_port_)}}, hook_port_);
-    const int lokahid_port = testing::FreePortBelowEphemeral();
-    lokahid_ = testing::StartDaemon("lokahid/lokahid",
-                                    {{"DATABASE_URL", database_url},
-                                     {"NATS_URL", Services().nats.Url()},
-                                     {"PORT", std::to_string(lokahid_port)},
-                                     {"LOKAHI_MIN_EVERY", "1"}},
-                                    lokahid_port);
-    healthworker_ = testing::StartDaemon("healthworker/healthworker",
-                                         {{"DATABASE_URL", database_url},
-                                          {"NATS_URL", Services().nats.Url()},
-                                          {"LOKAHI_BATCH_MAX_DELAY_MS", "50"}});
-    webhookworker_ = testing::StartDaemon(
-        "webhookworker/webhookworker",
-        {{"DATABASE_URL", database_url}, {"NATS_URL", Services().nats.Url()}});
-    const auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(lokahid_port),
-                                             grpc::InsecureChannelCredentials());
+    sample_hook_ = &stack_.StartSampleHook();
+    lokahid_ = &stack_.StartLokahid({{"LOKAHI_MIN_EVERY", "1"}});
+    stack_.StartHealthworker({{"LOKAHI_BATCH_MAX_DELAY_MS", "50"}});
+    stack_.StartWebhookworker();
+    const auto channel =
+        grpc::CreateChannel(stack_.LokahidAddress(), grpc::InsecureChannelCredentials());
     checks_ = pb::Checks::NewStub(channel);
     maintenance_ = pb::Maintenance::NewStub(channel);
     target_ = std::make_unique<http::Server>(
@@ -84,8 +68,7 @@ class MaintenanceEndToEndTest : public ::testing::Test {
   std::string CreateCheck() {
     pb::CreateOpts opts;
     opts.set_url("http://127.0.0.1:" + std::to_string(target_port_) + "/");
-    opts.set_webhook_url("http://127.0.0.1:" + std::to_string(hook_port_) +
-                         "/twirp/github.xe.lokahi.Webhook/Handle");
+    opts.set_webhook_url(stack_.SampleHookUrl("/twirp/github.xe.lokahi.Webhook/Handle"));
     opts.set_every(1);
     opts.set_timeout_ms(1000);
     pb::Check check;
@@ -124,8 +107,10 @@ class MaintenanceEndToEndTest : public ::testing::Test {
   std::ostringstream log_text_;
   logging::Logger log_{"target", log_text_};
   std::atomic<int> status_{200};
-  int hook_port_ = 0, target_port_ = 0;
-  std::unique_ptr<testing::ChildProcess> sample_hook_, lokahid_, healthworker_, webhookworker_;
+  int target_port_ = 0;
+  testing::StackUnderTest stack_;
+  testing::ChildProcess* sample_hook_ = nullptr;
+  testing::ChildProcess* lokahid_ = nullptr;
   std::unique_ptr<pb::Checks::Stub> checks_;
   std::unique_ptr<pb::Maintenance::Stub> maintenance_;
   std::unique_ptr<http::Server> target_;

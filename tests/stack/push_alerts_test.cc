@@ -12,19 +12,17 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "alerts.grpc.pb.h"
-#include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
-#include "tests/support/ports.h"
-#include "tests/support/shared_services.h"
+#include "tests/support/stack_under_test.h"
 
 namespace lokahi {
 namespace {
 
 namespace pb = github::xe::lokahi;
 using namespace std::chrono_literals;
-using testing::Services;
 using testing::WaitFor;
 
 struct Notification {
@@ -67,28 +65,17 @@ double Seconds(const google::protobuf::Timestamp& t) { return t.seconds() + t.na
 class PushAlertsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    database_url_ = Services().postgres.NewDatabase();
-    hook_port_ = testing::FreePort();
-    sample_hook_ = testing::StartDaemon("receivers/sample_hook",
-                                        {{"PORT", std::to_string(hook_port_)}}, hook_port_);
-    lokahid_port_ = testing::FreePort();
+    sample_hook_ = &stack_.StartSampleHook();
     StartDaemons();
   }
 
   void StartDaemons() {
-    lokahid_ = testing::StartDaemon(
-        "lokahid/lokahid",
-        {{"DATABASE_URL", database_url_},
-         {"NATS_URL", Services().nats.Url()},
-         {"PORT", std::to_string(lokahid_port_)},
-         {"LOKAHI_ALERT_WEBHOOK_URL", "http://127.0.0.1:" + std::to_string(hook_port_) +
-                                          "/twirp/github.xe.lokahi.AlertWebhook/Handle"}},
-        lokahid_port_);
-    webhookworker_ = testing::StartDaemon(
-        "webhookworker/webhookworker",
-        {{"DATABASE_URL", database_url_}, {"NATS_URL", Services().nats.Url()}});
-    stub_ = pb::Alerts::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(lokahid_port_),
-                                                    grpc::InsecureChannelCredentials()));
+    lokahid_ = &stack_.StartLokahid(
+        {{"LOKAHI_ALERT_WEBHOOK_URL",
+          stack_.SampleHookUrl("/twirp/github.xe.lokahi.AlertWebhook/Handle")}});
+    webhookworker_ = &stack_.StartWebhookworker();
+    stub_ = pb::Alerts::NewStub(
+        grpc::CreateChannel(stack_.LokahidAddress(), grpc::InsecureChannelCredentials()));
     // Alerts are raised by the replica holding the scheduler lease.
     ASSERT_TRUE(WaitFor(
         [&] { return lokahid_->Log().find("event=scheduler_active") != std::string::npos; }, 30s))
@@ -96,16 +83,15 @@ class PushAlertsTest : public ::testing::Test {
   }
 
   void StopDaemons() {
-    for (auto* process : {&webhookworker_, &lokahid_}) {
-      const int status = (*process)->Stop(SIGTERM, 20s);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << (*process)->Log();
-      process->reset();
+    for (auto* process : {webhookworker_, lokahid_}) {
+      EXPECT_TRUE(testing::StackUnderTest::StopCleanly(*process)) << process->Log();
     }
+    webhookworker_ = lokahid_ = nullptr;
   }
 
   long Heartbeat(const std::string& raise = "+3s") {
     return http_
-        .Send("POST", "http://127.0.0.1:" + std::to_string(lokahid_port_) + "/events",
+        .Send("POST", stack_.LokahidUrl("/events"),
               R"({"id":"backup","raise":")" + raise + R"(","subject":"nightly backup"})",
               {"Content-Type: application/json"})
         .status;
@@ -128,10 +114,10 @@ class PushAlertsTest : public ::testing::Test {
     return WaitFor([&] { return KindsOnce(Received()).size() >= count; }, 15s);
   }
 
-  std::string database_url_;
-  int hook_port_ = 0;
-  int lokahid_port_ = 0;
-  std::unique_ptr<testing::ChildProcess> sample_hook_, lokahid_, webhookworker_;
+  testing::StackUnderTest stack_;
+  testing::ChildProcess* sample_hook_ = nullptr;
+  testing::ChildProcess* lokahid_ = nullptr;
+  testing::ChildProcess* webhookworker_ = nullptr;
   std::unique_ptr<pb::Alerts::Stub> stub_;
   testing::HttpClient http_;
 };
@@ -195,7 +181,7 @@ TEST_F(PushAlertsTest, HeartbeatRaiseRecoverAckReminderClearAcrossRestarts) {
   // A bad submission (its second item) changes nothing: not even the good first item.
   const long refused =
       http_
-          .Send("POST", "http://127.0.0.1:" + std::to_string(lokahid_port_) + "/events",
+          .Send("POST", stack_.LokahidUrl("/events"),
                 R"([{"id":"backup","raise":"+3s"},{"id":"backup","raise":"+3 seconds"}])",
                 {"Content-Type: application/json"})
           .status;
