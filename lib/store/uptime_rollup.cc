@@ -33,6 +33,10 @@ int RollUpDailyUptime(pqxx::work& txn) {
   // 100 days: the status page and the console draw 90 daily bars.
   txn.exec0("DELETE FROM daily_uptime WHERE day < current_date - 100");
   txn.exec0("DELETE FROM daily_uptime_days WHERE day < current_date - 100");
+  // uptime_bars (migration 143) follows daily_uptime by trigger; rows of deleted checks go here.
+  txn.exec0(
+      "DELETE FROM uptime_bars b WHERE NOT EXISTS (SELECT 1 FROM checks c WHERE c.id = "
+      "b.check_id)");
   txn.exec0("DELETE FROM hourly_results WHERE hour < now() - interval '40 days'");
   return static_cast<int>(days.size());
 }

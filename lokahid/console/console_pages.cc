@@ -246,7 +246,9 @@ Html CompactDailyBars(const std::vector<DayUptime>& days, int count) {
     if (d.age >= 0 && d.age < count) by_age[d.age] = &d;
   }
   // Paths of "M<x> 0h6v34h-6z" per colour: none, up, partial, down.
-  std::string paths[4];
+  // Built as markup (numbers only), not escaped text: escaping 1,000 checks' paths byte by
+  // byte was most of the status page's rendering time.
+  Html paths[4];
   int counts[4] = {0, 0, 0, 0};
   for (int i = 0; i < count; ++i) {
     const DayUptime* day = by_age[count - 1 - i];
@@ -255,7 +257,8 @@ Html CompactDailyBars(const std::vector<DayUptime>& days, int count) {
       const double ratio = static_cast<double>(day->up) / static_cast<double>(day->probes);
       kind = ratio >= 0.999 ? 1 : ratio >= 0.95 ? 2 : 3;
     }
-    paths[kind] += "M" + std::to_string(i * 8) + " 0h6v34h-6z";
+    paths[kind] << "M";
+    paths[kind].Text(i * 8) << " 0h6v34h-6z";
     ++counts[kind];
   }
   const Markup classes[4] = {"bar-none", "bar-up", "bar-partial", "bar-down"};
@@ -267,7 +270,7 @@ Html CompactDailyBars(const std::vector<DayUptime>& days, int count) {
   for (int k = 0; k < 4; ++k) {
     if (counts[k] == 0) continue;
     h << "<path class=\"" << classes[k] << "\" d=\"";
-    h.Text(paths[k]) << "\"><title>";
+    h.Append(paths[k]) << "\"><title>";
     h.Text(counts[k]) << meaning[k] << "</title></path>";
   }
   h << "</svg>";

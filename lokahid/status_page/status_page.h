@@ -3,7 +3,8 @@
 // status-page=<slug> for /status/<slug>), each by name with its state, since when, 90 daily
 // uptime bars and 24 h / 7 d / 30 d / 90 d uptime, and the overall banner. Only these fields
 // ever leave this module: never a URL, webhook, header, secret or label. Read from indexes and
-// rollups (daily_uptime, hourly_results), never raw results. Thread-safe.
+// rollups (uptime_bars, hourly_results), never raw results: one statement, one row per check.
+// Thread-safe.
 
 #include <chrono>
 #include <cstdint>
@@ -61,8 +62,6 @@ class PgStatusPageQueries final {
   std::optional<PublicCheck> PublicCheckById(const std::string& id, int64_t now_unix_s);
 
  private:
-  // Fills each check's days and uptime.
-  void Complete(std::vector<PublicCheck>& checks);
   postgres::ConnectionPool& pool_;
 };
 
