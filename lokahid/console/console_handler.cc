@@ -324,16 +324,29 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
   }
   if (request.path.starts_with("/alerts")) return RouteAlerts(request, visitor);
   if (request.path == "/checks" && get) {
+    const ChecksListQuery list{Get(query, "q"), Get(query, "state"), Get(query, "selector"),
+                               Get(query, "after")};
     pb::ListOpts opts;
     opts.set_count(kListPageSize);
-    const std::string after = Get(query, "after");
-    opts.set_page_token(after);
+    opts.set_page_token(list.after);
+    opts.set_search(list.search);
+    opts.set_selector(list.selector);
+    if (!list.state.empty()) {
+      pb::Check::State state;
+      // A name List does not know goes on as a number it refuses, so its message is the one.
+      opts.set_state(
+          pb::Check::State_Parse(list.state, &state) ? state : static_cast<pb::Check::State>(-1));
+    }
     pb::ChecksPage page;
     if (const auto status = api_.List(visitor.caller, opts, &page); !status.ok()) {
+      if (status.code == ApiCode::kInvalidArgument) {
+        return HtmlResponse(
+            400, ConsolePage("Checks", ChecksListBody(page, list, status.message), context));
+      }
       return HtmlResponse(HttpStatusOf(status),
                           ConsolePage("Checks", ErrorBody("Checks", status.message), context));
     }
-    return HtmlResponse(200, ConsolePage("Checks", ChecksListBody(page, after), context));
+    return HtmlResponse(200, ConsolePage("Checks", ChecksListBody(page, list), context));
   }
   if (request.path == "/checks/new") {
     if (get) {

@@ -206,18 +206,59 @@ Html OverviewBody(const OverviewData& data, int64_t now) {
   return h;
 }
 
-Html ChecksListBody(const pb::ChecksPage& page, const std::string& after) {
+std::string ChecksListQuery::Href(const std::string& page_token) const {
+  std::string href = "/checks?";
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"q", &search}, {"state", &state}, {"selector", &selector}, {"after", &page_token}};
+  for (const auto& [name, value] : fields) {
+    if (value->empty()) continue;
+    if (href.back() != '?') href += '&';
+    href += std::string(name) + "=" + UrlEncode(*value);
+  }
+  if (href.back() == '?') href.pop_back();
+  return href;
+}
+
+Html ChecksListBody(const pb::ChecksPage& page, const ChecksListQuery& query,
+                    std::string_view problem) {
   Html h;
-  h << "<h1>Checks</h1><p class=\"total\">";
-  h.Text(page.total()) << " checks</p>";
-  h << "<table "
-       "class=\"checks\"><thead><tr><th>State</th><th>URL</th><th>Every</th>"
-       "<th>Since</th></tr></thead><tbody>";
+  h << "<h1>Checks</h1>";
+  // A GET form: the filters live in the URL, so a filtered list can be linked and reloaded.
+  h << "<form class=\"filters\" method=\"get\" action=\"/checks\" role=\"search\">"
+       "<label>Search <input type=\"search\" name=\"q\" placeholder=\"name or URL\" value=\"";
+  h.Text(query.search) << "\"></label> <label>State <select name=\"state\">";
+  struct Choice {
+    Markup value, text;
+  };
+  const Choice states[] = {
+      {"", "any"}, {"UP", "UP"}, {"DOWN", "DOWN"}, {"ERROR", "ERROR"}, {"INIT", "INIT"}};
+  for (const auto& [value, text] : states) {
+    h << "<option value=\"" << value << "\"";
+    if (query.state == value.view()) h << " selected";
+    h << ">" << text << "</option>";
+  }
+  h << "</select></label> <label>Labels <input type=\"text\" name=\"selector\""
+       " placeholder=\"team=payments,env!=dev\" value=\"";
+  h.Text(query.selector) << "\"></label> <button type=\"submit\">Filter</button>";
+  if (!query.search.empty() || !query.state.empty() || !query.selector.empty()) {
+    h << " <a href=\"/checks\">Clear</a>";
+  }
+  h << "</form>";
+  if (!problem.empty()) {
+    h << "<p class=\"field-error\" role=\"alert\">";
+    h.Text(problem) << "</p>";
+    return h;
+  }
+  h << "<p class=\"total\">";
+  h.Text(page.total()) << " checks stored</p>";
+  h << "<table class=\"checks\"><thead><tr><th>State</th><th>Name</th><th>Labels</th>"
+       "<th>Every</th><th>Since</th></tr></thead><tbody>";
   for (const auto& result : page.results()) {
     const auto& c = result.check();
     h << "<tr data-check=\"";
     h.Text(c.id()) << "\"><td>";
     StateBadge(h, c.state());
+    if (c.has_enabled() && !c.enabled()) h << " <span class=\"paused\">paused</span>";
     h << "</td><td><a href=\"/checks/";
     h.Text(c.id()) << "\">";
     h.Text(c.name().empty() ? c.url() : c.name()) << "</a>";
@@ -225,16 +266,21 @@ Html ChecksListBody(const pb::ChecksPage& page, const std::string& after) {
       h << " <small>";
       h.Text(c.url()) << "</small>";
     }
-    h << "</td><td>";
+    h << "</td><td class=\"labels\">";
+    h.Text(LabelsText(c.labels())) << "</td><td>";
     h.Text(c.every()) << " s</td><td>";
     if (c.has_state_changed_at()) h.Text(FormatUtc(c.state_changed_at().seconds()));
     h << "</td></tr>";
   }
+  if (page.results().empty()) h << "<tr><td colspan=\"5\">No check matches.</td></tr>";
   h << "</tbody></table><nav class=\"pages\">";
-  if (!after.empty()) h << "<a href=\"/checks\">First page</a> ";
+  if (!query.after.empty()) {
+    h << "<a href=\"";
+    h.Text(query.Href("")) << "\">First page</a> ";
+  }
   if (!page.next_page_token().empty()) {
-    h << "<a rel=\"next\" href=\"/checks?after=";
-    h.Text(UrlEncode(page.next_page_token())) << "\">Next page</a>";
+    h << "<a rel=\"next\" href=\"";
+    h.Text(query.Href(page.next_page_token())) << "\">Next page</a>";
   }
   h << "</nav>";
   return h;

@@ -44,7 +44,16 @@ struct OverviewData {
 Html OverviewLive(const OverviewData& data, int64_t now_unix_s);
 Html OverviewBody(const OverviewData& data, int64_t now_unix_s);
 
-Html ChecksListBody(const github::xe::lokahi::ChecksPage& page, const std::string& after);
+// The checks list's filters as the URL carries them (q, state, selector, after): typed text,
+// converted to ListOpts by the handler and validated by ChecksApi::List.
+struct ChecksListQuery {
+  std::string search, state, selector, after;
+  // /checks with these filters and `page_token` as after (none when empty).
+  std::string Href(const std::string& page_token) const;
+};
+// `problem`: List's answer to filters it refused, shown instead of the table.
+Html ChecksListBody(const github::xe::lokahi::ChecksPage& page, const ChecksListQuery& query,
+                    std::string_view problem = {});
 
 struct CheckPageData {
   github::xe::lokahi::CheckStatus status;

@@ -198,5 +198,66 @@ TEST_F(ConsoleHttpTest, ACheckPageShowsWhatWasStoredEscapedAndEditsKeepValidatio
   EXPECT_EQ(Fetch(port_, "GET", path, {Basic()}).status, 404);
 }
 
+// The checks list converts its URL's filters to List's (search, state, label selector) and pages
+// with List's token, which keeps the filters.
+TEST_F(ConsoleHttpTest, TheChecksListSearchesFiltersAndPagesThroughListsFilters) {
+  {
+    pqxx::connection db(database_url_);
+    pqxx::work txn(db);
+    // 60 of team a (svc-00..svc-59, the first 3 DOWN, svc-07 paused), 5 of team b.
+    txn.exec0(
+        "INSERT INTO checks (url, webhook_url, every_seconds, timeout_ms, name, labels, enabled,"
+        " created_at) SELECT 'http://127.0.0.1:9/' || g, 'http://127.0.0.1:9/h', 60, 1000,"
+        " CASE WHEN g < 60 THEN 'svc-' || lpad(g::text, 2, '0') ELSE 'other-' || g END,"
+        " CASE WHEN g < 60 THEN '{\"team\":\"a\"}' ELSE '{\"team\":\"b\"}' END::jsonb, g <> 7,"
+        " now() + g * interval '1 millisecond' FROM generate_series(0, 64) g");
+    txn.exec0(
+        "INSERT INTO check_states (check_id, state, state_changed_at)"
+        " SELECT id, CASE WHEN name IN ('svc-00', 'svc-01', 'svc-02') THEN 2 ELSE 1 END, now()"
+        " FROM checks");
+    txn.commit();
+  }
+  const auto rows = [](const std::string& body) {
+    const std::regex row("<tr data-check=");
+    return std::distance(std::sregex_iterator(body.begin(), body.end(), row),
+                         std::sregex_iterator());
+  };
+  const auto team_b = Fetch(port_, "GET", "/checks?selector=team%3Db", {Basic()});
+  ASSERT_EQ(team_b.status, 200) << team_b.body;
+  EXPECT_EQ(rows(team_b.body), 5);
+  EXPECT_EQ(team_b.body.find("svc-"), std::string::npos);
+  EXPECT_NE(team_b.body.find("<td class=\"labels\">team=b</td>"), std::string::npos);
+  EXPECT_NE(team_b.body.find("value=\"team=b\""), std::string::npos);  // the form keeps it
+
+  const auto search = Fetch(port_, "GET", "/checks?q=svc-0", {Basic()});
+  EXPECT_EQ(rows(search.body), 10);
+  EXPECT_TRUE(std::regex_search(search.body, std::regex("svc-07</a>.*?</td><td class=\"labels\"")));
+  EXPECT_NE(search.body.find("<span class=\"paused\">paused</span>"), std::string::npos);
+
+  const auto down = Fetch(port_, "GET", "/checks?state=DOWN&selector=team%3Da", {Basic()});
+  EXPECT_EQ(rows(down.body), 3);
+  EXPECT_NE(down.body.find("<option value=\"DOWN\" selected>"), std::string::npos);
+
+  // 60 of team a: a full first page, then the rest through the token, still only team a.
+  const auto first = Fetch(port_, "GET", "/checks?selector=team%3Da", {Basic()});
+  EXPECT_EQ(rows(first.body), 50);
+  std::smatch next;
+  ASSERT_TRUE(std::regex_search(first.body, next,
+                                std::regex("rel=\"next\" href=\"(/checks\\?selector=team%3Da&amp;"
+                                           "after=[^\"]+)\"")))
+      << first.body;
+  const std::string href = std::regex_replace(next[1].str(), std::regex("&amp;"), "&");
+  const auto second = Fetch(port_, "GET", href, {Basic()});
+  EXPECT_EQ(rows(second.body), 10);
+  EXPECT_EQ(second.body.find("other-"), std::string::npos);
+
+  // List's own refusal, escaped, at the form.
+  const auto bad = Fetch(port_, "GET", "/checks?selector=%3Cb%3E%3D%3D", {Basic()});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_TRUE(std::regex_search(bad.body, std::regex("class=\"field-error\" role=\"alert\">[^<]*"
+                                                     "&lt;b&gt;")))
+      << bad.body;
+}
+
 }  // namespace
 }  // namespace lokahi
