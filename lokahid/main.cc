@@ -15,6 +15,7 @@
 #include "lib/daemon/dependency_health.h"
 #include "lib/daemon/schema_setup.h"
 #include "lib/daemon/stop_signals.h"
+#include "lib/http/content_encoding.h"
 #include "lib/http/server.h"
 #include "lib/logging/logger.h"
 #include "lib/metrics/ops_server.h"
@@ -141,8 +142,10 @@ int Run(Logger& log) {
       twirp, trusted_proxies,
       [&console, &status_page](const lokahi::http::Request& request,
                                const std::string& client_address) {
-        if (auto page = console.Handle(request, client_address)) return page;
-        return status_page.Handle(request);
+        auto page = console.Handle(request, client_address);
+        if (!page) return status_page.Handle(request);  // compressed and kept as it builds
+        lokahi::http::CompressForClient(request, *page);
+        return page;
       },
       &api_metrics, &events);
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "lib/http/content_encoding.h"
 #include "lokahid/console/console_handler.h"
 #include "lokahid/console/console_pages.h"
 #include "lokahid/console/console_sessions.h"
@@ -254,8 +255,11 @@ std::optional<http::Response> StatusPageHandler::Handle(const http::Request& req
     return response;
   }
   const auto now = std::chrono::steady_clock::now();
-  // Kept by path and the one query the routes read, so made-up query strings cannot bypass it.
-  const std::string key = request.path + (request.query == "metric=uptime" ? "?uptime" : "");
+  // Kept by path, the one query the routes read (so made-up query strings cannot bypass it) and
+  // whether the client takes gzip: a rebuild compresses once for every client of the 5 s.
+  const bool gzip = http::AcceptsGzip(request.headers.Get("Accept-Encoding").value_or(""));
+  const std::string key =
+      request.path + (request.query == "metric=uptime" ? "?uptime" : "") + (gzip ? " gzip" : "");
   http::Response response;
   bool found = false;
   {
@@ -267,6 +271,7 @@ std::optional<http::Response> StatusPageHandler::Handle(const http::Request& req
   }
   if (!found) {
     response = Build(request);
+    http::CompressForClient(request, response);
     if (response.status == 200) {
       std::lock_guard lock(mutex_);
       if (kept_.size() >= kMaxKept) kept_.clear();

@@ -1,5 +1,7 @@
 #include "tests/console/fetch.h"
 
+#include <zlib.h>
+
 #include <regex>
 #include <stdexcept>
 
@@ -40,6 +42,25 @@ std::string CsrfOf(const std::string& page) {
   std::smatch m;
   if (!std::regex_search(page, m, kCsrf)) return "";
   return m[1];
+}
+
+std::string Gunzip(const std::string& data) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) throw std::runtime_error("inflateInit2");
+  std::string out;
+  char buffer[16384];
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    rc = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  if (rc != Z_STREAM_END) throw std::runtime_error("not a whole gzip stream");
+  return out;
 }
 
 }  // namespace lokahi::testing

@@ -24,4 +24,7 @@ std::unique_ptr<ChildProcess> StartConsoleLokahid(const std::string& database_ur
 // The CSRF token of the first form in `page`, "" when there is none.
 std::string CsrfOf(const std::string& page);
 
+// `data` (one gzip member) inflated with zlib; throws unless it is one whole gzip stream.
+std::string Gunzip(const std::string& data);
+
 }  // namespace lokahi::testing

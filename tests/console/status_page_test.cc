@@ -37,21 +37,18 @@ class StatusPageTest : public ::testing::Test {
   Created Create(const std::string& name, const std::string& labels_json) {
     const std::string tag = std::to_string(++created_);
     Created c;
-    c.private_values = {"secret-host-" + tag + ".internal",
-                        "/private/path/" + tag,
-                        "hook-host-" + tag + ".internal",
-                        "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0AAA" + tag,
-                        "playbook-host-" + tag + ".internal",
-                        "team-" + tag};
-    const std::string body =
-        "{\"url\":\"http://" + c.private_values[0] + c.private_values[1] +
-        "?token=abc\",\"webhookUrl\":\"http://" + c.private_values[2] +
-        "/hook\",\"webhookSecret\":\"" + c.private_values[3] + "\",\"playbookUrl\":\"http://" +
-        c.private_values[4] + "/run\",\"name\":\"" + name + "\",\"labels\":" + labels_json + "}";
-    const auto answer =
-        Fetch(port_, "POST", "/twirp/github.xe.lokahi.Checks/Create",
-              {"Authorization: " + auth::BasicAuthorizationHeader(kAdmin)}, body,
-              "application/json");
+    c.private_values = {
+        "secret-host-" + tag + ".internal",   "/private/path/" + tag,
+        "hook-host-" + tag + ".internal",     "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0AAA" + tag,
+        "playbook-host-" + tag + ".internal", "team-" + tag};
+    const std::string body = "{\"url\":\"http://" + c.private_values[0] + c.private_values[1] +
+                             "?token=abc\",\"webhookUrl\":\"http://" + c.private_values[2] +
+                             "/hook\",\"webhookSecret\":\"" + c.private_values[3] +
+                             "\",\"playbookUrl\":\"http://" + c.private_values[4] +
+                             "/run\",\"name\":\"" + name + "\",\"labels\":" + labels_json + "}";
+    const auto answer = Fetch(port_, "POST", "/twirp/github.xe.lokahi.Checks/Create",
+                              {"Authorization: " + auth::BasicAuthorizationHeader(kAdmin)}, body,
+                              "application/json");
     EXPECT_EQ(answer.status, 200) << answer.body;
     std::smatch m;
     EXPECT_TRUE(std::regex_search(answer.body, m, std::regex("\"id\":\"([0-9a-f-]{36})\"")));
@@ -113,8 +110,9 @@ TEST_F(StatusPageTest, ShowsOnlyPublishedChecksByNameEscapedAndNothingPrivate) {
   const auto json = Fetch(port_, "GET", "/status.json");
   ASSERT_EQ(json.status, 200);
   EXPECT_EQ(json.Header("content-type"), "application/json");
-  EXPECT_NE(json.body.find("\"name\":\"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e Payments\""),
-            std::string::npos)
+  EXPECT_NE(
+      json.body.find("\"name\":\"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e Payments\""),
+      std::string::npos)
       << json.body;
   EXPECT_NE(json.body.find("\"banner\":\"operational\""), std::string::npos);
   EXPECT_NE(json.body.find("\"90d\":"), std::string::npos);
@@ -127,8 +125,8 @@ TEST_F(StatusPageTest, ShowsOnlyPublishedChecksByNameEscapedAndNothingPrivate) {
   EXPECT_NE(shop_page.body.find("Shop front"), std::string::npos);
   EXPECT_EQ(shop_page.body.find("Payments"), std::string::npos);
   EXPECT_NE(shop_page.body.find("data-banner=\"major_outage\""), std::string::npos);
-  EXPECT_TRUE(std::regex_search(shop_page.body,
-                                std::regex("<strong>Shop front</strong> is Down since .* \\(for (9m|10m)")))
+  EXPECT_TRUE(std::regex_search(
+      shop_page.body, std::regex("<strong>Shop front</strong> is Down since .* \\(for (9m|10m)")))
       << shop_page.body;
   const auto shop_json = Fetch(port_, "GET", "/status/shop.json");
   EXPECT_NE(shop_json.body.find("\"incidents\":[{\"id\":\"" + shop.id + "\""), std::string::npos)
@@ -175,6 +173,41 @@ TEST_F(StatusPageTest, AnswersAreCacheableWithAnEtag) {
   EXPECT_EQ(Fetch(port_, "GET", "/status", {"If-None-Match: \"other\""}).status, 200);
   EXPECT_EQ(Fetch(port_, "GET", "/status.json").Header("cache-control"), "public, max-age=30");
   EXPECT_EQ(Fetch(port_, "POST", "/status", {}, "").status, 405);
+}
+
+// Clients that take gzip get the page, its JSON, the console's pages and assets compressed; the
+// compressed page has its own ETag and is revalidated by it.
+TEST_F(StatusPageTest, AnswersAreGzippedForClientsThatAcceptIt) {
+  Create("Gzipped API", R"({"public":"true"})");
+  for (const std::string name : {"Web", "Queue", "Mail"}) Create(name, R"({"public":"true"})");
+  const std::string gzip = "Accept-Encoding: gzip, deflate";
+  const auto plain = Fetch(port_, "GET", "/status");
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.Header("content-encoding"), "");
+  EXPECT_EQ(plain.Header("vary"), "Accept-Encoding");
+  const auto packed = Fetch(port_, "GET", "/status", {gzip});
+  ASSERT_EQ(packed.status, 200);
+  EXPECT_EQ(packed.Header("content-encoding"), "gzip");
+  EXPECT_EQ(packed.Header("vary"), "Accept-Encoding");
+  EXPECT_LT(packed.body.size(), plain.body.size());
+  const std::string page = testing::Gunzip(packed.body);
+  EXPECT_NE(page.find("Gzipped API"), std::string::npos);
+  EXPECT_TRUE(page.ends_with("</html>\n"));
+  const std::string etag = packed.Header("etag");
+  EXPECT_NE(etag, plain.Header("etag"));
+  EXPECT_EQ(Fetch(port_, "GET", "/status", {gzip, "If-None-Match: " + etag}).status, 304);
+
+  const auto json = Fetch(port_, "GET", "/status.json", {gzip});
+  EXPECT_EQ(json.Header("content-encoding"), "gzip");
+  EXPECT_NE(testing::Gunzip(json.body).find("\"Gzipped API\""), std::string::npos);
+  const auto overview =
+      Fetch(port_, "GET", "/", {gzip, "Authorization: " + auth::BasicAuthorizationHeader(kAdmin)});
+  EXPECT_EQ(overview.Header("content-encoding"), "gzip");
+  EXPECT_NE(testing::Gunzip(overview.body).find("<h1>Overview</h1>"), std::string::npos);
+  const auto htmx = Fetch(port_, "GET", "/assets/htmx.min.js", {gzip});
+  EXPECT_EQ(htmx.Header("content-encoding"), "gzip");
+  EXPECT_GT(testing::Gunzip(htmx.body).size(), htmx.body.size() * 2);
+  EXPECT_EQ(Fetch(port_, "GET", "/assets/htmx.min.js").Header("content-encoding"), "");
 }
 
 }  // namespace
