@@ -584,39 +584,6 @@ CREATE INDEX check_states_failing ON check_states (state_changed_at, check_id)
       {142, "index of checks not UP, for the console's counts by state", R"sql(
 CREATE INDEX check_states_not_up ON check_states (state) WHERE state <> 1;
 )sql"},
-      // The status page's 90 daily bars for 1,000 checks read one row per check instead of 90:
-      // per check, its finished days of the last 90 (daily_uptime) as "day probes up" triples
-      // (day: days since 1970-01-01, UTC), oldest first. Kept by statement triggers on
-      // daily_uptime, so the daily rollup (and anything else writing daily counts) keeps it
-      // right: each statement rebuilds the rows of the checks it touched from their last 90
-      // daily counts (one index range each).
-      {143, "uptime_bars: a check's last 90 daily counts in one row, for the status page", R"sql(
-CREATE TABLE uptime_bars (
-  check_id uuid PRIMARY KEY,
-  days text NOT NULL
-);
-CREATE FUNCTION lokahi_rebuild_uptime_bars(ids uuid[]) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO uptime_bars AS b (check_id, days)
-  SELECT d.check_id,
-         string_agg((d.day - date '1970-01-01') || ' ' || d.probes || ' ' || d.up, ' '
-                    ORDER BY d.day)
-  FROM (SELECT check_id, max(day) AS last FROM daily_uptime WHERE check_id = ANY(ids)
-        GROUP BY 1) l
-  JOIN daily_uptime d ON d.check_id = l.check_id AND d.day > l.last - 90
-  GROUP BY d.check_id
-  ON CONFLICT (check_id) DO UPDATE SET days = excluded.days;
-$$;
-CREATE FUNCTION lokahi_daily_uptime_to_bars() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM lokahi_rebuild_uptime_bars(ARRAY(SELECT DISTINCT check_id FROM changed));
-  RETURN NULL;
-END $$;
-CREATE TRIGGER daily_uptime_bars_insert AFTER INSERT ON daily_uptime
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION lokahi_daily_uptime_to_bars();
-CREATE TRIGGER daily_uptime_bars_update AFTER UPDATE ON daily_uptime
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION lokahi_daily_uptime_to_bars();
-DO $$ BEGIN PERFORM lokahi_rebuild_uptime_bars(ARRAY(SELECT DISTINCT check_id FROM daily_uptime)); END $$;
-)sql"},
       // Confirmation (issue 19): a transition out of UP waits for another worker's probe unless
       // the check turns `confirm` off; vetoes are counted per check; a transition says whether it
       // was confirmed (1), committed without an answer (2) or needed none (0).
@@ -771,6 +738,63 @@ CREATE TRIGGER check_states_list_key BEFORE INSERT ON check_states
 CREATE INDEX check_states_by_state ON check_states (state, list_created_at, check_id);
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX checks_search ON checks USING gin ((name || E'\n' || url) gin_trgm_ops);
+)sql"},
+      // The status page's 90 daily bars for 1,000 checks read one row per check instead of 90:
+      // per check, its finished days of the last 90 (daily_uptime) as "day probes up" triples
+      // (day: days since 1970-01-01, UTC), oldest first. Kept by statement triggers on
+      // daily_uptime, so the daily rollup (and anything else writing daily counts) keeps it
+      // right: each statement rebuilds the rows of the checks it touched from their last 90
+      // daily counts (one index range each).
+      {143, "uptime_bars: a check's last 90 daily counts in one row, for the status page", R"sql(
+CREATE TABLE uptime_bars (
+  check_id uuid PRIMARY KEY,
+  days text NOT NULL
+);
+CREATE FUNCTION lokahi_rebuild_uptime_bars(ids uuid[]) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO uptime_bars AS b (check_id, days)
+  SELECT d.check_id,
+         string_agg((d.day - date '1970-01-01') || ' ' || d.probes || ' ' || d.up, ' '
+                    ORDER BY d.day)
+  FROM (SELECT check_id, max(day) AS last FROM daily_uptime WHERE check_id = ANY(ids)
+        GROUP BY 1) l
+  JOIN daily_uptime d ON d.check_id = l.check_id AND d.day > l.last - 90
+  GROUP BY d.check_id
+  ON CONFLICT (check_id) DO UPDATE SET days = excluded.days;
+$$;
+CREATE FUNCTION lokahi_daily_uptime_to_bars() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM lokahi_rebuild_uptime_bars(ARRAY(SELECT DISTINCT check_id FROM changed));
+  RETURN NULL;
+END $$;
+CREATE TRIGGER daily_uptime_bars_insert AFTER INSERT ON daily_uptime
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION lokahi_daily_uptime_to_bars();
+CREATE TRIGGER daily_uptime_bars_update AFTER UPDATE ON daily_uptime
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION lokahi_daily_uptime_to_bars();
+DO $$ BEGIN PERFORM lokahi_rebuild_uptime_bars(ARRAY(SELECT DISTINCT check_id FROM daily_uptime)); END $$;
+)sql"},
+      // The status page's 24 h uptime and today's bar read hourly_results: 24 rows per check, each
+      // on its own heap page (an hour's rows are written together), most of a 1,000-check page's
+      // time. Published checks (public=true, status-page=...) get their finished hours of the
+      // last 26 in their uptime_bars row as "hour probes up" triples (hour = hours since the
+      // epoch), refreshed by lokahid's hourly maintenance up to hours_through (5 minutes behind
+      // the hour, for late batches); a page reads hourly_results only from there on.
+      {144, "uptime_bars.hours: published checks' finished hours, for the status page", R"sql(
+ALTER TABLE uptime_bars ADD COLUMN hours text NOT NULL DEFAULT '',
+                        ADD COLUMN hours_through timestamptz;
+CREATE FUNCTION lokahi_refresh_uptime_hours() RETURNS void LANGUAGE sql AS $$
+  INSERT INTO uptime_bars AS b (check_id, days, hours, hours_through)
+  SELECT c.id, '',
+         coalesce(string_agg((extract(epoch FROM h.hour)::bigint / 3600) || ' ' || h.probes || ' '
+                             || h.up, ' ' ORDER BY h.hour), ''),
+         t.through
+  FROM (SELECT lokahi_hour_floor(now() - interval '5 minutes') AS through) t
+  CROSS JOIN checks c
+  LEFT JOIN hourly_results h
+    ON h.check_id = c.id AND h.hour >= t.through - interval '26 hours' AND h.hour < t.through
+  WHERE c.labels @> '{"public":"true"}' OR c.labels ? 'status-page'
+  GROUP BY c.id, t.through
+  ON CONFLICT (check_id) DO UPDATE SET hours = excluded.hours, hours_through = excluded.hours_through;
+$$;
 )sql"},
   };
   return kMigrations;

@@ -33,6 +33,8 @@ int RollUpDailyUptime(pqxx::work& txn) {
   // 100 days: the status page and the console draw 90 daily bars.
   txn.exec0("DELETE FROM daily_uptime WHERE day < current_date - 100");
   txn.exec0("DELETE FROM daily_uptime_days WHERE day < current_date - 100");
+  // Published checks' finished hours for the status page (migration 144).
+  txn.exec("SELECT lokahi_refresh_uptime_hours()");
   // uptime_bars (migration 143) follows daily_uptime by trigger; rows of deleted checks go here.
   txn.exec0(
       "DELETE FROM uptime_bars b WHERE NOT EXISTS (SELECT 1 FROM checks c WHERE c.id = "

@@ -9,56 +9,54 @@ namespace {
 
 // The published checks with everything their rows show, in one statement: per check its row of
 // finished days (uptime_bars, migration 143: "day probes up" triples, day = days since
-// 1970-01-01 UTC) and, from hourly_results (about 24 rows), today's probes and UP probes,
-// yesterday's while daily_uptime does not count it yet (the rollup runs hourly from 00:10; a
-// day further back that a stopped lokahid left uncounted shows once the rollup catches up) and
-// the last 24 hours'. Both
-// rollups already leave out what maintenance covered and INCONCLUSIVE probes (the hourly
-// trigger of migrations 130/150 and the daily rollup), the rule the Status API's uptime uses.
-// $1 is the WHERE clause's parameter, $2 the LIMIT.
+// 1970-01-01 UTC), the finished hours lokahid's hourly maintenance keeps there (migration 144:
+// "hour probes up", hour = hours since the epoch, up to hours_through) and the hours after those
+// from hourly_results (a row or two; all of the window for a check published since the last
+// refresh). Hours give the last 24 hours, today, and yesterday while daily_uptime does not count
+// it yet (the rollup runs hourly from 00:10; a day further back that a stopped lokahid left
+// uncounted shows once the rollup catches up). Both rollups already leave out what maintenance
+// covered and INCONCLUSIVE probes (the hourly trigger of migrations 130/150 and the daily
+// rollup), the rule the Status API's uptime uses. $1 is the WHERE clause's parameter, $2 the
+// LIMIT.
 constexpr const char* kPublishedSql = R"sql(
 WITH b AS (
   SELECT (now() AT TIME ZONE 'UTC')::date AS today,
          coalesce((SELECT max(day) FROM daily_uptime_days), '1970-01-01'::date) AS counted)
 SELECT c.id::text, c.name, coalesce(s.state, 0),
        coalesce(extract(epoch FROM s.state_changed_at), 0)::bigint,
-       b.today - date '1970-01-01', b.counted - date '1970-01-01', coalesce(u.days, ''),
-       coalesce(h.probes_24h, 0), coalesce(h.up_24h, 0), coalesce(h.probes_0, 0),
-       coalesce(h.up_0, 0), coalesce(h.probes_1, 0), coalesce(h.up_1, 0)
+       b.today - date '1970-01-01', b.counted - date '1970-01-01', extract(epoch FROM now())::bigint,
+       coalesce(u.days, ''), coalesce(u.hours, ''), coalesce(h.hours, '')
 FROM checks c
 CROSS JOIN b
 LEFT JOIN check_states s ON s.check_id = c.id
 LEFT JOIN uptime_bars u ON u.check_id = c.id
 LEFT JOIN LATERAL (
-  SELECT sum(hr.probes) FILTER (WHERE hr.hour >= b.today::timestamp AT TIME ZONE 'UTC')
-           AS probes_0,
-         sum(hr.up) FILTER (WHERE hr.hour >= b.today::timestamp AT TIME ZONE 'UTC') AS up_0,
-         sum(hr.probes) FILTER (WHERE hr.hour < b.today::timestamp AT TIME ZONE 'UTC'
-                                  AND b.counted < b.today - 1) AS probes_1,
-         sum(hr.up) FILTER (WHERE hr.hour < b.today::timestamp AT TIME ZONE 'UTC'
-                              AND b.counted < b.today - 1) AS up_1,
-         sum(hr.probes) FILTER (WHERE hr.hour > now() - interval '24 hours') AS probes_24h,
-         sum(hr.up) FILTER (WHERE hr.hour > now() - interval '24 hours') AS up_24h
+  SELECT string_agg((extract(epoch FROM hr.hour)::bigint / 3600) || ' ' || hr.probes || ' '
+                    || hr.up, ' ') AS hours
   FROM hourly_results hr
   WHERE hr.check_id = c.id
-    AND hr.hour >= least(now() - interval '24 hours',
-                         (greatest(b.counted + 1, b.today - 1)::timestamp AT TIME ZONE 'UTC'))) h
-  ON true
+    AND hr.hour >= greatest(coalesce(u.hours_through, '-infinity'),
+                            least(now() - interval '24 hours',
+                                  (greatest(b.counted + 1, b.today - 1)::timestamp
+                                   AT TIME ZONE 'UTC')))) h ON true
 )sql";
 
-// Appends the "day probes up ..." triples of `text` with day <= `through` (days since the epoch)
-// as days of age today - day, keeping those of the last kStatusPageDays.
-void AppendDays(const char* text, int64_t today, int64_t through, std::vector<DayUptime>& days) {
+struct Triple {
+  int64_t at = 0, probes = 0, up = 0;
+};
+
+// Calls `use` with each "at probes up" triple of `text`.
+template <typename Use>
+void ForEachTriple(const char* text, Use use) {
   char* end = nullptr;
   while (*text) {
-    const int64_t day = std::strtoll(text, &end, 10);
+    Triple t;
+    t.at = std::strtoll(text, &end, 10);
     if (end == text) break;
-    DayUptime d;
-    d.probes = std::strtoll(end, &end, 10);
-    d.up = std::strtoll(end, &end, 10);
+    t.probes = std::strtoll(end, &end, 10);
+    t.up = std::strtoll(end, &end, 10);
     text = end;
-    d.age = static_cast<int>(today - day);
-    if (day <= through && d.age >= 0 && d.age < kStatusPageDays) days.push_back(d);
+    use(t);
   }
 }
 
@@ -77,16 +75,37 @@ PublicCheck CheckOf(const pqxx::row& row) {
   check.since_unix_s = row[3].as<int64_t>();
   const auto today = row[4].as<int64_t>();
   const auto counted = row[5].as<int64_t>();
-  AppendDays(row[6].c_str(), today, counted, check.days);
-  // Yesterday (when not counted yet) and today, after the counted days.
-  for (int age = 1; age >= 0; --age) {
-    DayUptime day;
-    day.age = age;
-    day.probes = row[9 + 2 * age].as<int64_t>();
-    day.up = row[10 + 2 * age].as<int64_t>();
-    if (day.probes > 0) check.days.push_back(day);
+  const auto now_s = row[6].as<int64_t>();
+  ForEachTriple(row[7].c_str(), [&](const Triple& day) {
+    const auto age = static_cast<int>(today - day.at);
+    if (day.at <= counted && age >= 0 && age < kStatusPageDays) {
+      check.days.push_back({"", day.probes, day.up, age});
+    }
+  });
+  // Hours: the last 24 hours (hours starting after now - 24 h), and today and yesterday when
+  // daily_uptime does not count them, appended to the days (oldest first).
+  int64_t probes_24h = 0, up_24h = 0;
+  DayUptime recent[2];  // yesterday, today
+  const auto add_hour = [&](const Triple& hour) {
+    const int64_t start_s = hour.at * 3600;
+    if (start_s > now_s - 86400) {
+      probes_24h += hour.probes;
+      up_24h += hour.up;
+    }
+    const int64_t day = start_s / 86400;
+    if (day > counted && day <= today && today - day <= 1) {
+      auto& d = recent[1 - (today - day)];
+      d.probes += hour.probes;
+      d.up += hour.up;
+    }
+  };
+  ForEachTriple(row[8].c_str(), add_hour);
+  ForEachTriple(row[9].c_str(), add_hour);
+  for (int i = 0; i < 2; ++i) {
+    recent[i].age = 1 - i;
+    if (recent[i].probes > 0) check.days.push_back(recent[i]);
   }
-  check.uptime_24h = Ratio(row[7].as<int64_t>(), row[8].as<int64_t>());
+  check.uptime_24h = Ratio(probes_24h, up_24h);
   int64_t probes[3] = {0, 0, 0}, up[3] = {0, 0, 0};
   constexpr int kWindows[3] = {7, 30, 90};
   for (const auto& day : check.days) {

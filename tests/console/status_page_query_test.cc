@@ -64,6 +64,18 @@ class StatusPageQueryTest : public ::testing::Test {
     txn.commit();
   }
 
+  // `count` results of `verdict` `hours_ago` hours before now.
+  void ResultsHoursAgo(const std::string& id, int hours_ago, int verdict, int count) {
+    auto c = pool_->Acquire();
+    pqxx::work txn(*c);
+    txn.exec_params0(
+        "INSERT INTO results (check_id, due_at, probed_at, status_code, latency_ns, verdict)"
+        " SELECT $1::uuid, t, t, 200, 1000000, $3 FROM generate_series(1, $4) n,"
+        " LATERAL (SELECT now() - $2 * interval '1 hour' + n * interval '1 second' AS t) s",
+        id, hours_ago, verdict, count);
+    txn.commit();
+  }
+
   void RollUp() {
     auto c = pool_->Acquire();
     pqxx::work txn(*c);
@@ -143,6 +155,32 @@ TEST_F(StatusPageQueryTest, MaintenanceAndInconclusiveProbesAreLeftOutAsInTheSta
   EXPECT_DOUBLE_EQ(check.uptime_90d.ratio, 1.0);
   ASSERT_EQ(check.days.size(), 1u);
   EXPECT_EQ(check.days[0].probes, 4);
+}
+
+// The last 24 hours come from the finished hours the hourly maintenance keeps for published
+// checks plus the hours after them, each hour once; hours older than 24 count for none.
+TEST_F(StatusPageQueryTest, TheLast24HoursJoinKeptHoursAndNewerOnesOnce) {
+  const auto id = NewPublicCheck("queue");
+  ResultsHoursAgo(id, 30, kDown, 4);
+  ResultsHoursAgo(id, 3, kDown, 2);
+  ResultsHoursAgo(id, 0, kUp, 5);
+  RollUp();
+  {
+    auto c = pool_->Acquire();
+    pqxx::read_transaction txn(*c);
+    EXPECT_NE(txn.exec_params1("SELECT hours FROM uptime_bars WHERE check_id = $1::uuid", id)[0]
+                  .as<std::string>(),
+              "");
+  }
+  auto check = Only();
+  EXPECT_EQ(check.uptime_24h.probes, 7);
+  EXPECT_DOUBLE_EQ(check.uptime_24h.ratio, 5.0 / 7.0);
+  Results(id, 0, kUp, 3);  // after the refresh
+  check = Only();
+  EXPECT_EQ(check.uptime_24h.probes, 10);
+  EXPECT_EQ(check.uptime_90d.probes, 14);  // every probe once, 30 hours ago too
+  RollUp();
+  EXPECT_EQ(Only().uptime_24h.probes, 10);
 }
 
 }  // namespace
