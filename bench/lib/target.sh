@@ -8,7 +8,7 @@
 # from the run's throwaway CA; in latency mode it then proxies each request to delay_target on
 # 127.0.0.1 (port + 1), which answers after the delay.
 
-BENCH_TARGET_ADDRESSES=200
+BENCH_TARGET_ADDRESSES="${BENCH_TARGET_ADDRESSES:-200}"
 BENCH_TARGET_PID=""
 BENCH_DELAY_PID=""  # delay_target, in latency mode (behind nginx with --tls)
 

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -18,12 +19,15 @@ struct ProbeBenchArgs {
   std::string ca_bundle;
   // --resume (with --tls): resume TLS sessions instead of a full handshake per request.
   bool resume = false;
+  // --latency-ms MS: the target answers after MS (bench/probe_rate puts delay_target behind it),
+  // so probes stay in flight that long: for memory per probe in flight, not for rates.
+  int latency_ms = 0;
   // http(s)://127.0.0.{2..}:PORT/, one per address the target listens on.
   std::vector<std::string> urls;
 };
 
-// [--tls CA_FILE [--resume]] PORT [seconds=20] [in_flight=1000] [addresses=200]; exits with the
-// usage on a missing port.
+// [--tls CA_FILE [--resume]] [--latency-ms MS] PORT [seconds=20] [in_flight=1000] [addresses=200];
+// exits with the usage on a missing port.
 inline ProbeBenchArgs ParseProbeBenchArgs(int argc, char** argv) {
   ProbeBenchArgs args;
   int at = 1;
@@ -34,13 +38,16 @@ inline ProbeBenchArgs ParseProbeBenchArgs(int argc, char** argv) {
       args.ca_bundle = argv[++at];
     } else if (flag == "--resume") {
       args.resume = true;
+    } else if (flag == "--latency-ms" && at + 1 < argc) {
+      args.latency_ms = std::atoi(argv[++at]);
     } else {
       bad = true;
     }
   }
   if (bad || at >= argc || (args.resume && args.ca_bundle.empty())) {
     std::fprintf(stderr,
-                 "usage: %s [--tls CA_FILE [--resume]] PORT [seconds=20] [in_flight=1000] "
+                 "usage: %s [--tls CA_FILE [--resume]] [--latency-ms MS] PORT [seconds=20] "
+                 "[in_flight=1000] "
                  "[addresses=200]\n",
                  argv[0]);
     std::exit(2);
@@ -64,6 +71,20 @@ inline double CpuSeconds() {
   getrusage(RUSAGE_SELF, &usage);
   const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// This process's resident set in kB: VmRSS now, or VmHWM (its peak) with `peak`; 0 if unreadable.
+inline long ResidentKb(bool peak = false) {
+  std::FILE* status = std::fopen("/proc/self/status", "r");
+  if (!status) return 0;
+  const char* key = peak ? "VmHWM:" : "VmRSS:";
+  char line[256];
+  long kb = 0;
+  while (std::fgets(line, sizeof line, status)) {
+    if (std::strncmp(line, key, std::strlen(key)) == 0) kb = std::atol(line + std::strlen(key));
+  }
+  std::fclose(status);
+  return kb;
 }
 
 }  // namespace lokahi::bench
