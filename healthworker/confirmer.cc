@@ -18,7 +18,8 @@ Confirmer::Confirmer(nats::Connection& nats, ProbeDispatcher& dispatcher,
       on_transitions_(std::move(on_transitions)),
       options_(std::move(options)),
       log_(log),
-      inbox_(nats::Connection::NewInbox()) {
+      inbox_(nats::Connection::NewInbox()),
+      waits_(options_.margin) {
   thread_ = std::thread([this] { Loop(); });
   answers_ = nats_.Subscribe(
       inbox_ + ".*", "", [this](nats::Message&& m) { OnAnswer(std::move(m)); }, 65536);
@@ -42,34 +43,37 @@ void Confirmer::Stop() {
 }
 
 void Confirmer::Request(std::vector<store::ConfirmationRequest>&& requests) {
-  const auto now = std::chrono::steady_clock::now();
   for (auto& request : requests) {
-    lokahi::internal::ConfirmRequest message;
-    auto& spec = *message.mutable_check();
-    spec.set_id(request.record.check_id);
-    spec.set_url(request.record.url);
-    spec.set_timeout_ms(request.record.timeout_ms);
-    spec.set_expected_status(request.record.expected_status);
-    spec.set_every(1);
-    message.set_origin(options_.instance);
+    const store::ProbeRecord failure = request.record;
     uint64_t seq = 0;
     {
       std::lock_guard lock(mutex_);
-      if (stopping_ || waiting_by_check_.count(request.record.check_id)) continue;
-      seq = next_seq_++;
-      waiting_by_check_[request.record.check_id] = seq;
-      const auto deadline =
-          now + std::chrono::milliseconds(request.record.timeout_ms) + options_.margin;
-      waiting_.emplace(seq, Waiting{std::move(request), deadline});
+      if (stopping_) return;
+      // The deadline counts from here, just before the request is published.
+      const auto opened = waits_.Open(std::move(request), std::chrono::steady_clock::now());
+      if (!opened) continue;
+      seq = *opened;
     }
     stats_.requested.fetch_add(1);
-    try {
-      nats_.PublishRequest(Subjects::kCheckConfirm, inbox_ + "." + std::to_string(seq),
-                           message.SerializeAsString());
-    } catch (const std::exception& e) {
-      log_.Warn("confirm_request_failed", {{"error", e.what()}});
-      Resolve(seq, store::ConfirmationVerdict::kUnanswered);
-    }
+    Publish(seq, failure);
+  }
+}
+
+void Confirmer::Publish(uint64_t seq, const store::ProbeRecord& failure) {
+  lokahi::internal::ConfirmRequest message;
+  auto& spec = *message.mutable_check();
+  spec.set_id(failure.check_id);
+  spec.set_url(failure.url);
+  spec.set_timeout_ms(failure.timeout_ms);
+  spec.set_expected_status(failure.expected_status);
+  spec.set_every(1);
+  message.set_origin(options_.instance);
+  try {
+    nats_.PublishRequest(Subjects::kCheckConfirm, inbox_ + "." + std::to_string(seq),
+                         message.SerializeAsString());
+  } catch (const std::exception& e) {
+    log_.Warn("confirm_request_failed", {{"error", e.what()}});
+    Resolve(seq, store::ConfirmationVerdict::kUnanswered);
   }
 }
 
@@ -87,7 +91,18 @@ void Confirmer::OnAnswer(nats::Message&& message) {
   }
   lokahi::internal::ProbeOutcome outcome;
   if (message.data.size() > 65536 || !outcome.ParseFromString(message.data)) return;
+  if (outcome.accepted()) {
+    std::lock_guard lock(mutex_);
+    if (waits_.Accept(seq, std::chrono::steady_clock::now())) stats_.accepted.fetch_add(1);
+    return;
+  }
   if (outcome.not_probed()) {
+    if (outcome.others_impaired()) {
+      std::lock_guard lock(mutex_);
+      if (waits_.AskAgainLater(seq, std::chrono::steady_clock::now(), options_.ask_again_after)) {
+        return;
+      }
+    }
     Resolve(seq, store::ConfirmationVerdict::kUnanswered);
     return;
   }
@@ -100,11 +115,9 @@ void Confirmer::OnAnswer(nats::Message&& message) {
 void Confirmer::Resolve(uint64_t seq, store::ConfirmationVerdict verdict) {
   {
     std::lock_guard lock(mutex_);
-    const auto it = waiting_.find(seq);
-    if (it == waiting_.end()) return;  // answered twice, or expired
-    waiting_by_check_.erase(it->second.request.record.check_id);
-    resolved_.push_back({std::move(it->second.request), verdict});
-    waiting_.erase(it);
+    auto result = waits_.Close(seq, verdict);
+    if (!result) return;  // answered twice, or expired
+    resolved_.push_back(std::move(*result));
   }
   wake_.notify_all();
 }
@@ -123,6 +136,8 @@ void Confirmer::OnConfirmRequest(nats::Message&& message) {
       lokahi::internal::ProbeOutcome none;
       none.set_check_id(request.check().id());
       none.set_not_probed(true);
+      none.set_others_impaired(request.impaired_bounces() > 0 ||
+                               (impaired && request.origin() != options_.instance));
       try {
         nats_.Publish(message.reply, none.SerializeAsString());
       } catch (const std::exception& e) {
@@ -131,12 +146,25 @@ void Confirmer::OnConfirmRequest(nats::Message&& message) {
       return;
     }
     request.set_bounces(request.bounces() + 1);
+    if (impaired && request.origin() != options_.instance) {
+      request.set_impaired_bounces(request.impaired_bounces() + 1);
+    }
     try {
       nats_.PublishRequest(Subjects::kCheckConfirm, message.reply, request.SerializeAsString());
     } catch (const std::exception& e) {
       log_.Warn("confirm_pass_on_failed", {{"error", e.what()}});
     }
     return;
+  }
+  // Taken: the asker now waits one probe timeout (plus its margin) from here, however long the
+  // request took to arrive. Published before the probe starts, so it precedes the outcome.
+  lokahi::internal::ProbeOutcome accepted;
+  accepted.set_check_id(request.check().id());
+  accepted.set_accepted(true);
+  try {
+    nats_.Publish(message.reply, accepted.SerializeAsString());
+  } catch (const std::exception& e) {
+    log_.Warn("confirm_accept_failed", {{"error", e.what()}});
   }
   dispatcher_.ProbeForConfirmation(request.check(), message.reply);
 }
@@ -147,26 +175,23 @@ void Confirmer::Loop() {
     wake_.wait_for(lock, std::chrono::milliseconds(100),
                    [&] { return stopping_ || !resolved_.empty(); });
     const auto now = std::chrono::steady_clock::now();
-    for (auto it = waiting_.begin(); it != waiting_.end();) {
-      if (it->second.deadline > now) {
-        ++it;
-        continue;
-      }
-      waiting_by_check_.erase(it->second.request.record.check_id);
-      resolved_.push_back({std::move(it->second.request), store::ConfirmationVerdict::kUnanswered});
-      it = waiting_.erase(it);
-    }
-    if (resolved_.empty() || stopping_) continue;
+    for (auto& expired : waits_.Expire(now)) resolved_.push_back(std::move(expired));
+    auto again = waits_.DueAgain(now);
+    if ((resolved_.empty() && again.empty()) || stopping_) continue;
     std::vector<store::ConfirmationResult> batch = std::move(resolved_);
     resolved_.clear();
     lock.unlock();
+    for (const auto& [seq, failure] : again) {
+      stats_.asked_again.fetch_add(1);
+      Publish(seq, failure);
+    }
     for (const auto& r : batch) {
       (r.verdict == store::ConfirmationVerdict::kConfirmed ? stats_.confirmed
        : r.verdict == store::ConfirmationVerdict::kVetoed  ? stats_.vetoed
                                                            : stats_.unanswered)
           .fetch_add(1);
     }
-    for (int attempt = 1; attempt <= 3; ++attempt) {
+    for (int attempt = 1; attempt <= 3 && !batch.empty(); ++attempt) {
       try {
         const auto outcome = writer_.ApplyConfirmations(batch);
         if (!outcome.transitions.empty()) on_transitions_(outcome.transitions);

@@ -6,13 +6,19 @@
 // internal.ConfirmRequest on check.confirm (queue group "healthworker") with a reply subject of
 // this worker's own inbox. The answer decides: the other worker's probe failed too (confirmed:
 // the transition commits), it succeeded (vetoed: no transition, a disagreement counted), or no
-// answer came within the check's probe timeout plus `margin` (unanswered: the transition commits,
-// marked unconfirmed). So confirmation adds at most one probe timeout to the time to alert, and a
-// one-worker stack still alerts.
+// answer came in time (unanswered: the transition commits, marked unconfirmed). In time means
+// within the check's probe timeout plus `margin` of the request, or of the other worker's
+// acceptance when it sent one (see ConfirmationWaits): on a loaded machine the request may take a
+// while to reach a worker, and its probe still gets its whole timeout. So confirmation adds one
+// probe timeout (and the margin) to the time to alert, and a one-worker stack still alerts.
 //
 // Answering: a request from this worker itself, or arriving while this worker's own path is
-// impaired, is passed on to the queue group again (at most `max_bounces` times); any other is
-// probed and answered, and never recorded.
+// impaired, is passed on to the queue group again (at most `max_bounces` times, then answered
+// "not probed"); any other is accepted at once (an "accepted" ProbeOutcome), then probed and
+// answered, and never recorded. A "not probed" answer ends the wait at once (unanswered) only
+// when no other worker saw the request (a one-worker stack); when others did but their paths
+// were impaired (which can pass within seconds, e.g. canaries slow on a loaded machine), the
+// asker asks again every `ask_again_after` while its wait lasts.
 //
 // Thread-safety: Request may be called from any thread; decisions are written on the
 // confirmer's own thread.
@@ -28,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "healthworker/confirmation_waits.h"
 #include "healthworker/probe_dispatcher.h"
 #include "healthworker/vantage_monitor.h"
 #include "lib/logging/logger.h"
@@ -39,11 +46,16 @@ namespace lokahi::healthworker {
 struct ConfirmerOptions {
   std::string instance;  // LOKAHI_INSTANCE: requests from it are passed on, never answered
   std::chrono::milliseconds margin{1000};  // beyond the probe timeout, for NATS and queueing
-  int max_bounces = 8;
+  // With two workers, a request lands on its asker at each bounce with probability 1/2: 16 bounces
+  // make "no other worker found" wrong once in 65,536 requests.
+  int max_bounces = 16;
+  std::chrono::milliseconds ask_again_after{200};
 };
 
 struct ConfirmerStats {
   std::atomic<long long> requested{0}, confirmed{0}, vetoed{0}, unanswered{0}, answered{0};
+  std::atomic<long long> accepted{0};     // requests another worker took (before its answer)
+  std::atomic<long long> asked_again{0};  // re-sent after every other worker was impaired
 };
 
 class Confirmer {
@@ -65,10 +77,7 @@ class Confirmer {
   const ConfirmerStats& stats() const { return stats_; }
 
  private:
-  struct Waiting {
-    store::ConfirmationRequest request;
-    std::chrono::steady_clock::time_point deadline;
-  };
+  void Publish(uint64_t seq, const store::ProbeRecord& failure);
   void OnAnswer(nats::Message&& message);
   void OnConfirmRequest(nats::Message&& message);
   void Resolve(uint64_t seq, store::ConfirmationVerdict verdict);
@@ -86,11 +95,9 @@ class Confirmer {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  uint64_t next_seq_ = 1;                             // guarded by mutex_
-  std::map<uint64_t, Waiting> waiting_;               // guarded by mutex_
-  std::map<std::string, uint64_t> waiting_by_check_;  // guarded by mutex_
-  std::vector<store::ConfirmationResult> resolved_;   // guarded by mutex_
-  bool stopping_ = false;                             // guarded by mutex_
+  ConfirmationWaits waits_;                          // guarded by mutex_
+  std::vector<store::ConfirmationResult> resolved_;  // guarded by mutex_
+  bool stopping_ = false;                            // guarded by mutex_
 
   std::thread thread_;
   std::unique_ptr<nats::Subscription> answers_, requests_;  // last: their handlers use the above

@@ -112,6 +112,12 @@ void RegisterConfirmerReadings(metrics::Registry& registry, const Confirmer& con
              {{"outcome", "unanswered"}});
   AddCounter(registry, "lokahi_confirmations_answered_total",
              "Confirmation answers received from other workers.", c.answered, {});
+  AddCounter(registry, "lokahi_confirmations_accepted_total",
+             "Confirmation requests another worker took before probing (its answer follows).",
+             c.accepted, {});
+  AddCounter(registry, "lokahi_confirmations_asked_again_total",
+             "Confirmation requests sent again because every other worker's path was impaired.",
+             c.asked_again, {});
 }
 
 metrics::ReadinessCheck VantageReadiness(const VantageMonitor& vantage) {

@@ -254,6 +254,7 @@ std::vector<std::string> NetnsLab::InWorker(int worker) const {
 
 struct NamespacedHttpServer::Impl {
   httplib::Server server;
+  std::atomic<int> listening_fd{-1};
 };
 
 NamespacedHttpServer::NamespacedHttpServer(const std::string& ns, const std::string& address,
@@ -264,6 +265,15 @@ NamespacedHttpServer::NamespacedHttpServer(const std::string& ns, const std::str
     response.status = status_.load();
     response.set_content("ok", "text/plain");
   });
+  // cpp-httplib (compiled into Debian's libcpp-httplib) listens with a backlog of 5. A slot's
+  // burst of fresh connections from the workers, with the canary rounds, overflowed it on a loaded
+  // machine: the kernel dropped the SYN, the probe's retransmission came after TCP's initial 1 s
+  // and the probe (timeout 1 s) failed, a false ERROR the lab made. Servers in production listen
+  // with hundreds; listen() again on the bound socket sets that backlog.
+  impl_->server.set_socket_options([impl = impl_.get()](int fd) {
+    httplib::default_socket_options(fd);
+    impl->listening_fd.store(fd);
+  });
   std::atomic<int> bound{0};  // 1 listening, -1 failed
   thread_ = std::thread([this, ns, address, port, &bound] {
     try {
@@ -272,7 +282,8 @@ NamespacedHttpServer::NamespacedHttpServer(const std::string& ns, const std::str
       bound.store(-1);
       return;
     }
-    if (!impl_->server.bind_to_port(address, port)) {
+    if (!impl_->server.bind_to_port(address, port) ||
+        ::listen(impl_->listening_fd.load(), 1024) != 0) {
       bound.store(-1);
       return;
     }
