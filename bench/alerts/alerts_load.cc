@@ -5,6 +5,11 @@
 //     each connection POSTs arrays of BATCH alerts (BATCH 1: single objects) back to back over
 //     one keep-alive connection for SECONDS; every answer must be 200 (each request is committed
 //     before its answer). Prints submissions/s and request latency p50/p99.
+//   alerts_load ceiling URL SECONDS BATCH CONNECTIONS
+//     the same requests with the last item of each lacking its raise time: lokahid reads,
+//     authenticates, parses and validates all of it and answers 400 without touching Postgres.
+//     What ingest would reach if storing cost nothing, on the box as loaded during this run:
+//     ingest's rate divided by it is the share of the ceiling.
 //   alerts_load heartbeats URL ALERTS PERIOD SECONDS STOP BATCH CONNECTIONS
 //     ALERTS heartbeats "hb-<n>", each re-sent every PERIOD seconds with raise +(PERIOD+30)s, in
 //     batches of BATCH spread evenly over the period; after a first full round (seeding) STOP of
@@ -81,7 +86,8 @@ double Percentile(std::vector<double> values, double p) {
   return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
 }
 
-int Ingest(const std::string& url, int seconds, int batch, int connections) {
+// `refused`: the ceiling (every answer must be 400, nothing is stored).
+int Ingest(const std::string& url, int seconds, int batch, int connections, bool refused) {
   std::atomic<long long> submitted{0};
   std::atomic<long> failed{0};
   std::mutex latency_mutex;
@@ -101,10 +107,11 @@ int Ingest(const std::string& url, int seconds, int batch, int connections) {
           items.push_back(
               Item("ing-" + std::to_string(c) + "-" + std::to_string(n % 20000), "+1h"));
         }
+        if (refused) items.back() = R"({"id":"ceiling","subject":"no raise time"})";
         const auto sent = Clock::now();
         const long status = poster.Post(Batch(items));
         mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
-        if (status == 200) {
+        if (status == (refused ? 400 : 200)) {
           submitted += batch;
         } else {
           ++failed;
@@ -117,12 +124,12 @@ int Ingest(const std::string& url, int seconds, int batch, int connections) {
   for (auto& t : threads) t.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   std::printf(
-      "{\"mode\":\"ingest\",\"batch\":%d,\"connections\":%d,\"seconds\":%.1f,\"submissions\":%lld,"
+      "{\"mode\":\"%s\",\"batch\":%d,\"connections\":%d,\"seconds\":%.1f,\"submissions\":%lld,"
       "\"submissions_per_s\":%.0f,\"requests\":%zu,\"failed_requests\":%ld,\"p50_ms\":%.2f,"
       "\"p99_ms\":%.2f}\n",
-      batch, connections, elapsed, submitted.load(), submitted.load() / elapsed,
-      latencies_ms.size(), failed.load(), Percentile(latencies_ms, 0.50),
-      Percentile(latencies_ms, 0.99));
+      refused ? "ceiling" : "ingest", batch, connections, elapsed, submitted.load(),
+      submitted.load() / elapsed, latencies_ms.size(), failed.load(),
+      Percentile(latencies_ms, 0.50), Percentile(latencies_ms, 0.99));
   return failed.load() == 0 ? 0 : 1;
 }
 
@@ -193,15 +200,16 @@ int Heartbeats(const std::string& url, int alerts, int period, int seconds, int 
 int main(int argc, char** argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "ingest" && argc == 6) {
-    return Ingest(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]));
+  if ((mode == "ingest" || mode == "ceiling") && argc == 6) {
+    return Ingest(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]),
+                  mode == "ceiling");
   }
   if (mode == "heartbeats" && argc == 9) {
     return Heartbeats(argv[2], std::atoi(argv[3]), std::atoi(argv[4]), std::atoi(argv[5]),
                       std::atoi(argv[6]), std::atoi(argv[7]), std::atoi(argv[8]));
   }
   std::fprintf(stderr,
-               "usage: alerts_load ingest URL SECONDS BATCH CONNECTIONS\n"
+               "usage: alerts_load ingest|ceiling URL SECONDS BATCH CONNECTIONS\n"
                "       alerts_load heartbeats URL ALERTS PERIOD SECONDS STOP BATCH CONNECTIONS\n");
   return 2;
 }

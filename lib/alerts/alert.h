@@ -66,6 +66,7 @@ struct Alert {
   Timestamp updated_at{};
   Timestamp state_changed_at{};
   std::optional<Timestamp> last_notified_at;
+  friend bool operator==(const Alert&, const Alert&) = default;
 };
 
 }  // namespace lokahi::alerts

@@ -1,5 +1,6 @@
 #include "lib/store/pg_alert_store.h"
 
+#include <algorithm>
 #include <map>
 #include <pqxx/pqxx>
 #include <set>
@@ -64,6 +65,15 @@ std::vector<Alert> ReadAlerts(const pqxx::result& rows) {
   out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(ReadAlert(row));
   return out;
+}
+
+// Runs `sql` as the connection's prepared statement `name` (prepared on its first use on each
+// pooled connection; planning the refresh took longer than running it).
+template <typename... Args>
+pqxx::result ExecPrepared(pqxx::transaction_base& txn, const std::string& name,
+                          const std::string& sql, Args&&... args) {
+  txn.conn().prepare(name, sql);  // a no-op once this connection knows it
+  return txn.exec_prepared(name, std::forward<Args>(args)...);
 }
 
 // A key this transaction found without a row was created by another transaction meanwhile: the
@@ -219,21 +229,41 @@ std::vector<Alert> LockKeys(pqxx::work& txn, const std::set<AlertKey>& keys) {
       postgres::TextArray(sources), postgres::TextArray(ids)));
 }
 
-// Queues the notifications of `changes` (in order) and returns how many.
-int Notify(pqxx::work& txn, const AlertNotifier& notifier,
-           const std::vector<const alerts::Change*>& changes, Timestamp now) {
-  std::vector<const alerts::Change*> notifying;
-  for (const auto* change : changes) {
-    if (change->notify) notifying.push_back(change);
+// A change decided in this transaction and the time it was decided at.
+struct Decided {
+  const alerts::Change* change;
+  Timestamp now;
+};
+
+// Queues the notifications of `decided` (in order); returns for each whether it queued one.
+std::vector<bool> Notify(pqxx::work& txn, const AlertNotifier& notifier,
+                         const std::vector<Decided>& decided) {
+  std::vector<bool> queued(decided.size(), false);
+  std::vector<size_t> notifying;
+  for (size_t i = 0; i < decided.size(); ++i) {
+    if (decided[i].change->notify) notifying.push_back(i);
   }
-  if (notifying.empty()) return 0;
+  if (notifying.empty()) return queued;
   const auto ids = ReserveNotificationIds(txn, notifying.size());
   std::vector<OutgoingNotification> notices;
   for (size_t i = 0; i < notifying.size(); ++i) {
-    if (auto notice = notifier(*notifying[i], ids[i], now)) notices.push_back(std::move(*notice));
+    const auto& d = decided[notifying[i]];
+    if (auto notice = notifier(*d.change, ids[i], d.now)) {
+      notices.push_back(std::move(*notice));
+      queued[notifying[i]] = true;
+    }
   }
   EnqueueNotifications(txn, notices);
-  return static_cast<int>(notices.size());
+  return queued;
+}
+
+// Queues the notifications of `changes` (in order) and returns how many.
+int Notify(pqxx::work& txn, const AlertNotifier& notifier,
+           const std::vector<const alerts::Change*>& changes, Timestamp now) {
+  std::vector<Decided> decided;
+  for (const auto* change : changes) decided.push_back({change, now});
+  const auto queued = Notify(txn, notifier, decided);
+  return static_cast<int>(std::count(queued.begin(), queued.end(), true));
 }
 
 // Runs `body` in a transaction, again (up to 3 times) when a key it created was created
@@ -255,13 +285,221 @@ auto WithRetry(postgres::ConnectionPool& pool, Body&& body) {
   }
 }
 
+// The common heartbeat, in one statement: submissions with a raise time for alerts that are
+// new or stored PENDING. alerts::ApplySubmission creates such an alert PENDING, or leaves it
+// PENDING with the new raise time, and sends nothing; the statement writes the row exactly as it
+// would (subject, detail, importance, raise time and updated_at; webhook_url, webhook_format,
+// suppress_until when given; ack fields and reminder cleared, as MoveTo does; a new alert's
+// created_at and state_changed_at). Run in autocommit, the statement is its own transaction: one
+// round trip with the commit. When any key is stored in another state (or moved meanwhile)
+// lokahi_alerts_all_refreshed raises, so nothing is stored and the caller takes the general path.
+constexpr const char* kRefreshSql = R"sql(
+WITH o AS (
+  SELECT o.*, timestamptz 'epoch' + o.micros * interval '1 microsecond' AS now
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::bigint[],
+              $7::text[], $8::smallint[], $9::bigint[], $10::bigint[])
+    AS o(source, id, subject, detail, importance, raise_us, webhook_url, webhook_format,
+         suppress_us, micros)
+), refreshed AS (
+  UPDATE alerts a SET
+    subject = o.subject, detail = o.detail, importance = o.importance,
+    raise_at = timestamptz 'epoch' + o.raise_us * interval '1 microsecond',
+    webhook_url = CASE WHEN o.webhook_url = '' THEN a.webhook_url ELSE o.webhook_url END,
+    webhook_format = CASE WHEN o.webhook_format < 0 THEN a.webhook_format
+                          ELSE o.webhook_format END,
+    suppress_until = CASE WHEN o.suppress_us = 0 THEN a.suppress_until
+                          ELSE timestamptz 'epoch' + o.suppress_us * interval '1 microsecond' END,
+    acknowledged_by = '', acknowledged_until = NULL, ack_note = '', next_reminder_at = NULL,
+    updated_at = o.now
+  FROM o WHERE a.source = o.source AND a.id = o.id AND a.state = 0
+  RETURNING a.*
+), created AS (
+  INSERT INTO alerts (source, id, subject, detail, importance, raise_at, webhook_url,
+                      webhook_format, suppress_until, created_at, updated_at, state_changed_at)
+  SELECT o.source, o.id, o.subject, o.detail, o.importance,
+         timestamptz 'epoch' + o.raise_us * interval '1 microsecond', o.webhook_url,
+         CASE WHEN o.webhook_format < 0 THEN 1 ELSE o.webhook_format END,
+         CASE WHEN o.suppress_us = 0 THEN NULL
+              ELSE timestamptz 'epoch' + o.suppress_us * interval '1 microsecond' END,
+         o.now, o.now, o.now
+  FROM o WHERE NOT EXISTS (SELECT 1 FROM alerts x WHERE x.source = o.source AND x.id = o.id)
+  ON CONFLICT (source, id) DO NOTHING
+  RETURNING *
+), u AS (
+  SELECT * FROM refreshed UNION ALL SELECT * FROM created
+)
+SELECT )sql";
+constexpr const char* kRefreshTail =
+    " FROM u WHERE lokahi_alerts_all_refreshed($11::int, (SELECT count(*) FROM u))";
+constexpr std::string_view kNotAllRefreshed = "LKA01";  // raised by lokahi_alerts_all_refreshed
+
+// One submission of a group with the time it arrived at.
+struct Timed {
+  const alerts::ResolvedSubmission* submission;
+  Timestamp now;
+};
+
+// The alerts after `timed` were applied by the one-statement refresh, by key, or nullopt when it
+// does not apply (nothing was stored then).
+std::optional<std::map<AlertKey, Alert>> TryRefresh(postgres::ConnectionPool& pool,
+                                                    std::vector<Timed> timed) {
+  for (const auto& t : timed) {
+    if (!std::holds_alternative<Timestamp>(t.submission->raise)) return std::nullopt;
+  }
+  // Sorted, so two refreshes sharing keys lock them in one order; a key twice needs the general
+  // path (each submission must see the one before it).
+  std::sort(timed.begin(), timed.end(),
+            [](const Timed& a, const Timed& b) { return a.submission->key < b.submission->key; });
+  for (size_t i = 1; i < timed.size(); ++i) {
+    if (timed[i].submission->key == timed[i - 1].submission->key) return std::nullopt;
+  }
+  std::vector<std::string> sources, ids, subjects, details, urls;
+  std::vector<int64_t> importances, raise_at, formats, suppress, updated;
+  for (const auto& t : timed) {
+    const auto& s = *t.submission;
+    sources.push_back(s.key.source);
+    ids.push_back(s.key.id);
+    subjects.push_back(s.subject);
+    details.push_back(s.detail);
+    importances.push_back(static_cast<int64_t>(s.importance));
+    raise_at.push_back(Micros(std::get<Timestamp>(s.raise)));
+    urls.push_back(s.webhook_url);
+    formats.push_back(s.webhook_format ? static_cast<int64_t>(*s.webhook_format) : -1);
+    suppress.push_back(Micros(s.suppress_until));
+    updated.push_back(Micros(t.now));
+  }
+  using postgres::IntArray;
+  using postgres::TextArray;
+  static const std::string kSql = std::string(kRefreshSql) + kColumns + kRefreshTail;
+  auto connection = pool.Acquire();
+  pqxx::result rows;
+  try {
+    pqxx::nontransaction autocommit(*connection);
+    rows =
+        ExecPrepared(autocommit, "lokahi_alerts_refresh", kSql, TextArray(sources), TextArray(ids),
+                     TextArray(subjects), TextArray(details), IntArray(importances),
+                     IntArray(raise_at), TextArray(urls), IntArray(formats), IntArray(suppress),
+                     IntArray(updated), static_cast<int>(timed.size()));
+  } catch (const pqxx::deadlock_detected&) {
+    return std::nullopt;  // rolled back; the general path locks in key order
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() == kNotAllRefreshed) return std::nullopt;
+    throw;
+  }
+  if (rows.size() != timed.size()) return std::nullopt;  // none was PENDING: nothing changed
+  std::map<AlertKey, Alert> after;
+  for (const auto& row : rows) {
+    auto alert = ReadAlert(row);
+    auto key = alert.key;
+    after.emplace(std::move(key), std::move(alert));
+  }
+  return after;
+}
+
 }  // namespace
 
 PgAlertStore::Applied PgAlertStore::Submit(const std::vector<alerts::ResolvedSubmission>& batch,
                                            Timestamp now) {
+  if (batch.size() >= options_.max_group_submissions) {
+    return std::move(SubmitNow({Part{&batch, now}}).front());
+  }
+  Waiter me;
+  me.batch = &batch;
+  me.now = now;
+  std::unique_lock lock(submit_mutex_);
+  waiting_.push_back(&me);
+  WakeNextLeader();
+  me.woken.wait(lock, [&] {
+    return me.outcome != Waiter::Outcome::kWaiting ||
+           (waiting_.front() == &me && submitting_ < options_.concurrent_submits);
+  });
+  switch (me.outcome) {
+    case Waiter::Outcome::kApplied:
+      return std::move(me.applied);
+    case Waiter::Outcome::kFailed:
+      std::rethrow_exception(me.error);
+    case Waiter::Outcome::kAlone:
+      lock.unlock();
+      return std::move(SubmitNow({Part{&batch, now}}).front());
+    case Waiter::Outcome::kWaiting:
+      break;  // first in line with a transaction free: lead a group
+  }
+  // The group: every batch waiting now, in arrival order, up to the size limit.
+  std::vector<Waiter*> group;
+  std::vector<Part> parts;
+  size_t submissions = 0;
+  while (!waiting_.empty() && (group.empty() || submissions + waiting_.front()->batch->size() <=
+                                                    options_.max_group_submissions)) {
+    Waiter* next = waiting_.front();
+    waiting_.pop_front();
+    group.push_back(next);
+    parts.push_back({next->batch, next->now});
+    submissions += next->batch->size();
+  }
+  ++submitting_;
+  WakeNextLeader();
+  lock.unlock();
+
+  std::vector<Applied> applied;
+  std::exception_ptr error;
+  try {
+    applied = SubmitNow(parts);
+  } catch (...) {
+    error = std::current_exception();
+  }
+
+  lock.lock();
+  --submitting_;
+  for (size_t i = 0; i < group.size(); ++i) {
+    Waiter* w = group[i];
+    if (!error) {
+      w->applied = std::move(applied[i]);
+      w->outcome = Waiter::Outcome::kApplied;
+    } else if (group.size() == 1) {
+      w->error = error;
+      w->outcome = Waiter::Outcome::kFailed;
+    } else {
+      // Which batch failed it is unknown: each is tried alone, by its own caller.
+      w->outcome = Waiter::Outcome::kAlone;
+    }
+    if (w != &me) w->woken.notify_one();
+  }
+  WakeNextLeader();
+  lock.unlock();
+  if (me.outcome == Waiter::Outcome::kFailed) std::rethrow_exception(error);
+  if (me.outcome == Waiter::Outcome::kAlone)
+    return std::move(SubmitNow({Part{&batch, now}}).front());
+  return std::move(me.applied);
+}
+
+size_t PgAlertStore::QueuedSubmits() {
+  std::lock_guard lock(submit_mutex_);
+  return waiting_.size();
+}
+
+void PgAlertStore::WakeNextLeader() {
+  if (!waiting_.empty() && submitting_ < options_.concurrent_submits) {
+    waiting_.front()->woken.notify_one();
+  }
+}
+
+std::vector<PgAlertStore::Applied> PgAlertStore::SubmitNow(const std::vector<Part>& parts) {
+  std::vector<Timed> timed;
+  for (const auto& part : parts) {
+    for (const auto& s : *part.batch) timed.push_back({&s, part.now});
+  }
+  if (auto refreshed = TryRefresh(pool_, std::move(timed))) {
+    std::vector<Applied> applied(parts.size());
+    for (size_t p = 0; p < parts.size(); ++p) {
+      for (const auto& s : *parts[p].batch) applied[p].alerts.push_back(refreshed->at(s.key));
+    }
+    return applied;
+  }
   return WithRetry(pool_, [&](pqxx::work& txn) {
     std::set<AlertKey> keys;
-    for (const auto& s : batch) keys.insert(s.key);
+    for (const auto& part : parts) {
+      for (const auto& s : *part.batch) keys.insert(s.key);
+    }
     std::map<AlertKey, PendingWrite> rows;
     for (auto& alert : LockKeys(txn, keys)) {
       auto key = alert.key;
@@ -269,27 +507,38 @@ PgAlertStore::Applied PgAlertStore::Submit(const std::vector<alerts::ResolvedSub
     }
 
     std::vector<alerts::Change> changes;
-    changes.reserve(batch.size());
-    Applied applied;
-    for (const auto& submission : batch) {
-      const auto found = rows.find(submission.key);
-      std::optional<Alert> stored;
-      if (found != rows.end()) stored = found->second.alert;
-      changes.push_back(alerts::ApplySubmission(stored, submission, now));
-      const auto& after = changes.back().after;
-      if (found == rows.end()) {
-        rows[submission.key] = PendingWrite{after, false};
-      } else {
-        found->second.alert = after;
+    std::vector<Decided> decided;
+    std::vector<Applied> applied(parts.size());
+    for (size_t p = 0; p < parts.size(); ++p) {
+      for (const auto& submission : *parts[p].batch) {
+        const auto found = rows.find(submission.key);
+        std::optional<Alert> stored;
+        if (found != rows.end()) stored = found->second.alert;
+        changes.push_back(alerts::ApplySubmission(stored, submission, parts[p].now));
+        const auto& after = changes.back().after;
+        if (found == rows.end()) {
+          rows[submission.key] = PendingWrite{after, false};
+        } else {
+          found->second.alert = after;
+        }
+        applied[p].alerts.push_back(after);
       }
-      applied.alerts.push_back(after);
     }
     std::vector<PendingWrite> writes;
     for (auto& [key, row] : rows) writes.push_back(std::move(row));
     Write(txn, writes);
-    std::vector<const alerts::Change*> ordered;
-    for (const auto& change : changes) ordered.push_back(&change);
-    applied.notifications = Notify(txn, notifier_, ordered, now);
+    // Pointers into `changes` taken once it no longer grows.
+    size_t c = 0;
+    for (const auto& part : parts) {
+      for (size_t i = 0; i < part.batch->size(); ++i, ++c)
+        decided.push_back({&changes[c], part.now});
+    }
+    const auto queued = Notify(txn, notifier_, decided);
+    c = 0;
+    for (size_t p = 0; p < parts.size(); ++p) {
+      for (size_t i = 0; i < parts[p].batch->size(); ++i, ++c)
+        applied[p].notifications += queued[c];
+    }
     return applied;
   });
 }
@@ -317,19 +566,45 @@ std::vector<std::string> PgAlertStore::SourcesOf(const std::string& id, int limi
 
 AlertPage PgAlertStore::List(const AlertListFilter& filter, int count,
                              const std::optional<AlertKey>& after) {
+  // Only the filters given, each in a form an index serves (migration 112): a state's alerts in
+  // List's order from alerts_by_state, a source's from the primary key, an id prefix as a LIKE
+  // range on alerts_by_id (text_pattern_ops).
+  std::string where;
+  std::vector<std::string> params;  // all sent as text, cast where they are used
+  const auto add = [&](const std::string& condition) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += condition;
+  };
+  if (filter.state) {
+    params.push_back(std::to_string(static_cast<int>(*filter.state)));
+    add("state = $" + std::to_string(params.size()) + "::smallint");
+  }
+  if (!filter.source.empty()) {
+    params.push_back(filter.source);
+    add("source = $" + std::to_string(params.size()));
+  }
+  if (!filter.id_prefix.empty()) {
+    std::string pattern;
+    for (const char c : filter.id_prefix) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    params.push_back(pattern + "%");
+    add("id LIKE $" + std::to_string(params.size()));
+  }
+  if (after) {
+    params.push_back(after->source);
+    params.push_back(after->id);
+    add("(source, id) > ($" + std::to_string(params.size() - 1) + ", $" +
+        std::to_string(params.size()) + ")");
+  }
+  params.push_back(std::to_string(count + 1));
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);
   const auto rows =
-      txn.exec_params(std::string("SELECT ") + kColumns +
-                          " FROM alerts"
-                          " WHERE ($1::int < 0 OR state = $1::int)"
-                          "   AND ($2::text = '' OR source = $2::text)"
-                          "   AND ($3::text = '' OR left(id, length($3::text)) = $3::text)"
-                          "   AND (NOT $4::boolean OR (source, id) > ($5::text, $6::text))"
-                          " ORDER BY source, id LIMIT $7",
-                      filter.state ? static_cast<int>(*filter.state) : -1, filter.source,
-                      filter.id_prefix, after.has_value(), after ? after->source : std::string(),
-                      after ? after->id : std::string(), count + 1);
+      txn.exec_params(std::string("SELECT ") + kColumns + " FROM alerts" + where +
+                          " ORDER BY source, id LIMIT $" + std::to_string(params.size()) + "::int",
+                      pqxx::prepare::make_dynamic_params(params));
   AlertPage page;
   page.alerts = ReadAlerts(rows);
   if (static_cast<int>(page.alerts.size()) > count) {

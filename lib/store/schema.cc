@@ -511,6 +511,28 @@ CREATE INDEX notifications_pending_by_key ON notifications (ordering_key, id)
   WHERE delivery_state = 0;
 CREATE INDEX notifications_finished ON notifications (created_at) WHERE delivery_state <> 0;
 )sql"},
+      // Alerts' List filters served by indexes: a state's alerts in List's order (source, id),
+      // and an id prefix as a LIKE range (text_pattern_ops: the database's C.UTF-8 collation is
+      // not C to the planner), which also serves SourcesOf's id = $1 in source order.
+      {112, "alerts: indexes for List's state and id prefix filters", R"sql(
+CREATE INDEX alerts_by_state ON alerts (state, source, id);
+DROP INDEX alerts_by_id;
+CREATE INDEX alerts_by_id ON alerts (id text_pattern_ops, source);
+)sql"},
+      // PgAlertStore's one-statement heartbeat refresh: raises (rolling the statement back) when
+      // not every submitted alert was PENDING, so a refresh stores all or nothing.
+      {113, "alerts: lokahi_alerts_all_refreshed, the heartbeat refresh's all-or-nothing check",
+       R"sql(
+CREATE FUNCTION lokahi_alerts_all_refreshed(expected integer, refreshed bigint) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF refreshed <> expected THEN
+    RAISE EXCEPTION USING ERRCODE = 'LKA01',
+      MESSAGE = format('%s of %s alerts were pending: the general path decides', refreshed, expected);
+  END IF;
+  RETURN true;
+END $$;
+)sql"},
       // INCONCLUSIVE results (verdict 3: the worker's own path was impaired) are kept and shown
       // but are no probes of the target: the hourly rollup leaves them out of its counts.
       {150, "hourly_results: INCONCLUSIVE results count for no uptime", R"sql(

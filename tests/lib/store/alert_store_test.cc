@@ -177,6 +177,121 @@ TEST_F(AlertStoreTest, ClearedAlertsArePrunedAfterRetention) {
   EXPECT_TRUE(store.Get({"10.0.0.7", "pending"}));
 }
 
+// The one-statement heartbeat path writes exactly what alerts::ApplySubmission decides, for a
+// new alert and for a PENDING one, with and without the optional fields.
+TEST_F(AlertStoreTest, TheHeartbeatPathStoresWhatTheTransitionsDecide) {
+  PgAlertStore store(*pool_, TestNotice);
+  auto given = Heartbeat("full", kT0 + seconds(60));
+  given.webhook_url = "http://127.0.0.1:9/first";
+  given.webhook_format = checks::WebhookFormat::kProtobuf;
+  given.suppress_until = kT0 + seconds(30);
+  given.importance = alerts::Importance::kUrgent;
+  const auto bare = Heartbeat("bare", kT0 + seconds(60));
+  for (const auto& first : {given, bare}) {
+    const auto expected = alerts::ApplySubmission(std::nullopt, first, kT0).after;
+    EXPECT_EQ(store.Submit({first}, kT0).alerts.at(0), expected) << first.key.id;
+    EXPECT_EQ(store.Get(first.key), expected) << first.key.id;
+  }
+  // Heartbeats that give nothing optional keep what is stored; given ones replace it.
+  auto second = Heartbeat("full", kT0 + seconds(90));
+  auto replacing = Heartbeat("bare", kT0 + seconds(95));
+  replacing.webhook_url = "http://127.0.0.1:9/second";
+  replacing.webhook_format = checks::WebhookFormat::kProtobuf;
+  replacing.suppress_until = kT0 + seconds(40);
+  std::vector<alerts::Alert> expected;
+  for (const auto& s : {second, replacing}) {
+    expected.push_back(alerts::ApplySubmission(store.Get(s.key), s, kT0 + seconds(7)).after);
+  }
+  const auto applied = store.Submit({second, replacing}, kT0 + seconds(7));
+  EXPECT_EQ(applied.alerts, expected);
+  EXPECT_EQ(store.Get(second.key), expected[0]);
+  EXPECT_EQ(store.Get(replacing.key), expected[1]);
+  EXPECT_EQ(applied.notifications, 0);
+  EXPECT_TRUE(Queued().empty());
+}
+
+// Transaction id that last wrote the alert.
+std::string WriterOf(pqxx::connection& c, const std::string& id) {
+  pqxx::read_transaction txn(c);
+  return txn.exec_params1("SELECT xmin::text FROM alerts WHERE id = $1", id)[0].as<std::string>();
+}
+
+// Submit calls arriving while the store's transactions are busy are committed together, each
+// answered with its own alerts; a batch that fails in a group fails alone.
+TEST_F(AlertStoreTest, WaitingSubmissionsCommitTogetherAndFailAlone) {
+  PgAlertStore store(*pool_, TestNotice, {.concurrent_submits = 1});
+  store.Submit({Heartbeat("blocker", kT0 + seconds(60))}, kT0);
+  auto observer = pool_->Acquire();
+  // Holds the blocker's row, so the one transaction allowed waits while the others queue.
+  const auto queue_behind_blocker =
+      [&](std::vector<std::vector<alerts::ResolvedSubmission>> batches,
+          std::vector<std::optional<PgAlertStore::Applied>>* answers, std::vector<bool>* failed) {
+        auto holder = pool_->Acquire();
+        pqxx::work lock(*holder);
+        lock.exec("SELECT 1 FROM alerts WHERE id = 'blocker' FOR UPDATE");
+        std::thread blocked([&] { store.Submit({Heartbeat("blocker", kT0 + seconds(70))}, kT0); });
+        const auto blocked_in_postgres = [&] {
+          pqxx::read_transaction txn(*observer);
+          return txn.exec1(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND wait_event_type = 'Lock'")[0]
+                     .as<int>() == 1;
+        };
+        for (int i = 0; i < 500 && !blocked_in_postgres(); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        answers->resize(batches.size());
+        failed->assign(batches.size(), false);
+        std::vector<std::thread> callers;
+        for (size_t i = 0; i < batches.size(); ++i) {
+          // One after another, so the queue holds them in this order.
+          const size_t queued = store.QueuedSubmits();
+          callers.emplace_back([&, i] {
+            try {
+              (*answers)[i] = store.Submit(batches[i], kT0 + seconds(1));
+            } catch (const std::exception&) {
+              (*failed)[i] = true;
+            }
+          });
+          for (int w = 0; w < 500 && store.QueuedSubmits() == queued; ++w) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          }
+        }
+        ASSERT_EQ(store.QueuedSubmits(), batches.size());
+        lock.commit();
+        blocked.join();
+        for (auto& caller : callers) caller.join();
+      };
+
+  std::vector<std::optional<PgAlertStore::Applied>> answers;
+  std::vector<bool> failed;
+  queue_behind_blocker({{Heartbeat("b1", kT0 + seconds(60)), Heartbeat("b2", alerts::ClearNow{})},
+                        {Heartbeat("c", kT0 + seconds(61))},
+                        {Heartbeat("b1", kT0 + seconds(62))}},
+                       &answers, &failed);
+  ASSERT_EQ(failed, std::vector<bool>(3, false));
+  ASSERT_EQ(answers[0]->alerts.size(), 2u);
+  EXPECT_EQ(answers[0]->alerts[0].key.id, "b1");
+  EXPECT_EQ(answers[0]->alerts[1].state, alerts::State::kCleared);
+  ASSERT_EQ(answers[1]->alerts.size(), 1u);
+  EXPECT_EQ(answers[1]->alerts[0].key.id, "c");
+  // The later submission of b1 saw the earlier one and won.
+  EXPECT_EQ(answers[2]->alerts[0].raise_at, kT0 + seconds(62));
+  EXPECT_EQ(store.Get({"10.0.0.7", "b1"})->raise_at, kT0 + seconds(62));
+  EXPECT_EQ(WriterOf(*observer, "b1"), WriterOf(*observer, "c"));
+  EXPECT_EQ(WriterOf(*observer, "b2"), WriterOf(*observer, "c"));
+
+  auto bad = Heartbeat("bad", kT0 + seconds(60));
+  bad.subject = "not UTF-8: \xff";  // Postgres refuses it
+  queue_behind_blocker(
+      {{Heartbeat("d", kT0 + seconds(60))}, {bad}, {Heartbeat("e", alerts::ClearNow{})}}, &answers,
+      &failed);
+  EXPECT_EQ(failed, (std::vector<bool>{false, true, false}));
+  EXPECT_TRUE(store.Get({"10.0.0.7", "d"}));
+  EXPECT_TRUE(store.Get({"10.0.0.7", "e"}));
+  EXPECT_FALSE(store.Get({"10.0.0.7", "bad"}));
+}
+
 TEST_F(AlertStoreTest, TheOutboxReleasesAKeysNotificationsOneAfterAnother) {
   {
     auto c = pool_->Acquire();
