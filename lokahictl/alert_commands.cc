@@ -3,6 +3,7 @@
 //   alert send --id ID --raise +5m [--subject S] [--detail D] [--source SRC]   (exit 0 = stored)
 //   alert list [--state raised] [--source SRC] [--id-prefix P] [--count N] [--page-token T]
 //   alert get ID | alert ack ID --for 2h --note ... | alert clear ID | alert raise ID
+//   alert deliveries ID   (its notifications: attempts, last answer, delivered or given up)
 // An ID alone names an alert when one source has it; otherwise --source SRC picks one.
 
 #include <algorithm>
@@ -39,6 +40,7 @@ const std::map<std::string, std::set<std::string>>& ActionFlags() {
       {"ack", {"source", "for", "note", "by"}},
       {"clear", {"source"}},
       {"raise", {"source"}},
+      {"deliveries", {"source"}},
   };
   return kActions;
 }
@@ -65,17 +67,19 @@ grpc::Status WithSourceHint(grpc::Status status) {
 CommandSpec AlertCommandSpec() {
   CommandSpec spec;
   spec.summary =
-      "push alerts: send, list, get ID, ack ID, clear ID, raise ID (see lokahictl alert --help)";
+      "push alerts: send, list, get ID, ack ID, clear ID, raise ID, deliveries ID (see lokahictl "
+      "alert --help)";
   spec.operand = "ACTION";
   spec.max_operands = 2;
-  spec.operand_choices = {"send", "list", "get", "ack", "clear", "raise"};
+  spec.operand_choices = {"send", "list", "get", "ack", "clear", "raise", "deliveries"};
   spec.flags = {
       AlertFlag("id", "send: the alert's id (1-200 printable characters)"),
       AlertFlag("raise", "send: now, clear, +N with s|m|h|d (+5m), or a Unix time"),
       AlertFlag("subject", "send: one line (at most 512 bytes)"),
       AlertFlag("detail", "send: text (at most 8 KB)"),
       AlertFlag("source",
-                "the alert's source (send: default the address lokahid sees; get/ack/clear/raise: "
+                "the alert's source (send: default the address lokahid sees; get/ack/clear/raise/"
+                "deliveries: "
                 "needed when several sources have the ID; list: only this source)"),
       AlertFlag("importance", "send: low, normal (default) or urgent", {"low", "normal", "urgent"}),
       AlertFlag("webhook-url", "send: where its notifications go (admin credentials only)"),
@@ -101,13 +105,14 @@ CommandSpec AlertCommandSpec() {
 
 int Commands::Alert(const ParsedArgs& args) {
   if (args.positional.empty()) {
-    throw UsageError("lokahictl alert needs an action: send, list, get, ack, clear or raise");
+    throw UsageError(
+        "lokahictl alert needs an action: send, list, get, ack, clear, raise or deliveries");
   }
   const std::string& action = args.positional[0];
   const auto allowed = ActionFlags().find(action);
   if (allowed == ActionFlags().end()) {
     throw UsageError("unknown alert action " + checks::Quote(action) +
-                     ": use send, list, get, ack, clear or raise");
+                     ": use send, list, get, ack, clear, raise or deliveries");
   }
   for (const auto& [name, value] : args.flags) {
     if (allowed->second.contains(name)) continue;
@@ -118,8 +123,7 @@ int Commands::Alert(const ParsedArgs& args) {
     throw UsageError("--" + name + " is not for alert " + action +
                      (owners.empty() ? "" : " (it is for alert " + owners + ")"));
   }
-  const bool takes_id =
-      action == "get" || action == "ack" || action == "clear" || action == "raise";
+  const bool takes_id = action != "send" && action != "list";
   if (takes_id && args.positional.size() != 2) {
     throw UsageError("lokahictl alert " + action + " takes exactly one alert ID");
   }
@@ -172,6 +176,11 @@ int Commands::Alert(const ParsedArgs& args) {
   pb::AlertRef ref;
   ref.set_id(args.positional[1]);
   ref.set_source(Flag(args, "source"));
+  if (action == "deliveries") {
+    pb::AlertDeliveriesPage deliveries;
+    return Print(WithSourceHint(alerts_stub_->Deliveries(NewContext().get(), ref, &deliveries)),
+                 deliveries);
+  }
   pb::Alert response;
   if (action == "get") {
     return Print(WithSourceHint(alerts_stub_->Get(NewContext().get(), ref, &response)), response);

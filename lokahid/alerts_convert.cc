@@ -42,6 +42,35 @@ void AlertToProto(const alerts::Alert& a, pb::Alert* out) {
   if (a.last_notified_at) SetTime(out->mutable_last_notified_at(), a.last_notified_at);
 }
 
+void AlertDeliveryToProto(const store::NotificationRecord& record, pb::AlertDelivery* out) {
+  out->set_notification_id(record.id);
+  out->set_webhook_id(store::NotificationWebhookId(record.id));
+  constexpr std::string_view kAlertPrefix = "alert.";
+  if (record.kind.starts_with(kAlertPrefix)) {
+    if (const auto kind = alerts::ParseNotificationKind(
+            std::string_view(record.kind).substr(kAlertPrefix.size()))) {
+      out->set_kind(static_cast<pb::AlertStatus::Kind>(*kind));
+    }
+  }
+  SetTime(out->mutable_notified_at(), record.created_at);
+  switch (record.state) {
+    case store::NotificationState::kPending:
+      out->set_outcome("pending");
+      break;
+    case store::NotificationState::kDelivered:
+      out->set_outcome("delivered");
+      break;
+    case store::NotificationState::kFailed:
+      out->set_outcome("failed");
+      break;
+  }
+  out->set_attempts(record.attempts);
+  out->set_last_status_code(record.last_status_code);
+  out->set_last_error(record.last_error);
+  if (record.delivered_at) SetTime(out->mutable_delivered_at(), *record.delivered_at);
+  if (record.next_attempt_at) SetTime(out->mutable_next_attempt_at(), *record.next_attempt_at);
+}
+
 alerts::Submission SubmissionFromProto(const pb::AlertSubmission& in) {
   alerts::Submission s;
   s.key = {in.source(), in.id()};
@@ -81,9 +110,7 @@ store::AlertNotifier MakeAlertNotifier(std::string default_webhook_url) {
     store::OutgoingNotification notice;
     notice.id = id;
     notice.kind = "alert." + std::string(alerts::NotificationKindName(*change.notify));
-    // Length-prefixed, so no (source, id) pair can spell another's key.
-    notice.ordering_key =
-        "alert:" + std::to_string(alert.key.source.size()) + ":" + alert.key.source + alert.key.id;
+    notice.ordering_key = alerts::NotificationOrderingKey(alert.key);
     notice.webhook_url = url;
     notice.content_type = std::move(body.content_type);
     notice.body = std::move(body.bytes);

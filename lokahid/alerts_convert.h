@@ -13,6 +13,8 @@
 namespace lokahi::lokahid {
 
 void AlertToProto(const alerts::Alert& alert, github::xe::lokahi::Alert* out);
+void AlertDeliveryToProto(const store::NotificationRecord& record,
+                          github::xe::lokahi::AlertDelivery* out);
 alerts::Submission SubmissionFromProto(const github::xe::lokahi::AlertSubmission& submission);
 
 // The body of the notification `change` sends (change.notify must be set).

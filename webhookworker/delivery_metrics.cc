@@ -48,4 +48,39 @@ void DeliveryMetrics::OnInFlight(size_t transfers) {
   in_flight_.Set(static_cast<double>(transfers));
 }
 
+namespace {
+constexpr const char* kNotifications =
+    "Notification delivery attempts (alerts, notices), by outcome.";
+constexpr const char* kNotificationsAbandoned =
+    "Notifications given up for good (their receiver never gets them), by reason.";
+}  // namespace
+
+NotificationMetrics::NotificationMetrics(metrics::Registry& registry)
+    : delivered_(registry.AddCounter("lokahi_notification_deliveries_total", kNotifications,
+                                     {{"outcome", "delivered"}})),
+      retried_(registry.AddCounter("lokahi_notification_deliveries_total", kNotifications,
+                                   {{"outcome", "retry"}})),
+      failed_(registry.AddCounter("lokahi_notification_deliveries_total", kNotifications,
+                                  {{"outcome", "failed"}})),
+      abandoned_deadline_(registry.AddCounter("lokahi_notifications_abandoned_total",
+                                              kNotificationsAbandoned, {{"reason", "deadline"}})),
+      abandoned_gone_(registry.AddCounter("lokahi_notifications_abandoned_total",
+                                          kNotificationsAbandoned, {{"reason", "gone"}})) {}
+
+void NotificationMetrics::OnOutcome(store::NotificationOutcomeKind kind,
+                                    std::optional<webhook::GiveUpReason> gave_up) {
+  switch (kind) {
+    case store::NotificationOutcomeKind::kDelivered:
+      delivered_.Increment();
+      break;
+    case store::NotificationOutcomeKind::kRetry:
+      retried_.Increment();
+      break;
+    case store::NotificationOutcomeKind::kFailed:
+      failed_.Increment();
+      (gave_up == webhook::GiveUpReason::kGone ? abandoned_gone_ : abandoned_deadline_).Increment();
+      break;
+  }
+}
+
 }  // namespace lokahi::webhookworker

@@ -93,8 +93,10 @@ int Run(Logger& log) {
   notification_options.drain_timeout = options.drain_timeout;
   notification_options.retry = options.retry;
   notification_options.key = config.default_key;
+  lokahi::webhookworker::NotificationMetrics notification_metrics(registry);
   lokahi::webhook::NotificationLoop notifications(notification_queue, notification_poster,
-                                                  notification_random, log, notification_options);
+                                                  notification_random, log, notification_metrics,
+                                                  notification_options);
 
   // Deliveries given up for good are told to the operator, when there is one.
   std::optional<lokahi::webhook::CurlMultiPoster> notice_poster;

@@ -74,4 +74,17 @@ std::string_view NotificationKindName(NotificationKind kind) {
   return "unknown";
 }
 
+std::optional<NotificationKind> ParseNotificationKind(std::string_view name) {
+  for (const auto kind :
+       {NotificationKind::kRaised, NotificationKind::kRecovered, NotificationKind::kAcknowledged,
+        NotificationKind::kReminder, NotificationKind::kCleared}) {
+    if (NotificationKindName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string NotificationOrderingKey(const AlertKey& key) {
+  return "alert:" + std::to_string(key.source.size()) + ":" + key.source + key.id;
+}
+
 }  // namespace lokahi::alerts

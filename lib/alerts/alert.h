@@ -34,6 +34,8 @@ enum class NotificationKind : int {
   kCleared = 5,
 };
 std::string_view NotificationKindName(NotificationKind kind);  // "raised", ...
+// Inverse of NotificationKindName; nullopt for anything else.
+std::optional<NotificationKind> ParseNotificationKind(std::string_view name);
 
 struct AlertKey {
   std::string source;
@@ -68,5 +70,9 @@ struct Alert {
   std::optional<Timestamp> last_notified_at;
   friend bool operator==(const Alert&, const Alert&) = default;
 };
+
+// The outbox ordering key of an alert's notifications (they are delivered one after another).
+// Length-prefixed, so no (source, id) pair can spell another's key.
+std::string NotificationOrderingKey(const AlertKey& key);
 
 }  // namespace lokahi::alerts

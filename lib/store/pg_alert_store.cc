@@ -553,6 +553,12 @@ std::optional<Alert> PgAlertStore::Get(const AlertKey& key) {
   return ReadAlert(rows[0]);
 }
 
+std::vector<NotificationRecord> PgAlertStore::Deliveries(const AlertKey& key, int limit) {
+  auto connection = pool_.Acquire();
+  pqxx::read_transaction txn(*connection);
+  return NotificationsByKey(txn, alerts::NotificationOrderingKey(key), limit);
+}
+
 std::vector<std::string> PgAlertStore::SourcesOf(const std::string& id, int limit) {
   auto connection = pool_.Acquire();
   pqxx::read_transaction txn(*connection);

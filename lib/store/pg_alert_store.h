@@ -103,6 +103,9 @@ class PgAlertStore final {
   // skipped (they are being decided there).
   TickResult RunDue(alerts::Timestamp now, std::chrono::seconds repeat, int limit);
 
+  // The alert's notifications and their delivery, newest first, at most `limit`.
+  std::vector<NotificationRecord> Deliveries(const alerts::AlertKey& key, int limit);
+
   // Submit calls waiting for a group transaction now.
   size_t QueuedSubmits();
 

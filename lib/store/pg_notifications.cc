@@ -91,6 +91,33 @@ std::string NotificationWebhookId(int64_t id) {
   return std::string(kNotificationWebhookIdPrefix) + std::to_string(id);
 }
 
+std::vector<NotificationRecord> NotificationsByKey(pqxx::transaction_base& txn,
+                                                   const std::string& ordering_key, int limit) {
+  std::vector<NotificationRecord> records;
+  for (const auto& row : txn.exec_params(
+           "SELECT id, kind, (extract(epoch from created_at) * 1000000)::bigint, delivery_state,"
+           " attempts, last_status_code, last_error,"
+           " (extract(epoch from delivered_at) * 1000000)::bigint,"
+           " (extract(epoch from next_attempt_at) * 1000000)::bigint"
+           " FROM notifications WHERE ordering_key = $1 ORDER BY id DESC LIMIT $2",
+           ordering_key, limit)) {
+    NotificationRecord r;
+    r.id = row[0].as<int64_t>();
+    r.kind = row[1].as<std::string>();
+    r.created_at = FromUnixMicros(row[2].as<long long>());
+    r.state = static_cast<NotificationState>(row[3].as<int>());
+    r.attempts = row[4].as<int>();
+    r.last_status_code = row[5].as<int>();
+    r.last_error = row[6].as<std::string>();
+    if (!row[7].is_null()) r.delivered_at = FromUnixMicros(row[7].as<long long>());
+    if (r.state == NotificationState::kPending) {
+      r.next_attempt_at = FromUnixMicros(row[8].as<long long>());
+    }
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
 std::vector<int64_t> ReserveNotificationIds(pqxx::transaction_base& txn, size_t count) {
   std::vector<int64_t> ids;
   if (count == 0) return ids;

@@ -28,6 +28,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <pqxx/transaction_base>
 #include <string>
 #include <vector>
@@ -61,6 +62,25 @@ std::vector<int64_t> EnqueueNotifications(pqxx::transaction_base& txn,
 
 // "nt_<id>": the Standard Webhooks webhook-id of a notification, the same on every attempt.
 std::string NotificationWebhookId(int64_t id);
+
+enum class NotificationState : int { kPending = 0, kDelivered = 1, kFailed = 2 };
+
+// A notification and how its delivery went, for operators (an alert's Deliveries).
+struct NotificationRecord {
+  int64_t id = 0;
+  std::string kind;
+  TimePoint created_at;
+  NotificationState state = NotificationState::kPending;  // kFailed: given up for good
+  int attempts = 0;
+  int last_status_code = 0;  // 0: no answer (yet)
+  std::string last_error;
+  std::optional<TimePoint> delivered_at;
+  std::optional<TimePoint> next_attempt_at;  // pending only
+};
+
+// The notifications queued under `ordering_key`, newest first, at most `limit`.
+std::vector<NotificationRecord> NotificationsByKey(pqxx::transaction_base& txn,
+                                                   const std::string& ordering_key, int limit);
 
 struct ClaimedNotification {
   int64_t id = 0;

@@ -533,6 +533,10 @@ BEGIN
   RETURN true;
 END $$;
 )sql"},
+      // An alert's Deliveries: its notifications by ordering key, delivered and given up included.
+      {114, "notifications: index by ordering key for Deliveries", R"sql(
+CREATE INDEX notifications_by_key ON notifications (ordering_key, id);
+)sql"},
       // INCONCLUSIVE results (verdict 3: the worker's own path was impaired) are kept and shown
       // but are no probes of the target: the hourly rollup leaves them out of its counts.
       {150, "hourly_results: INCONCLUSIVE results count for no uptime", R"sql(

@@ -21,12 +21,13 @@ bool IsSuccess(int status_code) { return status_code >= 200 && status_code < 300
 
 NotificationLoop::NotificationLoop(store::PgNotificationQueue& queue, CurlMultiPoster& poster,
                                    RandomSource& random, logging::Logger& log,
-                                   NotificationLoopOptions options,
+                                   NotificationObserver& observer, NotificationLoopOptions options,
                                    std::function<std::chrono::system_clock::time_point()> wall)
     : queue_(queue),
       poster_(poster),
       random_(random),
       log_(log),
+      observer_(observer),
       options_(std::move(options)),
       wall_(std::move(wall)) {}
 
@@ -94,7 +95,8 @@ bool NotificationLoop::ClaimAndStart(int limit) {
   for (auto& claim : claims) {
     InFlight flight{std::move(claim), std::chrono::steady_clock::now()};
     if (flight.claim.until_deadline <= milliseconds(0)) {
-      Fail(flight, 0, "given up: the delivery deadline passed before this attempt");
+      Fail(flight, GiveUpReason::kDeadline, 0,
+           "given up: the delivery deadline passed before this attempt");
       continue;
     }
     const int64_t id = flight.claim.id;
@@ -121,10 +123,11 @@ void NotificationLoop::OnResponse(int64_t id, PostResponse&& response) {
     outcomes_.push_back({id, flight.claim.attempt, store::NotificationOutcomeKind::kDelivered,
                          milliseconds(0), response.status_code, ""});
     ++counts_.delivered;
+    observer_.OnOutcome(store::NotificationOutcomeKind::kDelivered, std::nullopt);
     return;
   }
   if (response.status_code == kHttpGone) {
-    Fail(flight, response.status_code,
+    Fail(flight, GiveUpReason::kGone, response.status_code,
          "given up: the receiver answered HTTP 410 Gone (endpoint removed)");
     return;
   }
@@ -144,7 +147,8 @@ void NotificationLoop::Retry(const InFlight& flight, int status_code, std::strin
                                     flight.claim.until_deadline - elapsed, random_);
   const auto* retry = std::get_if<RetryIn>(&decision);
   if (!retry) {
-    Fail(flight, status_code, error + "; given up: the delivery deadline passed");
+    Fail(flight, GiveUpReason::kDeadline, status_code,
+         error + "; given up: the delivery deadline passed");
     return;
   }
   const int attempt = flight.claim.attempt;
@@ -160,15 +164,22 @@ void NotificationLoop::Retry(const InFlight& flight, int status_code, std::strin
   outcomes_.push_back({flight.claim.id, attempt, store::NotificationOutcomeKind::kRetry,
                        retry->delay, status_code, std::move(error)});
   ++counts_.retried;
+  observer_.OnOutcome(store::NotificationOutcomeKind::kRetry, std::nullopt);
 }
 
-void NotificationLoop::Fail(const InFlight& flight, int status_code, std::string error) {
-  log_.Error("notification_failed", {{"notification_id", flight.claim.id},
-                                     {"kind", flight.claim.kind},
-                                     {"url", RedactUrl(flight.claim.webhook_url)},
-                                     {"attempt", flight.claim.attempt},
-                                     {"status", status_code},
-                                     {"error", error}});
+void NotificationLoop::Fail(const InFlight& flight, GiveUpReason reason, int status_code,
+                            std::string error) {
+  log_.Warn("notification_abandoned",
+            {{"notification_id", flight.claim.id},
+             {"webhook_id", store::NotificationWebhookId(flight.claim.id)},
+             {"kind", flight.claim.kind},
+             {"ordering_key", flight.claim.ordering_key},
+             {"url", RedactUrl(flight.claim.webhook_url)},
+             {"attempts", flight.claim.attempt},
+             {"reason", GiveUpReasonName(reason)},
+             {"status", status_code},
+             {"error", error}});
+  observer_.OnOutcome(store::NotificationOutcomeKind::kFailed, reason);
   outcomes_.push_back({flight.claim.id, flight.claim.attempt,
                        store::NotificationOutcomeKind::kFailed, milliseconds(0), status_code,
                        std::move(error)});

@@ -19,10 +19,21 @@
 #include "lib/logging/logger.h"
 #include "lib/store/pg_notifications.h"
 #include "lib/webhook/curl_multi_poster.h"
+#include "lib/webhook/delivery.h"
 #include "lib/webhook/retry_policy.h"
 #include "lib/webhook/signature.h"
 
 namespace lokahi::webhook {
+
+// Told each final or retried outcome (for /metrics); called on the loop's thread. The default
+// methods ignore everything.
+class NotificationObserver {
+ public:
+  virtual ~NotificationObserver() = default;
+  // `gave_up` is set for kFailed: why the notification was abandoned.
+  virtual void OnOutcome(store::NotificationOutcomeKind /*kind*/,
+                         std::optional<GiveUpReason> /*gave_up*/) {}
+};
 
 struct NotificationLoopOptions {
   int concurrency = 64;  // transfers in flight at most
@@ -39,7 +50,7 @@ class NotificationLoop final {
   // Every reference must outlive the loop.
   NotificationLoop(
       store::PgNotificationQueue& queue, CurlMultiPoster& poster, RandomSource& random,
-      logging::Logger& log, NotificationLoopOptions options,
+      logging::Logger& log, NotificationObserver& observer, NotificationLoopOptions options,
       std::function<std::chrono::system_clock::time_point()> wall = [] {
         return std::chrono::system_clock::now();
       });
@@ -59,7 +70,9 @@ class NotificationLoop final {
   void OnResponse(int64_t id, PostResponse&& response);
   void Retry(const InFlight& flight, int status_code, std::string error,
              std::optional<std::chrono::milliseconds> retry_after);
-  void Fail(const InFlight& flight, int status_code, std::string error);
+  // Abandons the notification: its receiver never gets it. Logged at warning level (the
+  // receiver's failure, not ours) and counted.
+  void Fail(const InFlight& flight, GiveUpReason reason, int status_code, std::string error);
   // Returns true when a final outcome was written (a key's next notification is now free).
   bool Flush();
   void LogSummaryIfDue(bool force);
@@ -69,6 +82,7 @@ class NotificationLoop final {
   CurlMultiPoster& poster_;
   RandomSource& random_;
   logging::Logger& log_;
+  NotificationObserver& observer_;
   const NotificationLoopOptions options_;
   const std::function<std::chrono::system_clock::time_point()> wall_;
   std::atomic<bool> nudged_{true};

@@ -1,6 +1,7 @@
 #include "lokahictl/output/alert_views.h"
 
 #include "alerts.pb.h"
+#include "lokahictl/output/renderer.h"
 #include "lokahictl/output/text_table.h"
 
 namespace lokahi::lokahictl::output {
@@ -11,6 +12,7 @@ using std::chrono::seconds;
 namespace {
 
 constexpr size_t kShortSubject = 40;
+constexpr size_t kShortError = 60;
 
 std::string StateColor(pb::Alert::State state) {
   switch (state) {
@@ -74,6 +76,36 @@ class AlertViews {
     fields.Print(out, style_.color);
   }
 
+  void Deliveries(const pb::AlertDeliveriesPage& page, std::ostream& out) const {
+    if (page.deliveries_size() == 0) {
+      out << "no notifications\n";
+      return;
+    }
+    TextTable table(wide_
+                        ? std::vector<std::string>{"WEBHOOK ID", "KIND", "AT", "OUTCOME",
+                                                   "ATTEMPTS", "HTTP", "DELIVERED", "NEXT", "ERROR"}
+                        : std::vector<std::string>{"WEBHOOK ID", "KIND", "AT", "OUTCOME",
+                                                   "ATTEMPTS", "HTTP", "ERROR"});
+    for (const auto& d : page.deliveries()) {
+      std::string outcome = d.outcome();
+      if (outcome == "failed") outcome = "failed (given up)";
+      std::vector<Cell> row = {
+          d.webhook_id(),
+          pb::AlertStatus::Kind_Name(d.kind()),
+          Ago(d.has_notified_at(), d.notified_at()),
+          Cell(outcome, OutcomeColor(d.outcome())),
+          std::to_string(d.attempts()),
+          d.last_status_code() != 0 ? std::to_string(d.last_status_code()) : "-"};
+      if (wide_) {
+        row.emplace_back(Ago(d.has_delivered_at(), d.delivered_at()));
+        row.emplace_back(Ago(d.has_next_attempt_at(), d.next_attempt_at()));
+      }
+      row.emplace_back(wide_ ? Or(d.last_error()) : Or(Shortened(d.last_error(), kShortError)));
+      table.AddRow(std::move(row));
+    }
+    table.Print(out, style_.color);
+  }
+
  private:
   static std::string Or(const std::string& text) { return text.empty() ? "-" : text; }
 
@@ -122,6 +154,10 @@ bool PrintAlertTable(const google::protobuf::Message& message, const TableStyle&
   }
   if (const auto* submitted = dynamic_cast<const pb::SubmitAlertsResponse*>(&message)) {
     views.Page(submitted->alerts(), "", out);
+    return true;
+  }
+  if (const auto* deliveries = dynamic_cast<const pb::AlertDeliveriesPage*>(&message)) {
+    views.Deliveries(*deliveries, out);
     return true;
   }
   if (const auto* alert = dynamic_cast<const pb::Alert*>(&message)) {

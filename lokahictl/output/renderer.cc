@@ -33,12 +33,6 @@ std::string StateColor(pb::Check::State state) {
   }
 }
 
-std::string OutcomeColor(const std::string& outcome) {
-  if (outcome == "delivered") return "32";
-  if (outcome == "failed") return "31";
-  return "33";
-}
-
 std::string Milliseconds(double nanoseconds) {
   char text[32];
   const double ms = nanoseconds / 1e6;
@@ -320,6 +314,12 @@ class Views {
 };
 
 }  // namespace
+
+std::string OutcomeColor(const std::string& outcome) {
+  if (outcome == "delivered") return "32";
+  if (outcome == "failed") return "31";
+  return "33";
+}
 
 std::string RoughDuration(seconds duration) {
   const int64_t s = duration.count();

@@ -34,4 +34,7 @@ class Renderer final {
 // "45s", "3m", "5h", "12d": the largest whole unit, for durations people skim.
 std::string RoughDuration(std::chrono::seconds duration);
 
+// The colour of a webhook delivery's outcome (delivered, failed, pending) in tables.
+std::string OutcomeColor(const std::string& outcome);
+
 }  // namespace lokahi::lokahictl::output

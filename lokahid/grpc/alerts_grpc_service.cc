@@ -18,6 +18,7 @@ LOKAHI_ALERTS_GRPC_METHOD(List, pb::ListAlertsRequest, pb::AlertsPage)
 LOKAHI_ALERTS_GRPC_METHOD(Acknowledge, pb::AcknowledgeAlertRequest, pb::Alert)
 LOKAHI_ALERTS_GRPC_METHOD(Clear, pb::AlertRef, pb::Alert)
 LOKAHI_ALERTS_GRPC_METHOD(Raise, pb::AlertRef, pb::Alert)
+LOKAHI_ALERTS_GRPC_METHOD(Deliveries, pb::AlertRef, pb::AlertDeliveriesPage)
 
 #undef LOKAHI_ALERTS_GRPC_METHOD
 

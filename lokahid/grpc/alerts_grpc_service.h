@@ -31,6 +31,8 @@ class AlertsGrpcService final : public github::xe::lokahi::Alerts::Service {
                      github::xe::lokahi::Alert* response) override;
   grpc::Status Raise(grpc::ServerContext* context, const github::xe::lokahi::AlertRef* request,
                      github::xe::lokahi::Alert* response) override;
+  grpc::Status Deliveries(grpc::ServerContext* context, const github::xe::lokahi::AlertRef* request,
+                          github::xe::lokahi::AlertDeliveriesPage* response) override;
 
  private:
   AlertsApi& api_;

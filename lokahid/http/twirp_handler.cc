@@ -130,6 +130,7 @@ TwirpHandler::TwirpHandler(ChecksApi& api, AlertsApi* alerts) {
     routes_[prefix + "Acknowledge"] = RouteTo(*alerts, &AlertsApi::Acknowledge);
     routes_[prefix + "Clear"] = RouteTo(*alerts, &AlertsApi::Clear);
     routes_[prefix + "Raise"] = RouteTo(*alerts, &AlertsApi::Raise);
+    routes_[prefix + "Deliveries"] = RouteTo(*alerts, &AlertsApi::Deliveries);
   }
 }
 

@@ -241,4 +241,23 @@ ApiStatus AlertsApi::Raise(const Caller& caller, const pb::AlertRef& request, pb
       response);
 }
 
+ApiStatus AlertsApi::Deliveries(const Caller& caller, const pb::AlertRef& request,
+                                pb::AlertDeliveriesPage* response) {
+  ApiStatus status;
+  if (!authenticator_.Authenticate(caller, Role::kAdmin, &status)) return status;
+  return RunGuarded(log_, caller, "Deliveries", [&] {
+    alerts::AlertKey key;
+    if (auto resolved = ResolveKey(request.id(), request.source(), &key); !resolved.ok()) {
+      return resolved;
+    }
+    const auto records = store_.Deliveries(key, kMaxAlertDeliveries);
+    // A removed (pruned) alert keeps its history readable; an unknown one is NOT_FOUND.
+    if (records.empty() && !store_.Get(key)) {
+      return ApiStatus{ApiCode::kNotFound, "no " + Describe(key)};
+    }
+    for (const auto& record : records) AlertDeliveryToProto(record, response->add_deliveries());
+    return ApiStatus::Ok();
+  });
+}
+
 }  // namespace lokahi::lokahid

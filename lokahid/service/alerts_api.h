@@ -22,6 +22,7 @@ namespace lokahi::lokahid {
 
 inline constexpr int kDefaultAlertListCount = 50;
 inline constexpr int kMaxAlertListCount = 1000;
+inline constexpr int kMaxAlertDeliveries = 100;
 
 struct AlertsApiOptions {
   std::chrono::seconds repeat = std::chrono::hours(1);  // LOKAHI_ALERT_REPEAT (Raise needs it)
@@ -58,6 +59,9 @@ class AlertsApi {
                   github::xe::lokahi::Alert* response);
   ApiStatus Raise(const Caller& caller, const github::xe::lokahi::AlertRef& request,
                   github::xe::lokahi::Alert* response);
+  // The alert's notifications and their delivery, newest first (kMaxAlertDeliveries).
+  ApiStatus Deliveries(const Caller& caller, const github::xe::lokahi::AlertRef& request,
+                       github::xe::lokahi::AlertDeliveriesPage* response);
 
   // The one submission path (Submit and /events): at most alerts::kMaxBatch items, all valid or
   // none stored. An item without a source gets the caller's address. On refusal `refusal` names

@@ -50,6 +50,27 @@ TEST_F(AlertCliTest, SendListGetAckClear) {
   EXPECT_NE(cleared.output.find("\"state\": \"CLEARED\""), std::string::npos);
 }
 
+TEST_F(AlertCliTest, DeliveriesListAnAlertsNotificationsWithTheirOutcome) {
+  ASSERT_EQ(Ctl({"alert", "send", "--id", "backup", "--raise", "now", "--webhook-url",
+                 "http://127.0.0.1:9/hook"})
+                .exit_code,
+            0);
+  std::string table;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        table = Ctl({"alert", "deliveries", "backup", "-o", "table"}).output;
+        return table.find("RAISED") != std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << table;
+  EXPECT_NE(table.find("WEBHOOK ID"), std::string::npos) << table;
+  EXPECT_NE(table.find("nt_"), std::string::npos) << table;
+  EXPECT_NE(table.find("pending"), std::string::npos) << table;
+  auto missing = Ctl({"alert", "deliveries", "nope"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.output.find("NOT_FOUND"), std::string::npos) << missing.output;
+}
+
 TEST_F(AlertCliTest, AnAmbiguousIdAsksForSource) {
   ASSERT_EQ(Ctl({"alert", "send", "--id", "disk", "--raise", "+1h", "--source", "db1"}).exit_code,
             0);

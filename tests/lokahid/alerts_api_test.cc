@@ -108,6 +108,52 @@ TEST_F(AlertsApiTest, ADueAlertRaisesWithinASecondWithOneNotification) {
   EXPECT_EQ(Rows("notifications"), 1);
 }
 
+// Deliveries shows an alert's notifications, newest first, with their attempts and outcome: one
+// given up (retries exhausted) is "failed" with the receiver's last answer.
+TEST_F(AlertsApiTest, DeliveriesShowEachNotificationsAttemptsAndOutcome) {
+  ASSERT_EQ(PostEvents(R"({"id":"backup","raise":"now","subject":"nightly"})").status, 200);
+  auto stub = pb::Alerts::NewStub(lokahid_.channel());
+  pb::AlertRef ref;
+  ref.set_id("backup");
+  ASSERT_TRUE(testing::WaitFor([&] { return Rows("notifications") == 1; }, 10s));
+  pb::Alert alert;
+  auto context = CallContext();
+  ASSERT_TRUE(stub->Clear(context.get(), ref, &alert).ok());
+  {
+    pqxx::connection c(lokahid_.database_url());
+    pqxx::work txn(c);
+    txn.exec(
+        "UPDATE notifications SET delivery_state = 2, attempts = 7, last_status_code = 503,"
+        " last_error = 'receiver answered HTTP 503; given up: the delivery deadline passed'"
+        " WHERE kind = 'alert.raised'");
+    txn.commit();
+  }
+  pb::AlertDeliveriesPage page;
+  context = CallContext();
+  const auto status = stub->Deliveries(context.get(), ref, &page);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(page.deliveries_size(), 2);
+  const auto& cleared = page.deliveries(0);
+  EXPECT_EQ(cleared.kind(), pb::AlertStatus::CLEARED);
+  EXPECT_EQ(cleared.outcome(), "pending");
+  EXPECT_EQ(cleared.attempts(), 0);
+  EXPECT_TRUE(cleared.has_next_attempt_at());
+  const auto& raised = page.deliveries(1);
+  EXPECT_EQ(raised.kind(), pb::AlertStatus::RAISED);
+  EXPECT_EQ(raised.outcome(), "failed");
+  EXPECT_EQ(raised.attempts(), 7);
+  EXPECT_EQ(raised.last_status_code(), 503);
+  EXPECT_EQ(raised.webhook_id(), "nt_" + std::to_string(raised.notification_id()));
+  EXPECT_LT(raised.notification_id(), cleared.notification_id());
+
+  pb::AlertDeliveriesPage over_twirp;
+  ASSERT_EQ(lokahid_.Twirp(kAlerts + "Deliveries", ref, testing::kJson, &over_twirp).status, 200);
+  EXPECT_EQ(over_twirp.deliveries_size(), 2);
+  ref.set_id("no-such-alert");
+  context = CallContext();
+  EXPECT_EQ(stub->Deliveries(context.get(), ref, &page).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(AlertsApiTest, OperatorCallsOverGrpcAndTwirp) {
   auto stub = pb::Alerts::NewStub(lokahid_.channel());
   pb::SubmitAlertsRequest submit;

@@ -3,7 +3,9 @@
 // are delivered - signed, the same webhook-id on every retry, in order per ordering key.
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
+#include <map>
 #include <pqxx/pqxx>
 
 #include "lib/auth/base64.h"
@@ -12,6 +14,7 @@
 #include "tests/lib/webhook/outbox_rows.h"
 #include "tests/lib/webhook/receiver.h"
 #include "tests/support/daemon.h"
+#include "tests/support/ports.h"
 #include "tests/support/shared_services.h"
 
 namespace lokahi::webhookworker {
@@ -28,13 +31,15 @@ class NotificationsTest : public ::testing::Test {
  protected:
   void SetUp() override { database_url_ = webhook::testrows::NewMigratedDatabase(); }
 
-  std::unique_ptr<lokahi::testing::ChildProcess> StartWorker() {
-    auto worker = lokahi::testing::StartDaemon("webhookworker/webhookworker",
-                                               {{"DATABASE_URL", database_url_},
-                                                {"NATS_URL", Services().nats.Url()},
-                                                {"LOKAHI_WEBHOOK_SECRET", secret_},
-                                                {"LOKAHI_WEBHOOK_TIMEOUT_MS", "3000"},
-                                                {"LOKAHI_SWEEP_INTERVAL_MS", "200"}});
+  std::unique_ptr<lokahi::testing::ChildProcess> StartWorker(
+      const std::map<std::string, std::string>& extra = {}) {
+    std::map<std::string, std::string> env = {{"DATABASE_URL", database_url_},
+                                                            {"NATS_URL", Services().nats.Url()},
+                                                            {"LOKAHI_WEBHOOK_SECRET", secret_},
+                                                            {"LOKAHI_WEBHOOK_TIMEOUT_MS", "3000"},
+                                                            {"LOKAHI_SWEEP_INTERVAL_MS", "200"}};
+    env.insert(extra.begin(), extra.end());
+    auto worker = lokahi::testing::StartDaemon("webhookworker/webhookworker", env);
     EXPECT_TRUE(
         WaitFor([&] { return worker->Log().find("event=started") != std::string::npos; }, 30s))
         << worker->Log();
@@ -101,14 +106,48 @@ TEST_F(NotificationsTest, DeliveredSignedInOrderPerKeyWithOneIdAcrossRetries) {
   EXPECT_TRUE(WaitFor([&] { return DeliveryState(ids[1]) == 1; }, 10s));
 }
 
-TEST_F(NotificationsTest, GoneGivesUpAndTheKeysNextNotificationProceeds) {
-  Receiver receiver(
-      [](const ReceivedRequest& r) { return r.body == "first" ? Answer(410) : Answer(200); });
-  const auto ids = Enqueue({{"k", "first"}, {"k", "second"}}, receiver.Url());
-  auto worker = StartWorker();
-  ASSERT_TRUE(WaitFor([&] { return DeliveryState(ids[1]) == 1; }, 30s)) << worker->Log();
+// An abandoned notification (410 Gone, or retries exhausted by the deadline) is visible to the
+// operator: counted by reason on /metrics and logged once at warning level, naming it; the key's
+// next notification proceeds.
+TEST_F(NotificationsTest, AbandonedNotificationsAreCountedAndLoggedAndTheKeyProceeds) {
+  Receiver receiver([](const ReceivedRequest& r) {
+    if (r.body == "first") return Answer(410);
+    return r.body == "late" ? Answer(503) : Answer(200);
+  });
+  const auto ids = Enqueue({{"k", "first"}, {"k", "second"}, {"l", "late"}}, receiver.Url());
+  {
+    pqxx::connection connection(database_url_);
+    pqxx::work txn(connection);
+    txn.exec_params("UPDATE notifications SET created_at = now() - interval '1 hour' WHERE id = $1",
+                    ids[2]);
+    txn.commit();
+  }
+  const int metrics_port = lokahi::testing::FreePortBelowEphemeral();
+  auto worker = StartWorker(
+      {{"LOKAHI_WEBHOOK_DEADLINE", "60"}, {"LOKAHI_METRICS_PORT", std::to_string(metrics_port)}});
+  ASSERT_TRUE(
+      WaitFor([&] { return DeliveryState(ids[1]) == 1 && DeliveryState(ids[2]) == 2; }, 30s))
+      << worker->Log();
   EXPECT_EQ(DeliveryState(ids[0]), 2);
-  EXPECT_NE(worker->Log().find("event=notification_failed"), std::string::npos);
+  const auto log = worker->Log();
+  EXPECT_NE(log.find("level=warn component=webhookworker event=notification_abandoned "
+                     "notification_id=" +
+                     std::to_string(ids[0]) + " webhook_id=nt_" + std::to_string(ids[0])),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("reason=gone"), std::string::npos) << log;
+  EXPECT_NE(log.find("reason=deadline"), std::string::npos) << log;
+  EXPECT_EQ(log.find("event=notification_failed"), std::string::npos) << log;  // was an error
+  httplib::Client client("127.0.0.1", metrics_port);
+  client.set_read_timeout(5);
+  const auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("lokahi_notifications_abandoned_total{reason=\"gone\"} 1"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("lokahi_notifications_abandoned_total{reason=\"deadline\"} 1"),
+            std::string::npos)
+      << metrics->body;
 }
 
 }  // namespace
