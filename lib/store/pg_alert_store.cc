@@ -285,52 +285,43 @@ auto WithRetry(postgres::ConnectionPool& pool, Body&& body) {
   }
 }
 
-// The common heartbeat, in one statement: submissions with a raise time for alerts that are
-// new or stored PENDING. alerts::ApplySubmission creates such an alert PENDING, or leaves it
-// PENDING with the new raise time, and sends nothing; the statement writes the row exactly as it
-// would (subject, detail, importance, raise time and updated_at; webhook_url, webhook_format,
-// suppress_until when given; ack fields and reminder cleared, as MoveTo does; a new alert's
-// created_at and state_changed_at). Run in autocommit, the statement is its own transaction: one
-// round trip with the commit. When any key is stored in another state (or moved meanwhile)
+// The common heartbeat, in one statement: submissions with a raise time (and no webhook_format)
+// for alerts that are new or stored PENDING. alerts::ApplySubmission creates such an alert
+// PENDING, or leaves it PENDING with the new raise time, and sends nothing; the statement writes
+// the row exactly as it would (subject, detail, importance, raise time and updated_at;
+// webhook_url and suppress_until when given; ack fields and reminder cleared, as MoveTo does; a
+// new alert's created_at and state_changed_at, and JSON as its format). An upsert finds existing
+// rows through the primary key whatever the table's statistics, so its cached plan stays right
+// as the table grows from empty. Run in autocommit, it is its own transaction: one round trip
+// with the commit. When any key is stored in another state (or moved meanwhile),
 // lokahi_alerts_all_refreshed raises, so nothing is stored and the caller takes the general path.
 constexpr const char* kRefreshSql = R"sql(
-WITH o AS (
-  SELECT o.*, timestamptz 'epoch' + o.micros * interval '1 microsecond' AS now
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::bigint[],
-              $7::text[], $8::smallint[], $9::bigint[], $10::bigint[])
-    AS o(source, id, subject, detail, importance, raise_us, webhook_url, webhook_format,
-         suppress_us, micros)
-), refreshed AS (
-  UPDATE alerts a SET
-    subject = o.subject, detail = o.detail, importance = o.importance,
-    raise_at = timestamptz 'epoch' + o.raise_us * interval '1 microsecond',
-    webhook_url = CASE WHEN o.webhook_url = '' THEN a.webhook_url ELSE o.webhook_url END,
-    webhook_format = CASE WHEN o.webhook_format < 0 THEN a.webhook_format
-                          ELSE o.webhook_format END,
-    suppress_until = CASE WHEN o.suppress_us = 0 THEN a.suppress_until
-                          ELSE timestamptz 'epoch' + o.suppress_us * interval '1 microsecond' END,
-    acknowledged_by = '', acknowledged_until = NULL, ack_note = '', next_reminder_at = NULL,
-    updated_at = o.now
-  FROM o WHERE a.source = o.source AND a.id = o.id AND a.state = 0
-  RETURNING a.*
-), created AS (
-  INSERT INTO alerts (source, id, subject, detail, importance, raise_at, webhook_url,
-                      webhook_format, suppress_until, created_at, updated_at, state_changed_at)
+WITH u AS (
+  INSERT INTO alerts AS a (source, id, subject, detail, importance, raise_at, webhook_url,
+                           suppress_until, created_at, updated_at, state_changed_at)
   SELECT o.source, o.id, o.subject, o.detail, o.importance,
          timestamptz 'epoch' + o.raise_us * interval '1 microsecond', o.webhook_url,
-         CASE WHEN o.webhook_format < 0 THEN 1 ELSE o.webhook_format END,
          CASE WHEN o.suppress_us = 0 THEN NULL
               ELSE timestamptz 'epoch' + o.suppress_us * interval '1 microsecond' END,
-         o.now, o.now, o.now
-  FROM o WHERE NOT EXISTS (SELECT 1 FROM alerts x WHERE x.source = o.source AND x.id = o.id)
-  ON CONFLICT (source, id) DO NOTHING
-  RETURNING *
-), u AS (
-  SELECT * FROM refreshed UNION ALL SELECT * FROM created
+         t.now, t.now, t.now
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::bigint[],
+              $7::text[], $8::bigint[], $9::bigint[])
+    AS o(source, id, subject, detail, importance, raise_us, webhook_url, suppress_us, micros),
+    LATERAL (SELECT timestamptz 'epoch' + o.micros * interval '1 microsecond' AS now) t
+  ON CONFLICT (source, id) DO UPDATE SET
+    subject = excluded.subject, detail = excluded.detail, importance = excluded.importance,
+    raise_at = excluded.raise_at,
+    webhook_url = CASE WHEN excluded.webhook_url = '' THEN a.webhook_url
+                       ELSE excluded.webhook_url END,
+    suppress_until = coalesce(excluded.suppress_until, a.suppress_until),
+    acknowledged_by = '', acknowledged_until = NULL, ack_note = '', next_reminder_at = NULL,
+    updated_at = excluded.updated_at
+  WHERE a.state = 0
+  RETURNING a.*
 )
 SELECT )sql";
 constexpr const char* kRefreshTail =
-    " FROM u WHERE lokahi_alerts_all_refreshed($11::int, (SELECT count(*) FROM u))";
+    " FROM u WHERE lokahi_alerts_all_refreshed($10::int, (SELECT count(*) FROM u))";
 constexpr std::string_view kNotAllRefreshed = "LKA01";  // raised by lokahi_alerts_all_refreshed
 
 // One submission of a group with the time it arrived at.
@@ -345,6 +336,7 @@ std::optional<std::map<AlertKey, Alert>> TryRefresh(postgres::ConnectionPool& po
                                                     std::vector<Timed> timed) {
   for (const auto& t : timed) {
     if (!std::holds_alternative<Timestamp>(t.submission->raise)) return std::nullopt;
+    if (t.submission->webhook_format) return std::nullopt;  // rare: the general path sets it
   }
   // Sorted, so two refreshes sharing keys lock them in one order; a key twice needs the general
   // path (each submission must see the one before it).
@@ -354,7 +346,7 @@ std::optional<std::map<AlertKey, Alert>> TryRefresh(postgres::ConnectionPool& po
     if (timed[i].submission->key == timed[i - 1].submission->key) return std::nullopt;
   }
   std::vector<std::string> sources, ids, subjects, details, urls;
-  std::vector<int64_t> importances, raise_at, formats, suppress, updated;
+  std::vector<int64_t> importances, raise_at, suppress, updated;
   for (const auto& t : timed) {
     const auto& s = *t.submission;
     sources.push_back(s.key.source);
@@ -364,7 +356,6 @@ std::optional<std::map<AlertKey, Alert>> TryRefresh(postgres::ConnectionPool& po
     importances.push_back(static_cast<int64_t>(s.importance));
     raise_at.push_back(Micros(std::get<Timestamp>(s.raise)));
     urls.push_back(s.webhook_url);
-    formats.push_back(s.webhook_format ? static_cast<int64_t>(*s.webhook_format) : -1);
     suppress.push_back(Micros(s.suppress_until));
     updated.push_back(Micros(t.now));
   }
@@ -375,11 +366,10 @@ std::optional<std::map<AlertKey, Alert>> TryRefresh(postgres::ConnectionPool& po
   pqxx::result rows;
   try {
     pqxx::nontransaction autocommit(*connection);
-    rows =
-        ExecPrepared(autocommit, "lokahi_alerts_refresh", kSql, TextArray(sources), TextArray(ids),
-                     TextArray(subjects), TextArray(details), IntArray(importances),
-                     IntArray(raise_at), TextArray(urls), IntArray(formats), IntArray(suppress),
-                     IntArray(updated), static_cast<int>(timed.size()));
+    rows = ExecPrepared(autocommit, "lokahi_alerts_refresh", kSql, TextArray(sources),
+                        TextArray(ids), TextArray(subjects), TextArray(details),
+                        IntArray(importances), IntArray(raise_at), TextArray(urls),
+                        IntArray(suppress), IntArray(updated), static_cast<int>(timed.size()));
   } catch (const pqxx::deadlock_detected&) {
     return std::nullopt;  // rolled back; the general path locks in key order
   } catch (const pqxx::sql_error& e) {

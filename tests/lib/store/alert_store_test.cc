@@ -196,7 +196,6 @@ TEST_F(AlertStoreTest, TheHeartbeatPathStoresWhatTheTransitionsDecide) {
   auto second = Heartbeat("full", kT0 + seconds(90));
   auto replacing = Heartbeat("bare", kT0 + seconds(95));
   replacing.webhook_url = "http://127.0.0.1:9/second";
-  replacing.webhook_format = checks::WebhookFormat::kProtobuf;
   replacing.suppress_until = kT0 + seconds(40);
   std::vector<alerts::Alert> expected;
   for (const auto& s : {second, replacing}) {
