@@ -163,6 +163,11 @@ TEST_F(AlertStoreTest, ListFiltersAndPages) {
   EXPECT_FALSE(page.more);
   EXPECT_EQ(page.alerts[1].key.id, "disk-4");
   EXPECT_EQ(store.List({alerts::State::kPending, "", ""}, 10, std::nullopt).alerts.size(), 1u);
+  // A prefix is literal: LIKE's wildcards in it match only themselves.
+  EXPECT_TRUE(store.List({std::nullopt, "", "disk_"}, 10, std::nullopt).alerts.empty());
+  EXPECT_TRUE(store.List({std::nullopt, "", "%"}, 10, std::nullopt).alerts.empty());
+  EXPECT_EQ(store.List({std::nullopt, "10.0.0.7", "disk-"}, 10, std::nullopt).alerts.size(), 5u);
+  EXPECT_TRUE(store.List({std::nullopt, "10.0.0.8", ""}, 10, std::nullopt).alerts.empty());
   EXPECT_EQ(store.SourcesOf("backup", 10), std::vector<std::string>{"10.0.0.7"});
 }
 
