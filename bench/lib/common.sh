@@ -19,6 +19,14 @@ bench_wait_for() {
   done
 }
 
+# Sets and exports LOKAHI_BUILD_DIR (default <repo>/build-bench) as an absolute path: the stack's
+# scripts run from other directories, where a relative one would name nothing.
+bench_set_build_dir() {
+  LOKAHI_BUILD_DIR="${LOKAHI_BUILD_DIR:-$BENCH_REPO_DIR/build-bench}"
+  case "$LOKAHI_BUILD_DIR" in /*) ;; *) LOKAHI_BUILD_DIR="$PWD/$LOKAHI_BUILD_DIR" ;; esac
+  export LOKAHI_BUILD_DIR
+}
+
 bench_child_pids() { cat "/proc/$1/task/"*/children 2>/dev/null | tr ' ' '\n' | grep -v '^$' || true; }
 
 # True while PID runs (a zombie, exited but not yet reaped, does not count).

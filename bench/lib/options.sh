@@ -27,7 +27,7 @@ everything it started.
   --checks N      checks to create (default 100000)
   --minutes M     length of the measured window in minutes (default 3)
   --every S       interval of every check in seconds (default 10)
-  --warmup S      seconds between creating the checks and the window (default 30)
+  --warmup S      seconds between the end of seeding the checks and the window (default 30)
   --workers W     healthworker processes, 1-10 (default 1)
   --latency-ms L  answer after L ms (delay_target instead of nginx; default 0 = nginx)
   --ceiling S     first measure the machine's ceiling for S seconds: one bare libcurl client per
