@@ -1,5 +1,6 @@
 #pragma once
-// List's page tokens: where the previous page ended (creation time and id of its last check).
+// List's page tokens: where the previous page ended (the keys of its last check in the page's
+// order: creation time and id, or also its name, state or latest change).
 // Opaque to clients; versioned so the form can change without misreading old tokens.
 
 #include <optional>
@@ -11,7 +12,8 @@
 
 namespace lokahi::lokahid {
 
-std::string PageTokenAfter(const checks::Check& last);
+std::string PageTokenAfter(const checks::Check& last,
+                           store::ListOrder order = store::ListOrder::kCreated);
 
 // nullopt when `token` is not one PageTokenAfter made, including tokens naming a creation time
 // outside 1970-9999 (so the store never sees a cursor it cannot compute with).

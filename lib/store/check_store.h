@@ -36,14 +36,25 @@ inline size_t ListedBytes(const checks::Check& check) {
 
 inline constexpr long long kExactTotalUpTo = 10000;
 
+// List's orders, each with an index that yields a page in that order at any number of checks.
+enum class ListOrder {
+  kCreated,            // creation time, then id (List's own)
+  kName,               // name, then id
+  kStateFailingFirst,  // ERROR, DOWN, UP, INIT; within a state, newest first
+  kSinceNewest,        // the latest change of state first (never changed: last), then id
+};
+
 // What List keeps; every field set must hold. Validated by the caller.
 struct ListFilter {
   std::optional<checks::State> state;
   std::string selector_json;     // labels::Selector::ToJson(); empty: any labels
   std::string labels_contained;  // JSON object of the selector's `key=value` pairs (GIN), or ""
   std::string search;            // case-insensitive substring of name or URL; empty: any
+  ListOrder order = ListOrder::kCreated;
 
-  bool empty() const { return !state && selector_json.empty() && search.empty(); }
+  bool empty() const {
+    return !state && selector_json.empty() && search.empty() && order == ListOrder::kCreated;
+  }
 };
 
 // Create or Modify would give a check a name another check has; nothing was written.
@@ -56,10 +67,16 @@ class NameTaken : public std::runtime_error {
   std::string name_;
 };
 
-// A position in List's order (creation time, then id): the page continues after it.
+// A position in one of List's orders: the page continues after it. `order` says which keys
+// hold: always id and created_unix_us; name for kName, state for kStateFailingFirst,
+// since_unix_us (0 for never changed) for kSinceNewest.
 struct ListCursor {
   long long created_unix_us = 0;
   std::string id;
+  ListOrder order = ListOrder::kCreated;
+  std::string name;
+  int state = 0;
+  long long since_unix_us = 0;
 };
 
 struct ModifyOutcome {

@@ -93,36 +93,73 @@ ChecksPage PageFromRows(const pqxx::result& rows) {
 // List with a filter: the page's ids from the filters' indexes, then its rows. Parallel workers
 // cost more to start than such a page costs to read.
 pqxx::result ListFiltered(pqxx::read_transaction& txn, int count, int offset,
-                        const std::optional<ListCursor>& after, const ListFilter& filter) {
+                          const std::optional<ListCursor>& after, const ListFilter& filter) {
   std::optional<int> state;
   if (filter.state) state = static_cast<int>(*filter.state);
   const auto contained = NonEmpty(filter.labels_contained);
   const auto selector = NonEmpty(filter.selector_json);
   std::optional<std::string> search;
   if (!filter.search.empty()) search = ContainsPattern(filter.search);
-  std::optional<long long> after_us;
-  std::optional<std::string> after_id;
-  if (after) {
-    after_us = after->created_unix_us;
-    after_id = after->id;
-  }
   txn.exec0("SET LOCAL max_parallel_workers_per_gather = 0");
-  // Ordered by the state index's key when a state is asked for, else by List's index.
-  const std::string order = state ? "s.list_created_at, s.check_id" : "c.created_at, c.id";
-  const std::string from =
-      state ? " FROM check_states s JOIN checks c ON c.id = s.check_id WHERE s.state = $3 AND"
-            : " FROM checks c WHERE $3::smallint IS NULL AND";
-  const auto rows = txn.exec_params(
-      "WITH page AS (SELECT c.id, c.created_at" + from + kListFilterSql +
-          " AND ($7::bigint IS NULL OR (" + order +
-          ") > ('epoch'::timestamptz + $7 * interval '1 microsecond', $8::uuid))"
-          " ORDER BY " +
-          order + " LIMIT $1 OFFSET $2) SELECT " + kCheckColumns +
-          " FROM page JOIN checks c ON c.id = page.id"
-          " LEFT JOIN check_states s ON s.check_id = c.id"
-          " ORDER BY page.created_at, page.id",
-      count, offset, state, contained, selector, search, after_us, after_id);
-  return rows;
+  // Each order reads an index in its keys' order (created: checks' or, with a state, check_states'
+  // (state, list_created_at, check_id); name: checks_by_name; state: check_states_by_state
+  // backwards; since: check_states_by_change backwards, migration 145) and continues after the
+  // cursor ($7...) by comparing the same keys.
+  std::string from = state ? " FROM check_states s JOIN checks c ON c.id = s.check_id"
+                             " WHERE s.state = $3 AND"
+                           : " FROM checks c WHERE $3::smallint IS NULL AND";
+  std::string keys, ordered, cursor;
+  switch (filter.order) {
+    case ListOrder::kCreated:
+      keys = ordered = state ? "s.list_created_at, s.check_id" : "c.created_at, c.id";
+      cursor = " > ('epoch'::timestamptz + $7 * interval '1 microsecond', $8::uuid)";
+      break;
+    case ListOrder::kName:
+      keys = ordered = "c.name, c.id";
+      cursor = " > ($7::text, $8::uuid)";
+      from =
+          " FROM checks c LEFT JOIN check_states s ON s.check_id = c.id"
+          " WHERE ($3::smallint IS NULL OR s.state = $3) AND";
+      break;
+    case ListOrder::kStateFailingFirst:
+      keys = "s.state, s.list_created_at, s.check_id";
+      ordered = "s.state DESC, s.list_created_at DESC, s.check_id DESC";
+      cursor = " < ($7::smallint, 'epoch'::timestamptz + $8 * interval '1 microsecond', $9::uuid)";
+      break;
+    case ListOrder::kSinceNewest:
+      keys = "coalesce(s.state_changed_at, 'epoch'::timestamptz), s.check_id";
+      ordered = "coalesce(s.state_changed_at, 'epoch'::timestamptz) DESC, s.check_id DESC";
+      cursor = " < ('epoch'::timestamptz + $7 * interval '1 microsecond', $8::uuid)";
+      break;
+  }
+  if (filter.order == ListOrder::kStateFailingFirst || filter.order == ListOrder::kSinceNewest) {
+    from =
+        " FROM check_states s JOIN checks c ON c.id = s.check_id"
+        " WHERE ($3::smallint IS NULL OR s.state = $3) AND";
+  }
+  // The outer query names checks c and check_states s as the page's does: same order.
+  const std::string sql = "WITH page AS (SELECT c.id" + from + kListFilterSql +
+                          (after ? " AND (" + keys + ")" + cursor : std::string()) + " ORDER BY " +
+                          ordered + " LIMIT $1 OFFSET $2) SELECT " + kCheckColumns +
+                          " FROM page JOIN checks c ON c.id = page.id"
+                          " LEFT JOIN check_states s ON s.check_id = c.id ORDER BY " +
+                          ordered;
+  const auto run = [&](const auto&... cursor_values) {
+    return txn.exec_params(sql, count, offset, state, contained, selector, search,
+                           cursor_values...);
+  };
+  if (!after) return run();
+  switch (filter.order) {
+    case ListOrder::kName:
+      return run(after->name, after->id);
+    case ListOrder::kStateFailingFirst:
+      return run(after->state, after->created_unix_us, after->id);
+    case ListOrder::kSinceNewest:
+      return run(after->since_unix_us, after->id);
+    case ListOrder::kCreated:
+      break;
+  }
+  return run(after->created_unix_us, after->id);
 }
 
 // Runs `write`, turning the unique index on names into NameTaken.

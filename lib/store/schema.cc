@@ -822,6 +822,14 @@ CREATE FUNCTION lokahi_refresh_uptime_hours() RETURNS void LANGUAGE sql AS $$
   ON CONFLICT (check_id) DO UPDATE SET hours = excluded.hours, hours_through = excluded.hours_through;
 $$;
 )sql"},
+      // List's orders by name and by latest change of state (the console's sortable checks
+      // list) at any number of checks: a page reads about a page of index entries. Probes'
+      // updates of check_states stay HOT: state_changed_at changes only on transitions.
+      {145, "indexes for List's orders by name and by latest change of state", R"sql(
+CREATE INDEX checks_by_name ON checks (name, id);
+CREATE INDEX check_states_by_change
+  ON check_states ((coalesce(state_changed_at, 'epoch'::timestamptz)), check_id);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,5 +1,6 @@
 #include "lokahid/console/console_handler.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "lib/checks/check.h"
@@ -325,7 +326,7 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
   if (request.path.starts_with("/alerts")) return RouteAlerts(request, visitor);
   if (request.path == "/checks" && get) {
     const ChecksListQuery list{Get(query, "q"), Get(query, "state"), Get(query, "selector"),
-                               Get(query, "after")};
+                               Get(query, "after"), Get(query, "sort")};
     pb::ListOpts opts;
     opts.set_count(kListPageSize);
     opts.set_page_token(list.after);
@@ -336,6 +337,14 @@ http::Response ConsoleHandler::Route(const http::Request& request, Visitor& visi
       // A name List does not know goes on as a number it refuses, so its message is the one.
       opts.set_state(
           pb::Check::State_Parse(list.state, &state) ? state : static_cast<pb::Check::State>(-1));
+    }
+    if (!list.sort.empty()) {
+      std::string order = list.sort;
+      std::transform(order.begin(), order.end(), order.begin(), ::toupper);
+      pb::ListOpts::Order value;
+      // An unknown name goes on as a number List refuses, with its message.
+      opts.set_order(
+          pb::ListOpts::Order_Parse(order, &value) ? value : static_cast<pb::ListOpts::Order>(-1));
     }
     pb::ChecksPage page;
     if (const auto status = api_.List(visitor.caller, opts, &page); !status.ok()) {

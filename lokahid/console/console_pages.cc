@@ -208,8 +208,11 @@ Html OverviewBody(const OverviewData& data, int64_t now) {
 
 std::string ChecksListQuery::Href(const std::string& page_token) const {
   std::string href = "/checks?";
-  const std::pair<const char*, const std::string*> fields[] = {
-      {"q", &search}, {"state", &state}, {"selector", &selector}, {"after", &page_token}};
+  const std::pair<const char*, const std::string*> fields[] = {{"q", &search},
+                                                               {"state", &state},
+                                                               {"selector", &selector},
+                                                               {"sort", &sort},
+                                                               {"after", &page_token}};
   for (const auto& [name, value] : fields) {
     if (value->empty()) continue;
     if (href.back() != '?') href += '&';
@@ -239,8 +242,19 @@ Html ChecksListBody(const pb::ChecksPage& page, const ChecksListQuery& query,
   }
   h << "</select></label> <label>Labels <input type=\"text\" name=\"selector\""
        " placeholder=\"team=payments,env!=dev\" value=\"";
-  h.Text(query.selector) << "\"></label> <button type=\"submit\">Filter</button>";
-  if (!query.search.empty() || !query.state.empty() || !query.selector.empty()) {
+  h.Text(query.selector) << "\"></label> <label>Sort <select name=\"sort\">";
+  const Choice sorts[] = {{"", "created"},
+                          {"name", "name"},
+                          {"state", "state, failing first"},
+                          {"since", "latest change first"}};
+  for (const auto& [value, text] : sorts) {
+    h << "<option value=\"" << value << "\"";
+    if (query.sort == value.view()) h << " selected";
+    h << ">" << text << "</option>";
+  }
+  h << "</select></label> <button type=\"submit\">Filter</button>";
+  if (!query.search.empty() || !query.state.empty() || !query.selector.empty() ||
+      !query.sort.empty()) {
     h << " <a href=\"/checks\">Clear</a>";
   }
   h << "</form>";

@@ -44,10 +44,11 @@ struct OverviewData {
 Html OverviewLive(const OverviewData& data, int64_t now_unix_s);
 Html OverviewBody(const OverviewData& data, int64_t now_unix_s);
 
-// The checks list's filters as the URL carries them (q, state, selector, after): typed text,
+// The checks list's filters as the URL carries them (q, state, selector, sort, after): typed text,
 // converted to ListOpts by the handler and validated by ChecksApi::List.
 struct ChecksListQuery {
   std::string search, state, selector, after;
+  std::string sort;  // "", "name", "state" (failing first) or "since" (latest change first)
   // /checks with these filters and `page_token` as after (none when empty).
   std::string Href(const std::string& page_token) const;
 };

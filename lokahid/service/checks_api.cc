@@ -86,6 +86,23 @@ std::optional<store::ListFilter> ListFilterFromProto(const pb::ListOpts& request
     }
     filter.search = search;
   }
+  switch (request.order()) {
+    case pb::ListOpts::CREATED:
+      break;
+    case pb::ListOpts::NAME:
+      filter.order = store::ListOrder::kName;
+      break;
+    case pb::ListOpts::STATE:
+      filter.order = store::ListOrder::kStateFailingFirst;
+      break;
+    case pb::ListOpts::SINCE:
+      filter.order = store::ListOrder::kSinceNewest;
+      break;
+    default:
+      *problem = "order must be CREATED, NAME, STATE or SINCE, got " +
+                 std::to_string(static_cast<int>(request.order()));
+      return std::nullopt;
+  }
   return filter;
 }
 
@@ -171,13 +188,18 @@ ApiStatus ChecksApi::List(const Caller& caller, const pb::ListOpts& request,
     std::string problem;
     const auto filter = ListFilterFromProto(request, &problem);
     if (!filter) return Invalid(problem);
+    if (after && after->order != filter->order) {
+      return Invalid(
+          "page_token continues another order than this request's: pass the same order as the"
+          " List that returned it");
+    }
     const auto page = store_.List(count, request.offset(), after, *filter);
     for (const auto& check : page.checks) {
       *response->add_results()->mutable_check() = CheckToProto(check);
     }
     response->set_total(page.total);
     if (page.checks.size() == static_cast<size_t>(count) || page.cut_short) {
-      response->set_next_page_token(PageTokenAfter(page.checks.back()));
+      response->set_next_page_token(PageTokenAfter(page.checks.back(), filter->order));
     }
     return ApiStatus::Ok();
   });

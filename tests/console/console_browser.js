@@ -198,14 +198,19 @@ async function main() {
     step('the checks list filters by search and label, and says when nothing matches');
     await page.fill('form.filters input[name=q]', 'Duke');
     await page.fill('form.filters input[name=selector]', 'team=web');
-    await Promise.all([page.waitForURL(/q=Duke&state=&selector=team%3Dweb$/), page.click('form.filters button[type=submit]')]);
+    await Promise.all([page.waitForURL(/q=Duke&state=&selector=team%3Dweb&sort=$/), page.click('form.filters button[type=submit]')]);
     assert.equal(await page.locator('table.checks tr[data-check]').count(), 1);
     await page.locator(`tr[data-check="${id}"]`).waitFor();
     await page.screenshot({ path: path.join(shots, 'checks.png'), fullPage: true });
     await page.fill('form.filters input[name=selector]', 'team=nobody');
-    await Promise.all([page.waitForURL(/team%3Dnobody$/), page.click('form.filters button[type=submit]')]);
+    await Promise.all([page.waitForURL(/team%3Dnobody&sort=$/), page.click('form.filters button[type=submit]')]);
     assert.equal(await page.locator('table.checks tr[data-check]').count(), 0);
     assert.equal(await page.inputValue('form.filters input[name=q]'), 'Duke');
+    await page.fill('form.filters input[name=selector]', '');
+    await page.selectOption('form.filters select[name=sort]', 'state');
+    await Promise.all([page.waitForURL(/sort=state$/), page.click('form.filters button[type=submit]')]);
+    await page.locator(`tr[data-check="${id}"]`).waitFor();
+    assert.equal(await page.inputValue('form.filters select[name=sort]'), 'state');
 
     assert.deepEqual(scriptErrors, [], 'no script errors (a CSP refusal shows as one)');
     step('done');

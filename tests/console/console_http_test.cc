@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <pqxx/pqxx>
 #include <regex>
+#include <set>
 
 #include "lib/auth/basic_auth.h"
 #include "tests/console/fetch.h"
@@ -250,6 +252,46 @@ TEST_F(ConsoleHttpTest, TheChecksListSearchesFiltersAndPagesThroughListsFilters)
   const auto second = Fetch(port_, "GET", href, {Basic()});
   EXPECT_EQ(rows(second.body), 10);
   EXPECT_EQ(second.body.find("other-"), std::string::npos);
+
+  // Sorted: by name across both pages (each check once), failing first, latest change first.
+  const auto names = [](const std::string& body) {
+    std::vector<std::string> found;
+    const std::regex name(">((?:svc|other)-[0-9]+)</a>");
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), name);
+         it != std::sregex_iterator(); ++it) {
+      found.push_back((*it)[1]);
+    }
+    return found;
+  };
+  const auto by_name = Fetch(port_, "GET", "/checks?sort=name", {Basic()});
+  ASSERT_EQ(by_name.status, 200) << by_name.body;
+  auto listed = names(by_name.body);
+  ASSERT_EQ(listed.size(), 50u);
+  std::smatch more;
+  ASSERT_TRUE(std::regex_search(by_name.body, more,
+                                std::regex("rel=\"next\" href=\"(/checks\\?sort=name&amp;"
+                                           "after=[^\"]+)\"")));
+  const auto rest = names(
+      Fetch(port_, "GET", std::regex_replace(more[1].str(), std::regex("&amp;"), "&"), {Basic()})
+          .body);
+  listed.insert(listed.end(), rest.begin(), rest.end());
+  ASSERT_EQ(listed.size(), 65u);
+  EXPECT_TRUE(std::is_sorted(listed.begin(), listed.end()));
+  EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()).size(), 65u);
+  EXPECT_EQ(listed.front(), "other-60");
+  const auto failing_first = names(Fetch(port_, "GET", "/checks?sort=state", {Basic()}).body);
+  ASSERT_GE(failing_first.size(), 3u);
+  EXPECT_EQ(std::set<std::string>(failing_first.begin(), failing_first.begin() + 3),
+            (std::set<std::string>{"svc-00", "svc-01", "svc-02"}));
+  {
+    pqxx::connection db(database_url_);
+    pqxx::work txn(db);
+    txn.exec0(
+        "UPDATE check_states SET state_changed_at = now() + interval '1 minute' WHERE check_id ="
+        " (SELECT id FROM checks WHERE name = 'svc-42')");
+    txn.commit();
+  }
+  EXPECT_EQ(names(Fetch(port_, "GET", "/checks?sort=since", {Basic()}).body).front(), "svc-42");
 
   // List's own refusal, escaped, at the form.
   const auto bad = Fetch(port_, "GET", "/checks?selector=%3Cb%3E%3D%3D", {Basic()});

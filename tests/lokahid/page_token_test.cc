@@ -16,9 +16,10 @@ TEST(PageToken, RoundTripsTheLastCheckOfAPage) {
 }
 
 TEST(PageToken, RefusesWhatItDidNotMake) {
-  for (const char* token : {"", "c1.", "c1.123", "c1.123.", "c1.x.a5c7179a-0d3a-11e8-b53d-8faa88cfa70c",
-                            "c2.123.a5c7179a-0d3a-11e8-b53d-8faa88cfa70c",
-                            "c1.123.a5c7179a-0d3a-11e8-b53d-8faa88cfa70", "c1.-.a5c7179a"}) {
+  for (const char* token :
+       {"", "c1.", "c1.123", "c1.123.", "c1.x.a5c7179a-0d3a-11e8-b53d-8faa88cfa70c",
+        "c2.123.a5c7179a-0d3a-11e8-b53d-8faa88cfa70c", "c1.123.a5c7179a-0d3a-11e8-b53d-8faa88cfa70",
+        "c1.-.a5c7179a"}) {
     EXPECT_FALSE(ParsePageToken(token)) << token;
   }
 }
@@ -33,6 +34,36 @@ TEST(PageToken, RefusesCreationTimesOutsideWhatTheStoreCanCompute) {
   }
   EXPECT_TRUE(ParsePageToken("c1.0" + id));
   EXPECT_TRUE(ParsePageToken("c1.253402300799999999" + id));
+}
+
+TEST(PageToken, RoundTripsTheKeysOfEachOrder) {
+  checks::Check last;
+  last.id = "a5c7179a-0d3a-11e8-b53d-8faa88cfa70c";
+  last.created_at = checks::Timestamp(std::chrono::microseconds(1763772000123456));
+  last.options.name = "api.example.com ünïcode.";
+  last.state = checks::State::kDown;
+  last.state_changed_at = checks::Timestamp(std::chrono::microseconds(1763772999000001));
+  const auto name = ParsePageToken(PageTokenAfter(last, store::ListOrder::kName));
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->order, store::ListOrder::kName);
+  EXPECT_EQ(name->name, last.options.name);
+  EXPECT_EQ(name->id, last.id);
+  const auto state = ParsePageToken(PageTokenAfter(last, store::ListOrder::kStateFailingFirst));
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->order, store::ListOrder::kStateFailingFirst);
+  EXPECT_EQ(state->state, 2);
+  EXPECT_EQ(state->created_unix_us, 1763772000123456);
+  const auto since = ParsePageToken(PageTokenAfter(last, store::ListOrder::kSinceNewest));
+  ASSERT_TRUE(since);
+  EXPECT_EQ(since->order, store::ListOrder::kSinceNewest);
+  EXPECT_EQ(since->since_unix_us, 1763772999000001);
+  EXPECT_EQ(ParsePageToken(PageTokenAfter(last))->order, store::ListOrder::kCreated);
+  for (const std::string bad :
+       {"n1.a5c7179a-0d3a-11e8-b53d-8faa88cfa70c.6", "n1.x.61",
+        "n1.a5c7179a-0d3a-11e8-b53d-8faa88cfa70c.zz", "s1.4.0.a5c7179a-0d3a-11e8-b53d-8faa88cfa70c",
+        "s1.2.a5c7179a-0d3a-11e8-b53d-8faa88cfa70c", "t1.-5.x"}) {
+    EXPECT_FALSE(ParsePageToken(bad)) << bad;
+  }
 }
 
 }  // namespace
