@@ -67,6 +67,7 @@ void Confirmer::Publish(uint64_t seq, const store::ProbeRecord& failure) {
   spec.set_timeout_ms(failure.timeout_ms);
   spec.set_expected_status(failure.expected_status);
   spec.set_every(1);
+  if (!failure.request_spec.empty()) spec.MergeFromString(failure.request_spec);
   message.set_origin(options_.instance);
   try {
     nats_.PublishRequest(Subjects::kCheckConfirm, inbox_ + "." + std::to_string(seq),

@@ -20,6 +20,32 @@ constexpr int64_t kLatestDueMs = 9'000'000'000'000;
 int64_t UnixMicros(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
+// The prober's request for a (validated) spec.
+probe::ProbeRequest RequestFor(const lokahi::internal::CheckSpec& spec, uint64_t tag) {
+  probe::ProbeRequest request{tag, spec.url(), spec.timeout_ms()};
+  if (!HasRequestOptions(spec)) return request;
+  request.method = spec.method();
+  request.header_lines.reserve(spec.headers_size());
+  for (const auto& h : spec.headers()) request.header_lines.push_back(h.name() + ": " + h.value());
+  request.body = spec.body();
+  request.follow_redirects = !spec.no_follow_redirects();
+  request.ip_resolve = spec.ip_version() == 4   ? probe::IpResolve::kV4
+                       : spec.ip_version() == 6 ? probe::IpResolve::kV6
+                                                : probe::IpResolve::kAny;
+  return request;
+}
+
+// What a confirming worker needs beyond url, timeout and expected status; empty for a plain GET.
+std::string RequestSpec(const lokahi::internal::CheckSpec& spec) {
+  if (!HasRequestOptions(spec)) return {};
+  lokahi::internal::CheckSpec fields;
+  fields.set_method(spec.method());
+  *fields.mutable_headers() = spec.headers();
+  fields.set_body(spec.body());
+  fields.set_no_follow_redirects(spec.no_follow_redirects());
+  fields.set_ip_version(spec.ip_version());
+  return fields.SerializeAsString();
+}
 }  // namespace
 
 std::chrono::milliseconds StaleAfter(int every_seconds, std::chrono::milliseconds floor,
@@ -137,12 +163,12 @@ void ProbeDispatcher::OnRunBatch(const std::string& payload) {
       stats_.lag_samples.fetch_add(1);
       const uint64_t tag = next_tag_.fetch_add(1);
       pending_.emplace(tag, Pending{spec.id(), spec.due_unix_ms(), spec.expected_status(), "",
-                                    spec.url(), spec.timeout_ms()});
+                                    spec.url(), spec.timeout_ms(), true, RequestSpec(spec)});
       // Not started once its slot is as stale as one skipped on arrival (a backlog inside the
       // prober must not delay every probe behind it): counted as a stale skip instead.
-      const auto start_by = std::chrono::system_clock::time_point(
+      auto& request = requests.emplace_back(RequestFor(spec, tag));
+      request.start_by = std::chrono::system_clock::time_point(
           std::chrono::milliseconds(spec.due_unix_ms() + stale_after));
-      requests.push_back({tag, spec.url(), spec.timeout_ms(), start_by});
     }
   }
   if (stale + overload > 0) {
@@ -184,7 +210,9 @@ void ProbeDispatcher::ProbeNow(const lokahi::internal::CheckSpec& spec,
     pending_.emplace(tag, Pending{spec.id(), UnixMillis(clock_()), spec.expected_status(),
                                   reply_subject, spec.url(), spec.timeout_ms(), record});
   }
-  prober_->Submit({{tag, spec.url(), spec.timeout_ms()}});
+  std::vector<probe::ProbeRequest> requests;
+  requests.push_back(RequestFor(spec, tag));
+  prober_->Submit(std::move(requests));
 }
 
 void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
@@ -269,6 +297,7 @@ void ProbeDispatcher::OnComplete(std::vector<probe::ProbeResult>&& results) {
         record.url = pending.url;  // another worker may be asked to confirm it
         record.timeout_ms = pending.timeout_ms;
         record.expected_status = pending.expected_status;
+        record.request_spec = std::move(pending.request_spec);
       }
       records.push_back(std::move(record));
       if (options_.vantage != nullptr) urls.push_back(std::move(pending.url));

@@ -91,6 +91,8 @@ class ProbeDispatcher {
     std::string url;
     int timeout_ms = 0;
     bool record = true;  // false for confirmations: they only answer, never count
+    // The spec's request fields (20-39) serialized, for a confirmation; empty for a plain GET.
+    std::string request_spec;
   };
   void ProbeNow(const lokahi::internal::CheckSpec& spec, const std::string& reply_subject,
                 bool record);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "internal.pb.h"
+#include "lib/checks/check.h"
 
 namespace lokahi::healthworker {
 
@@ -16,5 +17,11 @@ inline constexpr size_t kMaxRunPayloadBytes = 8 * 1024 * 1024;
 // Returns what is wrong with `spec` in words an operator can act on, or nullopt when it can be
 // probed and recorded. `scheduled` specs (check.run) also need a slot (due_unix_ms).
 std::optional<std::string> InvalidSpec(const lokahi::internal::CheckSpec& spec, bool scheduled);
+
+// A spec's request fields (20-39) in domain terms; InvalidSpec checks them with the rules
+// lokahid applied (lib/checks InvalidRequest).
+checks::RequestOptions RequestOf(const lokahi::internal::CheckSpec& spec);
+// Whether the spec asks anything but lokahi's plain GET.
+bool HasRequestOptions(const lokahi::internal::CheckSpec& spec);
 
 }  // namespace lokahi::healthworker

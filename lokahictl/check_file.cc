@@ -32,6 +32,8 @@ const std::map<std::string, std::string>& NonZeroDefaults() {
       {"recovery_threshold", "1"},
       {"notify_failure_kind_change", "true"},
       {"enabled", "true"},
+      {"method", "GET"},
+      {"follow_redirects", "true"},
   };
   return kDefaults;
 }
@@ -86,8 +88,20 @@ std::string ScalarText(const gp::Message& m, const FieldDescriptor* f, int index
     case FieldDescriptor::CPPTYPE_MESSAGE: {
       const gp::Message& sub = repeated ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f);
       std::string text;
+      // An item holding a secret (a request header): compared by its value's fingerprint, which
+      // is all the server returns of it.
+      const auto* secret = sub.GetDescriptor()->FindFieldByName("value");
+      const auto* fingerprint = sub.GetDescriptor()->FindFieldByName("value_fingerprint");
       for (int i = 0; i < sub.GetDescriptor()->field_count(); ++i) {
         const auto* sf = sub.GetDescriptor()->field(i);
+        if (fingerprint && sf == secret) continue;
+        if (fingerprint && sf == fingerprint) {
+          const std::string value = sub.GetReflection()->GetString(sub, secret);
+          text += (text.empty() ? "" : " ") + sf->name() + "=" +
+                  (value.empty() ? sub.GetReflection()->GetString(sub, fingerprint)
+                                 : auth::SecretFingerprint(value));
+          continue;
+        }
         if (sf->is_repeated() ? sub.GetReflection()->FieldSize(sub, sf) == 0
                               : !sub.GetReflection()->HasField(sub, sf)) {
           continue;
@@ -353,11 +367,20 @@ void EmitValue(YAML::Emitter& out, const gp::Message& m, const FieldDescriptor* 
     const gp::Message& sub =
         f->is_repeated() ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f);
     out << YAML::BeginMap;
+    // A request header's value is never returned: the file names a variable holding it,
+    // ${HEADER_<NAME>}, as it does for webhook secrets.
+    const auto* fingerprint = sub.GetDescriptor()->FindFieldByName("value_fingerprint");
     for (int i = 0; i < sub.GetDescriptor()->field_count(); ++i) {
       const auto* sf = sub.GetDescriptor()->field(i);
+      if (fingerprint && sf == fingerprint) {
+        const auto* name = sub.GetDescriptor()->FindFieldByName("name");
+        out << YAML::Key << "value" << YAML::Value
+            << "${" + SecretVariable("header", sub.GetReflection()->GetString(sub, name)) + "}";
+        continue;
+      }
       const bool set = sf->is_repeated() ? sub.GetReflection()->FieldSize(sub, sf) > 0
                                          : sub.GetReflection()->HasField(sub, sf);
-      if (!set) continue;
+      if (!set || (fingerprint && sf->name() == "value")) continue;
       out << YAML::Key << sf->name() << YAML::Value;
       EmitValue(out, sub, sf);
     }

@@ -13,8 +13,8 @@
 
 #include "lib/checks/check.h"
 #include "lib/checks/quote.h"
-#include "lokahictl/maintenance_commands.h"
 #include "lokahictl/apply_plan.h"
+#include "lokahictl/maintenance_commands.h"
 #include "lokahictl/output/status_name.h"
 
 namespace lokahi::lokahictl {
@@ -79,7 +79,28 @@ const std::vector<FlagSpec> kCheckOptionFlags = {
          {"true", "false"}),
     Text("name", "a unique name people read instead of the URL (at most 200 characters)"),
     Repeatable("label", "key=value, e.g. team=payments; on put, key= removes the label"),
+    Text("method", "HTTP method of the probe (default GET)",
+         {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}),
+    Repeatable("header",
+               "'Name: value' sent with each probe (the value is stored, never shown); on put, "
+               "the headers given replace all of them ('Name:' keeps its stored value, "
+               "--header '' clears them)"),
+    Text("body", "request body, at most 64 KB (POST, PUT, PATCH, DELETE, OPTIONS)"),
+    Text("follow-redirects", "true (default): follow up to 5 redirects; false: judge the 3xx",
+         {"true", "false"}),
+    Text("ip-version", "any (default), 4 or 6", {"any", "4", "6"}),
 };
+
+// "Name: value" → {name, value}; "Name:" has an empty value (on put: keep the stored one).
+std::pair<std::string, std::string> HeaderFlag(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0) {
+    // Not quoted back: it may hold a token.
+    throw UsageError("--header must be 'Name: value' (e.g. 'Authorization: Bearer …')");
+  }
+  const auto start = text.find_first_not_of(" \t", colon + 1);
+  return {text.substr(0, colon), start == std::string::npos ? "" : text.substr(start)};
+}
 
 // "key=value" → {key, value}.
 std::pair<std::string, std::string> LabelFlag(const std::string& text) {
@@ -124,6 +145,20 @@ void FillOptions(const ParsedArgs& args, Message& m) {
     m.set_notify_failure_kind_change(notify == "true");
   }
   m.set_name(FlagOr(args, "name", ""));
+  m.set_method(FlagOr(args, "method", ""));
+  m.set_body(FlagOr(args, "body", ""));
+  if (const auto follow = FlagOr(args, "follow-redirects", ""); !follow.empty()) {
+    m.set_follow_redirects(follow == "true");
+  }
+  const auto ip = FlagOr(args, "ip-version", "");
+  m.set_ip_version(ip == "4" ? pb::IP_V4 : ip == "6" ? pb::IP_V6 : pb::IP_ANY);
+  for (const auto& text : Repeated(args, "header")) {
+    if (text.empty()) continue;  // --header '': none (on put: clears them)
+    const auto [name, value] = HeaderFlag(text);
+    auto* header = m.add_headers();
+    header->set_name(name);
+    header->set_value(value);
+  }
 }
 
 }  // namespace
@@ -148,6 +183,7 @@ pb::Check PutRequest(const ParsedArgs& args, const std::string& id) {
     std::replace(path.begin(), path.end(), '-', '_');
     request.mutable_update_mask()->add_paths(path);
   }
+  if (args.repeated.contains("header")) request.mutable_update_mask()->add_paths("headers");
   // One path per label: the others stay as they are. "key=" removes the label.
   for (const auto& text : Repeated(args, "label")) {
     const auto [key, value] = LabelFlag(text);

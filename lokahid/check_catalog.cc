@@ -3,15 +3,27 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
+#include "lib/checks/options_json.h"
+#include "lokahid/convert.h"
+
 namespace lokahi::lokahid {
 namespace {
 constexpr const char* kColumns =
-    "id::text, url, timeout_ms, expected_status, every_seconds, version, enabled";
+    "id::text, url, timeout_ms, expected_status, every_seconds, version, enabled, probe::text";
 constexpr int kPageSize = 20000;
 
 ScheduledCheck FromRow(const pqxx::row& row) {
-  return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>(),
-          row[3].as<int>(),         row[4].as<int>(),         row[5].as<int64_t>()};
+  ScheduledCheck check{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<int>(),
+                       row[3].as<int>(),         row[4].as<int>(),         row[5].as<int64_t>()};
+  // A plain GET ("{}") carries nothing more.
+  if (const auto probe = row[7].as<std::string>(); probe != "{}") {
+    checks::CheckOptions options;
+    checks::ProbeFromJson(probe, options);
+    lokahi::internal::CheckSpec spec;
+    ProbeSpecFromOptions(options, &spec);
+    check.probe_spec = std::make_shared<const std::string>(spec.SerializeAsString());
+  }
+  return check;
 }
 // A paused check is not scheduled; resuming it is a change like any other, so it comes back.
 bool Enabled(const pqxx::row& row) { return row[6].as<bool>(); }

@@ -1,16 +1,48 @@
 #include "lokahid/convert.h"
 
+#include <strings.h>
+
 #include <string_view>
 #include <vector>
 
 #include "lib/auth/secret_fingerprint.h"
 #include "lib/checks/quote.h"
 #include "lib/checks/validation.h"
+#include "lib/webhook/check_status_body.h"
 #include "lib/webhook/delivery.h"
 
 namespace lokahi::lokahid {
 
 namespace pb = github::xe::lokahi;
+
+namespace {
+
+// CreateOpts and Check spell these fields alike.
+template <typename Message>
+std::vector<checks::Header> HeadersFrom(const Message& m) {
+  std::vector<checks::Header> headers;
+  headers.reserve(m.headers_size());
+  for (const auto& h : m.headers()) headers.push_back({h.name(), h.value()});
+  return headers;
+}
+
+std::string MethodFrom(const std::string& method) { return method.empty() ? "GET" : method; }
+
+// A header Put names with an empty value keeps the value stored under its name (compared
+// without case, as HTTP does), so a check read and written back keeps its secrets.
+std::vector<checks::Header> MergedHeaders(const pb::Check& from,
+                                          const std::vector<checks::Header>& stored) {
+  auto headers = HeadersFrom(from);
+  for (auto& header : headers) {
+    if (!header.value.empty()) continue;
+    for (const auto& old : stored) {
+      if (strcasecmp(old.name.c_str(), header.name.c_str()) == 0) header.value = old.value;
+    }
+  }
+  return headers;
+}
+
+}  // namespace
 
 checks::CheckOptions OptionsFromCreate(const pb::CreateOpts& opts) {
   checks::CheckOptions o;
@@ -29,6 +61,11 @@ checks::CheckOptions OptionsFromCreate(const pb::CreateOpts& opts) {
   o.name = opts.name();
   o.labels = {opts.labels().begin(), opts.labels().end()};
   o.enabled = !opts.has_enabled() || opts.enabled();
+  o.request.method = MethodFrom(opts.method());
+  o.request.headers = HeadersFrom(opts);
+  o.request.body = opts.body();
+  o.request.follow_redirects = !opts.has_follow_redirects() || opts.follow_redirects();
+  o.request.ip_version = static_cast<checks::IpVersion>(opts.ip_version());
   return o;
 }
 
@@ -67,6 +104,15 @@ constexpr PutField kPutFields[] = {
        t.labels = {f.labels().begin(), f.labels().end()};
      }},
     {"enabled", [](From f, To t) { t.enabled = !f.has_enabled() || f.enabled(); }},
+    {"method", [](From f, To t) { t.request.method = MethodFrom(f.method()); }},
+    {"headers", [](From f, To t) { t.request.headers = MergedHeaders(f, t.request.headers); }},
+    {"body", [](From f, To t) { t.request.body = f.body(); }},
+    {"follow_redirects",
+     [](From f, To t) {
+       t.request.follow_redirects = !f.has_follow_redirects() || f.follow_redirects();
+     }},
+    {"ip_version",
+     [](From f, To t) { t.request.ip_version = static_cast<checks::IpVersion>(f.ip_version()); }},
 };
 
 // "labels.KEY": one label, set to the request's value, or removed when the request has none.
@@ -234,10 +280,24 @@ pb::Check CheckToProto(const checks::Check& check) {
   out.set_name(o.name);
   out.mutable_labels()->insert(o.labels.begin(), o.labels.end());
   out.set_enabled(o.enabled);
+  webhook::SetRequestOptions(o, &out);
   SetTimestamp(out.mutable_created_at(), check.created_at);
   SetTimestamp(out.mutable_updated_at(), check.updated_at);
   if (check.state_changed_at) SetTimestamp(out.mutable_state_changed_at(), *check.state_changed_at);
   return out;
+}
+
+void ProbeSpecFromOptions(const checks::CheckOptions& o, lokahi::internal::CheckSpec* spec) {
+  const auto& r = o.request;
+  if (r.method != "GET") spec->set_method(r.method);
+  for (const auto& header : r.headers) {
+    auto* h = spec->add_headers();
+    h->set_name(header.name);
+    h->set_value(header.value);
+  }
+  spec->set_body(r.body);
+  spec->set_no_follow_redirects(!r.follow_redirects);
+  spec->set_ip_version(static_cast<int>(r.ip_version));
 }
 
 void RunLocalHealthToProto(const checks::Check& check, const lokahi::internal::ProbeOutcome& in,

@@ -7,9 +7,9 @@
 #include "internal.pb.h"
 #include "lib/checks/check.h"
 #include "lib/store/pg_status_query.h"
-#include "lokahid/pipeline_queries.h"
 #include "lokahi.pb.h"
 #include "lokahiadmin.pb.h"
+#include "lokahid/pipeline_queries.h"
 
 namespace lokahi::lokahid {
 
@@ -21,7 +21,11 @@ checks::CheckOptions OptionsFromCreate(const github::xe::lokahi::CreateOpts& opt
 // is then unchanged. Validation is the caller's, after ApplyDefaults.
 std::optional<std::string> ApplyPut(const github::xe::lokahi::Check& request,
                                     checks::CheckOptions& options);
+// Never returns header values or the webhook secret, only their fingerprints.
 github::xe::lokahi::Check CheckToProto(const checks::Check& check);
+// Sets a spec's request fields (20-39) from `options`; the rest is the caller's. A plain GET
+// sets nothing, so its spec stays as small as lokahi's.
+void ProbeSpecFromOptions(const checks::CheckOptions& options, lokahi::internal::CheckSpec* spec);
 void SetTimestamp(google::protobuf::Timestamp* out, checks::Timestamp t);
 void SetTimestampMicros(google::protobuf::Timestamp* out, int64_t unix_us);
 void HistogramToProto(const store::LatencyHistogram& in, github::xe::lokahi::HistogramData* out);

@@ -1,6 +1,7 @@
 #include "lokahid/run_now_client.h"
 
 #include "lib/nats/subjects.h"
+#include "lokahid/convert.h"
 
 namespace lokahi::lokahid {
 
@@ -12,6 +13,7 @@ std::optional<lokahi::internal::ProbeOutcome> RunNowClient::Probe(const checks::
   spec->set_timeout_ms(check.options.timeout_ms);
   spec->set_expected_status(check.options.expected_status);
   spec->set_every(check.options.every_seconds);
+  ProbeSpecFromOptions(check.options, spec);
   const auto timeout = std::chrono::milliseconds(check.options.timeout_ms) + std::chrono::seconds(5);
   const auto reply = nats_.Request(nats::Subjects::kCheckRunNow, request.SerializeAsString(), timeout);
   if (!reply) return std::nullopt;

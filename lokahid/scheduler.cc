@@ -206,6 +206,8 @@ std::vector<std::pair<std::string, int64_t>> Scheduler::BuildBatches(
     spec.set_expected_status(d.check.expected_status);
     spec.set_every(d.check.every_seconds);
     spec.set_due_unix_ms(d.due_ms);
+    // Request options (fields 20-39), serialized once when the check was read.
+    if (d.check.probe_spec) spec.MergeFromString(*d.check.probe_spec);
     const size_t spec_bytes = spec.ByteSizeLong();
     // Field tag, length, message.
     const size_t entry_bytes =

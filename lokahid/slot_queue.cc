@@ -98,6 +98,7 @@ void SlotQueue::Assign(Entry& entry, ScheduledCheck&& check) {
   entry.timeout_ms = check.timeout_ms;
   entry.expected_status = check.expected_status;
   entry.every_seconds = check.every_seconds;
+  entry.probe_spec = std::move(check.probe_spec);
   entry.version = check.version;
   entry.phase_ms = checks::SlotPhaseMs(check.id, int64_t{check.every_seconds} * 1000);
 }
@@ -168,7 +169,7 @@ void SlotQueue::PopDue(int64_t now_ms, std::vector<DueCheck>& out, int64_t& skip
       due = latest;
     }
     out.push_back({{FormatKey(entry.key), entry.url, entry.timeout_ms, entry.expected_status,
-                    entry.every_seconds, entry.version},
+                    entry.every_seconds, entry.version, entry.probe_spec},
                    due});
     Schedule(slot.entry, checks::NextSlotAfter(due, every_ms, entry.phase_ms));
   }

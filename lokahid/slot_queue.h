@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <string>
@@ -22,6 +23,9 @@ struct ScheduledCheck {
   int expected_status = 0;
   int every_seconds = 60;
   int64_t version = 0;
+  // A serialized internal CheckSpec holding only the request fields (20-39), merged into the
+  // dispatched spec; null for lokahi's plain GET, so most entries pay one pointer for it.
+  std::shared_ptr<const std::string> probe_spec;
 };
 
 struct DueCheck {
@@ -65,6 +69,7 @@ class SlotQueue {
     int32_t timeout_ms = 0;
     int32_t expected_status = 0;
     int32_t every_seconds = 0;
+    std::shared_ptr<const std::string> probe_spec;
     // Bumped whenever the entry's slot is replaced or the entry is freed; a heap slot carrying
     // an older generation is dropped when it comes up (removal is lazy). Never reset, so a slot
     // of a freed entry cannot match the check that reuses its place.

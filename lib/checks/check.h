@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lokahi::checks {
 
@@ -29,6 +30,26 @@ class CheckId {
   std::string value_;
 };
 
+// One request header. The value may hold a token: stored and sent, never returned or logged.
+struct Header {
+  std::string name;
+  std::string value;
+  friend bool operator==(const Header&, const Header&) = default;
+};
+
+// Values match github.xe.lokahi.IpVersion.
+enum class IpVersion : int { kAny = 0, kV4 = 4, kV6 = 6 };
+
+// How a probe asks; the defaults are lokahi's GET.
+struct RequestOptions {
+  std::string method = "GET";  // GET HEAD POST PUT PATCH DELETE OPTIONS
+  std::vector<Header> headers;
+  std::string body;
+  bool follow_redirects = true;  // at most kMaxRedirects hops
+  IpVersion ip_version = IpVersion::kAny;
+  friend bool operator==(const RequestOptions&, const RequestOptions&) = default;
+};
+
 // What a user sets on a check. Zero-valued numbers mean "use the default" until ApplyDefaults.
 struct CheckOptions {
   std::string url;
@@ -46,6 +67,7 @@ struct CheckOptions {
   std::string name;  // empty = none; unique among checks otherwise
   std::map<std::string, std::string> labels;
   bool enabled = true;  // false: paused, not probed, sends nothing
+  RequestOptions request;
 };
 
 inline constexpr int kDefaultEverySeconds = 60;
@@ -54,6 +76,7 @@ inline constexpr int kDefaultMinEverySeconds = 10;
 inline constexpr int kDefaultTimeoutMs = 10000;
 inline constexpr int kMaxTimeoutMs = 120000;
 inline constexpr int kMaxThreshold = 100;
+inline constexpr int kMaxRedirects = 5;
 
 void ApplyDefaults(CheckOptions& options);
 

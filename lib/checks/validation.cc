@@ -1,6 +1,10 @@
 #include "lib/checks/validation.h"
 
+#include <strings.h>
+
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 
 #include "lib/auth/base64.h"
 #include "lib/checks/quote.h"
@@ -95,6 +99,58 @@ std::optional<std::string> InvalidLabelValue(std::string_view key, std::string_v
          " must have a value of at most 63 characters of A-Z a-z 0-9 . _ -, got " + Quote(value);
 }
 
+std::optional<std::string> InvalidRequest(const RequestOptions& request) {
+  static constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
+                                                  "PATCH", "DELETE", "OPTIONS"};
+  if (std::find(std::begin(kMethods), std::end(kMethods), request.method) == std::end(kMethods)) {
+    return "method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got " +
+           Quote(request.method);
+  }
+  if (request.headers.size() > kMaxHeaders) {
+    return "at most " + std::to_string(kMaxHeaders) + " headers, got " +
+           std::to_string(request.headers.size());
+  }
+  for (const auto& header : request.headers) {
+    // RFC 9110 token characters.
+    const bool token = std::all_of(header.name.begin(), header.name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) ||
+             std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    });
+    if (header.name.empty() || header.name.size() > kMaxHeaderNameBytes || !token) {
+      return "header name must be 1 to " + std::to_string(kMaxHeaderNameBytes) +
+             " characters of A-Z a-z 0-9 !#$%&'*+-.^_`|~, got " + Quote(header.name);
+    }
+    if (strcasecmp(header.name.c_str(), "Content-Length") == 0 ||
+        strcasecmp(header.name.c_str(), "Transfer-Encoding") == 0) {
+      return "header " + header.name + " is set by the prober from the body; leave it out";
+    }
+    const bool clean = std::none_of(header.value.begin(), header.value.end(),
+                                    [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+    if (header.value.empty()) return "header " + header.name + " needs a value";
+    if (header.value.size() > kMaxHeaderValueBytes || !clean || !Utf8Chars(header.value)) {
+      return "header " + header.name + " must have a value of at most " +
+             std::to_string(kMaxHeaderValueBytes) +
+             " bytes of UTF-8 without line breaks or NUL (the value is not shown: it may be "
+             "secret)";
+    }
+  }
+  if (request.body.size() > kMaxRequestBodyBytes) {
+    return "body must be at most " + std::to_string(kMaxRequestBodyBytes) + " bytes, got " +
+           std::to_string(request.body.size());
+  }
+  if (!Utf8Chars(request.body)) return "body must be UTF-8 text";
+  if (!request.body.empty() && (request.method == "GET" || request.method == "HEAD")) {
+    return "body needs a method that sends one (POST, PUT, PATCH, DELETE or OPTIONS), not " +
+           request.method;
+  }
+  if (request.ip_version != IpVersion::kAny && request.ip_version != IpVersion::kV4 &&
+      request.ip_version != IpVersion::kV6) {
+    return "ip_version must be any (0), 4 or 6, got " +
+           std::to_string(static_cast<int>(request.ip_version));
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> Validate(const CheckOptions& options, const ValidationLimits& limits) {
   if (auto problem = UrlField("url", options.url)) return problem;
   if (auto problem = UrlField("webhook_url", options.webhook_url)) return problem;
@@ -107,8 +163,8 @@ std::optional<std::string> Validate(const CheckOptions& options, const Validatio
   }
   if (auto p = Range("timeout_ms", options.timeout_ms, 1, kMaxTimeoutMs)) return p;
   if (options.expected_status != 0) {
-    if (auto p = Range("expected_status", options.expected_status, 100, 599,
-                       " (or 0 for any 2xx)")) {
+    if (auto p =
+            Range("expected_status", options.expected_status, 100, 599, " (or 0 for any 2xx)")) {
       return p;
     }
   }
@@ -130,6 +186,7 @@ std::optional<std::string> Validate(const CheckOptions& options, const Validatio
     if (auto problem = InvalidLabelKey(key)) return problem;
     if (auto problem = InvalidLabelValue(key, value)) return problem;
   }
+  if (auto problem = InvalidRequest(options.request)) return problem;
   return std::nullopt;
 }
 

@@ -23,6 +23,16 @@ inline constexpr size_t kMaxLabelValueBytes = 63;
 std::optional<std::string> InvalidLabelKey(std::string_view key);
 std::optional<std::string> InvalidLabelValue(std::string_view key, std::string_view value);
 
+inline constexpr size_t kMaxHeaders = 32;
+inline constexpr size_t kMaxHeaderNameBytes = 256;
+inline constexpr size_t kMaxHeaderValueBytes = 8192;
+inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;
+
+// The first problem with how a probe asks (method, headers, body, ip_version), or nullopt.
+// lokahid and the healthworkers (which decode the same options from NATS) share it. Header
+// values are never quoted: they may hold tokens.
+std::optional<std::string> InvalidRequest(const RequestOptions& request);
+
 struct ValidationLimits {
   int min_every_seconds = kDefaultMinEverySeconds;
 };

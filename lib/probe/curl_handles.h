@@ -18,6 +18,11 @@ struct MultiDeleter {
 };
 using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
 
+struct SlistDeleter {
+  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+};
+using SlistHandle = std::unique_ptr<curl_slist, SlistDeleter>;
+
 // Holds a reference on libcurl's global state (reference counted and thread-safe since 7.84).
 class CurlGlobal {
  public:

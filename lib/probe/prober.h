@@ -14,6 +14,8 @@
 
 namespace lokahi::probe {
 
+enum class IpResolve { kAny, kV4, kV6 };
+
 struct ProbeRequest {
   uint64_t tag;  // caller's handle, returned in the result
   std::string url;
@@ -24,6 +26,13 @@ struct ProbeRequest {
   // comes back with `not_started` set. A probe that starts too late to mean anything (its slot
   // has passed) only delays the ones behind it.
   std::optional<std::chrono::system_clock::time_point> start_by = std::nullopt;
+  // How to ask; the defaults are lokahi's GET. Header lines are "Name: value"; their values may
+  // hold tokens, so the prober never logs or reports them.
+  std::string method = {};  // empty = GET; HEAD reads no body
+  std::vector<std::string> header_lines = {};
+  std::string body = {};         // sent as is (with POST unless method says otherwise)
+  bool follow_redirects = true;  // at most ProberOptions::max_redirects hops
+  IpResolve ip_resolve = IpResolve::kAny;
 };
 
 // Exactly one of `status_code` and `error` is set: a status means the target answered (any status,

@@ -41,6 +41,24 @@ bool Transfer::Start(ProbeRequest request) {
   result_.tag = request.tag;
   url_ = std::move(request.url);
   timeout_ms_ = request.timeout_ms;
+  method_ = std::move(request.method);
+  request_body_ = std::move(request.body);
+  follow_redirects_ = request.follow_redirects;
+  ip_resolve_ = request.ip_resolve;
+  request_headers_.reset();
+  if (!request_body_.empty()) {
+    // No "Expect: 100-continue" round trip (libcurl adds one to bodies over 1 KB): a target that
+    // ignores it would cost every probe a second of waiting.
+    request.header_lines.emplace_back("Expect:");
+  }
+  for (const auto& line : request.header_lines) {
+    curl_slist* appended = curl_slist_append(request_headers_.get(), line.c_str());
+    if (appended == nullptr) {
+      configure_error_ = "could not configure probe: out of memory for its headers";
+      return false;
+    }
+    if (!request_headers_) request_headers_.reset(appended);
+  }
   certificate_read_ = false;
   response_header_bytes_ = 0;
   headers_too_large_ = false;
@@ -71,8 +89,21 @@ CURLcode Transfer::Configure() {
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_PROTOCOLS_STR, kAllowedProtocols);
   set(CURLOPT_REDIR_PROTOCOLS_STR, kAllowedProtocols);
-  set(CURLOPT_FOLLOWLOCATION, 1L);
+  set(CURLOPT_FOLLOWLOCATION, follow_redirects_ ? 1L : 0L);
   set(CURLOPT_MAXREDIRS, options_.max_redirects);
+  if (method_ == "HEAD") {
+    set(CURLOPT_NOBODY, 1L);
+  } else if (method_ == "POST" || !request_body_.empty()) {
+    // POSTFIELDS makes it a POST; CUSTOMREQUEST renames it for PUT, PATCH, DELETE, OPTIONS.
+    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_body_.size()));
+    set(CURLOPT_POSTFIELDS, request_body_.c_str());
+    if (!method_.empty() && method_ != "POST") set(CURLOPT_CUSTOMREQUEST, method_.c_str());
+  } else if (!method_.empty() && method_ != "GET") {
+    set(CURLOPT_CUSTOMREQUEST, method_.c_str());
+  }
+  if (request_headers_) set(CURLOPT_HTTPHEADER, request_headers_.get());
+  if (ip_resolve_ == IpResolve::kV4) set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V4));
+  if (ip_resolve_ == IpResolve::kV6) set(CURLOPT_IPRESOLVE, static_cast<long>(CURL_IPRESOLVE_V6));
   set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(timeout_ms_, 1)));
   set(CURLOPT_USERAGENT, options_.user_agent.c_str());
   // No CURLOPT_ACCEPT_ENCODING: bodies are never decompressed, so the body cap counts bytes on the

@@ -52,6 +52,13 @@ class Transfer {
   ProbeResult result_{};
   std::string url_;
   int timeout_ms_ = 0;
+  // The request's options. libcurl keeps pointers to the body and the header list until the
+  // transfer is over, so they live here.
+  std::string method_;
+  std::string request_body_;
+  SlistHandle request_headers_;
+  bool follow_redirects_ = true;
+  IpResolve ip_resolve_ = IpResolve::kAny;
   bool certificate_read_ = false;
   size_t response_header_bytes_ = 0;
   bool headers_too_large_ = false;

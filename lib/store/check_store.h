@@ -31,6 +31,9 @@ inline size_t ListedBytes(const checks::Check& check) {
   size_t bytes = kListRowOverheadBytes + check.id.size() + o.url.size() + o.webhook_url.size() +
                  o.playbook_url.size() + o.name.size();
   for (const auto& [key, value] : o.labels) bytes += 4 + key.size() + value.size();
+  // Header values are not returned; their fingerprints are.
+  for (const auto& header : o.request.headers) bytes += 32 + header.name.size();
+  bytes += o.request.method.size() + o.request.body.size();
   return bytes;
 }
 

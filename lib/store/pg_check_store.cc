@@ -20,7 +20,7 @@ constexpr const char* kCheckColumns =
     " (extract(epoch from c.updated_at) * 1000000)::bigint,"
     " coalesce(s.state, 0),"
     " (extract(epoch from s.state_changed_at) * 1000000)::bigint,"
-    " c.notify_failure_kind_change, c.name, c.labels::text, c.enabled";
+    " c.notify_failure_kind_change, c.name, c.labels::text, c.enabled, c.probe::text";
 
 checks::Check CheckFromRow(const pqxx::row& row) {
   checks::Check check;
@@ -45,6 +45,7 @@ checks::Check CheckFromRow(const pqxx::row& row) {
   o.name = row[17].as<std::string>();
   o.labels = checks::LabelsFromJson(row[18].as<std::string>());
   o.enabled = row[19].as<bool>();
+  checks::ProbeFromJson(row[20].as<std::string>(), o);
   return check;
 }
 
@@ -187,13 +188,13 @@ checks::Check PgCheckStore::Create(const checks::CheckOptions& o) {
     return txn.exec_params(
         "INSERT INTO checks (url, webhook_url, playbook_url, every_seconds, timeout_ms,"
         " expected_status, failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
-        " notify_failure_kind_change, name, labels, enabled)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14)"
+        " notify_failure_kind_change, name, labels, enabled, probe)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb)"
         " RETURNING id::text",
         o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms, o.expected_status,
         o.failure_threshold, o.recovery_threshold, static_cast<int>(o.webhook_format),
         o.webhook_secret, o.notify_failure_kind_change, o.name, checks::LabelsToJson(o.labels),
-        o.enabled);
+        o.enabled, checks::ProbeToJson(o));
   });
   const auto id = inserted[0][0].as<std::string>();
   txn.exec_params("INSERT INTO check_states (check_id) VALUES ($1::uuid)", id);
@@ -283,16 +284,17 @@ ModifyOutcome PgCheckStore::Modify(const checks::CheckId& id, const OptionsEdit&
         "UPDATE checks SET url = $2, webhook_url = $3, playbook_url = $4, every_seconds = $5,"
         " timeout_ms = $6, expected_status = $7, failure_threshold = $8, recovery_threshold = $9,"
         " webhook_format = $10, webhook_secret = $11, notify_failure_kind_change = $12,"
-        " name = $13, labels = $14::jsonb, enabled = $15,"
+        " name = $13, labels = $14::jsonb, enabled = $15, probe = $16::jsonb,"
         " updated_at = clock_timestamp(), version = nextval('check_versions') WHERE id = $1::uuid"
         " AND (url, webhook_url, playbook_url, every_seconds, timeout_ms, expected_status,"
         " failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
-        " notify_failure_kind_change, name, labels, enabled)"
-        " IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15)",
+        " notify_failure_kind_change, name, labels, enabled, probe)"
+        " IS DISTINCT FROM ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15,"
+        " $16::jsonb)",
         id.str(), o.url, o.webhook_url, o.playbook_url, o.every_seconds, o.timeout_ms,
         o.expected_status, o.failure_threshold, o.recovery_threshold,
         static_cast<int>(o.webhook_format), o.webhook_secret, o.notify_failure_kind_change, o.name,
-        checks::LabelsToJson(o.labels), o.enabled);
+        checks::LabelsToJson(o.labels), o.enabled, checks::ProbeToJson(o));
   });
   const auto rows = txn.exec_params(SelectById(), id.str());
   txn.commit();

@@ -28,6 +28,9 @@ struct ProbeRecord {
   std::string url;
   int timeout_ms = 0;
   int expected_status = 0;
+  // And how it asks: a serialized internal CheckSpec with its request fields (20-39) only;
+  // empty for a plain GET.
+  std::string request_spec;
 };
 
 // A failure that would take a check out of UP, held until another worker re-probes the target:

@@ -626,6 +626,11 @@ CREATE UNIQUE INDEX checks_name ON checks (name) WHERE name <> '';
 -- Label selectors (team=payments) read as labels @> '{"team":"payments"}'.
 CREATE INDEX checks_labels ON checks USING gin (labels jsonb_path_ops);
 )sql"},
+      // probe: how a check's probe asks (lib/checks/options_json.h ProbeToJson), "{}" for lokahi's
+      // plain GET. Header values in it are secrets, like webhook_secret.
+      {121, "checks.probe: request method, headers, body, redirects, IP version", R"sql(
+ALTER TABLE checks ADD COLUMN probe jsonb NOT NULL DEFAULT '{}';
+)sql"},
       // Maintenance windows (issue 17). A window selects checks by id or label selector, once
       // (start/end) or weekly in a time zone; maintenance_periods holds its occurrences, planned
       // a week ahead by lokahi_plan_maintenance (lokahid's active scheduler, and Create), from

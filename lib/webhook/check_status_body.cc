@@ -50,6 +50,7 @@ pb::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
   out->set_webhook_format(static_cast<pb::WebhookFormat>(options.webhook_format));
   out->set_has_webhook_secret(!options.webhook_secret.empty());
   out->set_webhook_secret_fingerprint(auth::SecretFingerprint(options.webhook_secret));
+  SetRequestOptions(options, out);
   SetTimestamp(out->mutable_created_at(), check.created_at);
   SetTimestamp(out->mutable_updated_at(), check.updated_at);
   SetTimestamp(out->mutable_state_changed_at(), transition.at);
@@ -86,6 +87,19 @@ pb::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
     SetTimestamp(probe->mutable_probed_at(), transition.at);
   }
   return status;
+}
+
+void SetRequestOptions(const checks::CheckOptions& options, pb::Check* out) {
+  const auto& r = options.request;
+  if (r.method != "GET") out->set_method(r.method);
+  for (const auto& header : r.headers) {
+    auto* h = out->add_headers();
+    h->set_name(header.name);
+    h->set_value_fingerprint(auth::SecretFingerprint(header.value));
+  }
+  out->set_body(r.body);
+  out->set_follow_redirects(r.follow_redirects);
+  out->set_ip_version(static_cast<pb::IpVersion>(r.ip_version));
 }
 
 void SetUptime(const store::UptimeRatios& uptime, pb::CheckStatus* status) {

@@ -22,6 +22,10 @@ github::xe::lokahi::CheckStatus ToCheckStatus(const ClaimedDelivery& delivery,
 // Shared by webhook bodies and the Status API so both say the same.
 void SetUptime(const store::UptimeRatios& uptime, github::xe::lokahi::CheckStatus* status);
 
+// How the check's probe asks, as the Status API and webhook bodies both show it: header values
+// only as fingerprints, never themselves.
+void SetRequestOptions(const checks::CheckOptions& options, github::xe::lokahi::Check* out);
+
 // Protobuf binary (lokahi's format) or the protobuf JSON mapping with proto field names, as the
 // check's webhook_format asks.
 EncodedBody EncodeCheckStatus(const github::xe::lokahi::CheckStatus& status,

@@ -39,7 +39,7 @@ SELECT claimed.id, claimed.attempts, claimed.check_id::text, claimed.from_state,
        (extract(epoch from claimed.at) * 1000000)::bigint,
        (extract(epoch from p.probed_at) * 1000000)::bigint, p.dns_ns, p.connect_ns, p.tls_ns,
        p.first_byte_ns, (extract(epoch from p.cert_expires_at) * 1000000)::bigint,
-       c.notify_failure_kind_change, c.name, c.labels::text, c.enabled
+       c.notify_failure_kind_change, c.name, c.labels::text, c.enabled, c.probe::text
 FROM claimed JOIN checks c ON c.id = claimed.check_id
 -- The probe that made the transition: its result has the transition's time (to the microsecond,
 -- give or take the float rounding of to_timestamp).
@@ -189,6 +189,7 @@ std::vector<ClaimedDelivery> PgOutbox::ClaimDue(int limit, std::chrono::millisec
     c.options.name = row[30].as<std::string>();
     c.options.labels = checks::LabelsFromJson(row[31].as<std::string>());
     c.options.enabled = row[32].as<bool>();
+    checks::ProbeFromJson(row[33].as<std::string>(), c.options);
     c.created_at = store::FromUnixMicros(row[20].as<long long>());
     c.updated_at = store::FromUnixMicros(row[21].as<long long>());
     t.at = store::FromUnixMicros(row[22].as<long long>());

@@ -285,6 +285,19 @@ class Views {
     return check.name().empty() ? check.url() : check.name();
   }
 
+  // "POST, Authorization: ****, body 42 B, redirects not followed, IPv6"; empty for a plain GET.
+  // Header values are never in an answer: each shows as ****.
+  static std::string Request(const pb::Check& check) {
+    std::string text;
+    const auto add = [&](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
+    if (!check.method().empty() && check.method() != "GET") add(check.method());
+    for (const auto& header : check.headers()) add(header.name() + ": ****");
+    if (!check.body().empty()) add("body " + std::to_string(check.body().size()) + " B");
+    if (check.has_follow_redirects() && !check.follow_redirects()) add("redirects not followed");
+    if (check.ip_version() != pb::IP_ANY) add("IPv" + std::to_string(check.ip_version()));
+    return text;
+  }
+
   static std::string Labels(const pb::Check& check) {
     std::map<std::string, std::string> sorted(check.labels().begin(), check.labels().end());
     std::string text;
@@ -300,6 +313,7 @@ class Views {
     fields.AddRow({"STATE", StateCell(check)});
     fields.AddRow({"EVERY", Every(check)});
     fields.AddRow({"TIMEOUT", Timeout(check)});
+    if (const auto request = Request(check); !request.empty()) fields.AddRow({"REQUEST", request});
     fields.AddRow({"EXPECT", Expected(check)});
     fields.AddRow({"FAIL/RECOVER", Thresholds(check) + " consecutive probes"});
     fields.AddRow({"WEBHOOK", check.webhook_url() + " (" + Format(check) +

@@ -202,8 +202,8 @@ TEST_F(ChecksApiTest, PutRefusesMaskPathsItCannotChangeAndStillValidates) {
   const std::string valid =
       "valid paths: url, webhook_url, playbook_url, every, timeout_ms, expected_status,"
       " failure_threshold, recovery_threshold, webhook_format, webhook_secret,"
-      " notify_failure_kind_change, name, labels, enabled, labels.KEY for one label, or \"*\" for"
-      " all of them";
+      " notify_failure_kind_change, name, labels, enabled, method, headers, body,"
+      " follow_redirects, ip_version, labels.KEY for one label, or \"*\" for all of them";
   struct Case {
     std::vector<std::string> paths;
     std::function<void(pb::Check&)> mutate;

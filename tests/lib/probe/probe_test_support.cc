@@ -133,11 +133,18 @@ std::vector<std::thread::id> ResultCollector::HandlerThreads() {
 }
 
 ProbeResult ProbeOnce(ProberOptions options, const std::string& url, int timeout_ms) {
+  return ProbeOnce(std::move(options), ProbeRequest{1, url, timeout_ms});
+}
+
+ProbeResult ProbeOnce(ProberOptions options, ProbeRequest request) {
   ResultCollector collector;
   CurlMultiProber prober(std::move(options), collector.Handler());
-  prober.Submit({ProbeRequest{1, url, timeout_ms}});
-  std::vector<ProbeResult> results =
-      collector.WaitFor(1, std::chrono::milliseconds(timeout_ms) + std::chrono::seconds(10));
+  const std::string url = request.url;
+  const auto timeout = std::chrono::milliseconds(request.timeout_ms) + std::chrono::seconds(10);
+  std::vector<ProbeRequest> requests;
+  requests.push_back(std::move(request));
+  prober.Submit(std::move(requests));
+  std::vector<ProbeResult> results = collector.WaitFor(1, timeout);
   prober.Stop(std::chrono::milliseconds(0));
   if (results.size() != 1) {
     ADD_FAILURE() << "expected one result for " << url << ", got " << results.size();

@@ -72,5 +72,6 @@ class ResultCollector {
 
 // Probes one URL with a fresh prober and returns its result (fails the test on no result).
 ProbeResult ProbeOnce(ProberOptions options, const std::string& url, int timeout_ms = 5000);
+ProbeResult ProbeOnce(ProberOptions options, ProbeRequest request);
 
 }  // namespace lokahi::probe::testing
