@@ -164,7 +164,13 @@ Html OverviewLive(const OverviewData& data, int64_t now) {
       StateBadge(h, static_cast<int>(f.state));
       h << "</td><td><a href=\"/checks/";
       h.Text(f.id) << "\">";
-      h.Text(f.url) << "</a></td><td>";
+      h.Text(f.url) << "</a>";
+      if (f.paused) h << " <span class=\"paused\">paused</span>";
+      if (!f.labels.empty()) {
+        h << " <small class=\"labels\">";
+        h.Text(f.labels) << "</small>";
+      }
+      h << "</td><td>";
       Since(h, f.since_unix_s, now);
       h << "</td></tr>";
     }

@@ -62,14 +62,16 @@ std::vector<FailingCheck> PgConsoleQueries::FailingNow(int limit) {
   std::vector<FailingCheck> out;
   for (const auto& row : txn.exec_params(
            "SELECT s.check_id::text, CASE WHEN c.name <> '' THEN c.name ELSE c.url END, s.state,"
-           " coalesce(extract(epoch FROM s.state_changed_at), 0)::bigint"
+           " coalesce(extract(epoch FROM s.state_changed_at), 0)::bigint, NOT c.enabled,"
+           " coalesce((SELECT string_agg(key || '=' || value, ', ' ORDER BY key)"
+           "           FROM jsonb_each_text(c.labels)), '')"
            " FROM check_states s JOIN checks c ON c.id = s.check_id"
            " WHERE s.state IN (2, 3) ORDER BY s.state_changed_at NULLS FIRST, "
            "s.check_id"
            " LIMIT $1",
            limit)) {
     out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), StateOf(row[2].as<int>()),
-                   row[3].as<int64_t>()});
+                   row[3].as<int64_t>(), row[4].as<bool>(), row[5].as<std::string>()});
   }
   return out;
 }

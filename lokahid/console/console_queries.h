@@ -27,6 +27,8 @@ struct FailingCheck {
   std::string url;  // the check's name when it has one
   checks::State state = checks::State::kDown;
   int64_t since_unix_s = 0;  // when it entered that state
+  bool paused = false;
+  std::string labels;  // "key=value, ..." by key
 };
 
 struct RecentTransition {

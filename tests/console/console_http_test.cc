@@ -206,12 +206,13 @@ TEST_F(ConsoleHttpTest, TheChecksListSearchesFiltersAndPagesThroughListsFilters)
   {
     pqxx::connection db(database_url_);
     pqxx::work txn(db);
-    // 60 of team a (svc-00..svc-59, the first 3 DOWN, svc-07 paused), 5 of team b.
+    // 60 of team a (svc-00..svc-59, the first 3 DOWN, svc-01 and svc-07 paused), 5 of team b.
     txn.exec0(
         "INSERT INTO checks (url, webhook_url, every_seconds, timeout_ms, name, labels, enabled,"
         " created_at) SELECT 'http://127.0.0.1:9/' || g, 'http://127.0.0.1:9/h', 60, 1000,"
         " CASE WHEN g < 60 THEN 'svc-' || lpad(g::text, 2, '0') ELSE 'other-' || g END,"
-        " CASE WHEN g < 60 THEN '{\"team\":\"a\"}' ELSE '{\"team\":\"b\"}' END::jsonb, g <> 7,"
+        " CASE WHEN g < 60 THEN '{\"team\":\"a\"}' ELSE '{\"team\":\"b\"}' END::jsonb,"
+        " g NOT IN (1, 7),"
         " now() + g * interval '1 millisecond' FROM generate_series(0, 64) g");
     txn.exec0(
         "INSERT INTO check_states (check_id, state, state_changed_at)"
@@ -292,6 +293,13 @@ TEST_F(ConsoleHttpTest, TheChecksListSearchesFiltersAndPagesThroughListsFilters)
     txn.commit();
   }
   EXPECT_EQ(names(Fetch(port_, "GET", "/checks?sort=since", {Basic()}).body).front(), "svc-42");
+
+  // The overview's failing checks show their labels and whether they are paused.
+  const auto overview = Fetch(port_, "GET", "/", {Basic()});
+  EXPECT_TRUE(std::regex_search(overview.body,
+                                std::regex("svc-01</a> <span class=\"paused\">paused</span> <small "
+                                           "class=\"labels\">team=a</small>")))
+      << overview.body;
 
   // List's own refusal, escaped, at the form.
   const auto bad = Fetch(port_, "GET", "/checks?selector=%3Cb%3E%3D%3D", {Basic()});
